@@ -1,0 +1,1 @@
+"""A GraphQL gateway over Launch Library 2 docking data."""

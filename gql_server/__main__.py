@@ -1,0 +1,3 @@
+from gql_server.cli import main
+
+raise SystemExit(main())

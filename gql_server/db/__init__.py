@@ -1,0 +1,1 @@
+"""SQL storage: typed ORM models, the engine and the schema."""

@@ -1,0 +1,41 @@
+"""Docking events: a chaser meets a target at a docking location."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gql_server.db.base import Base, UTCDateTime, ref
+
+CHASER_COLUMNS = ("flight_vehicle_chaser_id", "payload_flight_chaser_id", "space_station_chaser_id")
+TARGET_COLUMNS = ("flight_vehicle_target_id", "payload_flight_target_id", "space_station_target_id")
+
+
+def _at_most_one(columns: tuple[str, ...]) -> str:
+    return " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in columns) + " <= 1"
+
+
+class DockingEvent(Base):
+    __tablename__ = "docking_event"
+    __table_args__ = (
+        CheckConstraint(_at_most_one(CHASER_COLUMNS), name="one_chaser"),
+        CheckConstraint(_at_most_one(TARGET_COLUMNS), name="one_target"),
+        Index("ix_docking_event_docking_id", "docking", "id"),
+        Index("ix_docking_event_departure_id", "departure", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    response_mode: Mapped[str | None]
+    url: Mapped[str]
+    docking: Mapped[datetime] = mapped_column(UTCDateTime)
+    departure: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    docking_location_id: Mapped[int] = ref("docking_location", nullable=False)
+    flight_vehicle_chaser_id: Mapped[int | None] = ref("spacecraft_flight")
+    payload_flight_chaser_id: Mapped[int | None] = ref("payload_flight")
+    space_station_chaser_id: Mapped[int | None] = ref("space_station")
+    flight_vehicle_target_id: Mapped[int | None] = ref("spacecraft_flight")
+    payload_flight_target_id: Mapped[int | None] = ref("payload_flight")
+    space_station_target_id: Mapped[int | None] = ref("space_station")
+    # The casefolded names the LL2 search looks at, NUL-separated (see gql_server.search).
+    search_document: Mapped[str | None] = mapped_column(info={"derived": True})

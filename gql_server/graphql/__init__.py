@@ -1,0 +1,1 @@
+"""The GraphQL layer: types, loaders, root fields and the schema. Never imports the web app."""

@@ -1,0 +1,38 @@
+"""Scalars served exactly as LL2 writes them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, NewType
+
+import strawberry
+
+DateTimeZ = strawberry.scalar(
+    NewType("DateTimeZ", datetime),
+    name="DateTime",
+    description=(
+        "An instant, served in UTC as ISO 8601 with a `Z` suffix, as LL2 writes it "
+        "(`2024-04-25T19:32:00Z`). Input accepts any ISO 8601 date-time with an offset; "
+        "one without an offset is taken as UTC."
+    ),
+    serialize=lambda value: _serialize(value),
+    parse_value=lambda value: _parse(value),
+)
+
+
+def _serialize(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"DateTime must be an ISO 8601 string, got {type(value).__name__}")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"DateTime must be ISO 8601, like 2024-04-25T19:32:00Z; got {value!r}"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

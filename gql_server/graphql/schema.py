@@ -1,0 +1,38 @@
+"""The Strawberry schema and the extensions it runs with."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+
+from gql_server.graphql.context import Context
+from gql_server.graphql.query import Query
+from gql_server.graphql.scalars import DateTimeZ
+
+
+class CloseReader(SchemaExtension):
+    """Ends the request's read transaction once the operation is done, whatever happened."""
+
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        try:
+            yield
+        finally:
+            context = self.execution_context.context
+            if isinstance(context, Context):
+                await context.close()
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        scalar_overrides={datetime: DateTimeZ},
+        extensions=[CloseReader],
+    )
+
+
+def sdl() -> str:
+    """The schema as SDL, exactly as ``schema.graphql`` must hold it."""
+    return build_schema().as_str() + "\n"

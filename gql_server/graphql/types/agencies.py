@@ -1,0 +1,89 @@
+"""Agencies and countries."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gql_server.db import models
+from gql_server.graphql.context import Info
+from gql_server.graphql.types._base import (
+    RowType,
+    api_url,
+    listed,
+    ll2_id,
+    name_of,
+    one,
+    response_mode,
+)
+from gql_server.graphql.types.images import Image
+
+
+@strawberry.type(description="A country, as LL2 names it.")
+class Country(RowType):
+    _table = models.Country.__table__
+    id: int = ll2_id("country")
+    name: str | None = name_of("country")
+    alpha_2_code: str | None = strawberry.field(description="ISO 3166-1 alpha-2 code.")
+    alpha_3_code: str | None = strawberry.field(description="ISO 3166-1 alpha-3 code.")
+    nationality_name: str | None = strawberry.field(description="Adjective, e.g. `American`.")
+    nationality_name_composed: str | None = strawberry.field(
+        description="Adjective used in compounds, e.g. `Americano`."
+    )
+
+
+@strawberry.type(description="The kind of an agency (government, commercial, ...).")
+class AgencyType(RowType):
+    _table = models.AgencyType.__table__
+    id: int = ll2_id("agency type")
+    name: str | None = name_of("agency type")
+
+
+@strawberry.type(
+    description=(
+        "A space agency, company or other organization. Docking events in normal mode carry "
+        "the short (list) form; fields only the normal form has are null until it is ingested."
+    )
+)
+class Agency(RowType):
+    _table = models.Agency.__table__
+    id: int = ll2_id("agency")
+    response_mode: str | None = response_mode()
+    url: str = api_url("agency")
+    name: str = name_of("agency")
+    abbrev: str | None = strawberry.field(description="Short name, e.g. `NASA`.")
+    featured: bool | None = strawberry.field(description="True when LL2 features the agency.")
+    description: str | None = strawberry.field(description="A paragraph about the agency.")
+    administrator: str | None = strawberry.field(description="Who leads the agency.")
+    founding_year: int | None = strawberry.field(description="The year it was founded.")
+    launchers: str | None = strawberry.field(description="Launch vehicles it operates, as text.")
+    spacecraft: str | None = strawberry.field(description="Spacecraft it operates, as text.")
+    parent: str | None = strawberry.field(description="The name of its parent organization.")
+    type_id: strawberry.Private[int | None]
+    image_id: strawberry.Private[int | None]
+    logo_id: strawberry.Private[int | None]
+    social_logo_id: strawberry.Private[int | None]
+    country_listed: strawberry.Private[bool | None]
+
+    @strawberry.field(description="What kind of organization this is.")
+    async def type(self, info: Info) -> AgencyType | None:
+        return await one(info, AgencyType, self.type_id)
+
+    @strawberry.field(
+        description="The countries the agency belongs to; null until its normal form is ingested."
+    )
+    async def country(self, info: Info) -> list[Country] | None:
+        if not self.country_listed:
+            return None
+        return await listed(info, Country, models.AgencyCountry.__table__, self.id)
+
+    @strawberry.field(description="A picture of the agency.")
+    async def image(self, info: Info) -> Image | None:
+        return await one(info, Image, self.image_id)
+
+    @strawberry.field(description="The agency's logo.")
+    async def logo(self, info: Info) -> Image | None:
+        return await one(info, Image, self.logo_id)
+
+    @strawberry.field(description="The agency's logo sized for social media cards.")
+    async def social_logo(self, info: Info) -> Image | None:
+        return await one(info, Image, self.social_logo_id)

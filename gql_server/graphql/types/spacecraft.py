@@ -1,0 +1,164 @@
+"""Spacecraft configurations, spacecraft and their flights."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from gql_server.db import models
+from gql_server.graphql.context import Info
+from gql_server.graphql.types._base import (
+    RowType,
+    api_url,
+    listed,
+    ll2_id,
+    name_of,
+    one,
+    response_mode,
+)
+from gql_server.graphql.types.agencies import Agency
+from gql_server.graphql.types.images import Image
+from gql_server.graphql.types.launches import Launch
+from gql_server.graphql.types.places import Landing
+
+
+@strawberry.type(description="The kind of a spacecraft configuration (capsule, ...).")
+class SpacecraftConfigType(RowType):
+    _table = models.SpacecraftConfigType.__table__
+    id: int = ll2_id("configuration type")
+    name: str | None = name_of("configuration type")
+
+
+@strawberry.type(
+    description=(
+        "A family of spacecraft configurations (e.g. Dragon). A family seen only as another "
+        "family's `parent` has just id and name until its full form is ingested."
+    )
+)
+class SpacecraftConfigFamily(RowType):
+    _table = models.SpacecraftConfigFamily.__table__
+    id: int = ll2_id("family")
+    response_mode: str | None = response_mode()
+    name: str = name_of("family")
+    description: str | None = strawberry.field(description="A sentence about the family.")
+    maiden_flight: date | None = strawberry.field(description="Date of its first flight.")
+    manufacturer_id: strawberry.Private[int | None]
+    parent_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Who builds spacecraft of this family.")
+    async def manufacturer(self, info: Info) -> Agency | None:
+        return await one(info, Agency, self.manufacturer_id)
+
+    @strawberry.field(description="The family this one belongs to, if any.")
+    async def parent(self, info: Info) -> SpacecraftConfigFamily | None:
+        return await one(info, SpacecraftConfigFamily, self.parent_id)
+
+
+@strawberry.type(description="A spacecraft design (e.g. Crew Dragon, Soyuz MS, Shenzhou).")
+class SpacecraftConfig(RowType):
+    _table = models.SpacecraftConfig.__table__
+    id: int = ll2_id("configuration")
+    response_mode: str | None = response_mode()
+    url: str = api_url("configuration")
+    name: str = name_of("configuration")
+    in_use: bool | None = strawberry.field(description="True while the design still flies.")
+    type_id: strawberry.Private[int | None]
+    agency_id: strawberry.Private[int | None]
+    image_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="What kind of spacecraft this is.")
+    async def type(self, info: Info) -> SpacecraftConfigType | None:
+        return await one(info, SpacecraftConfigType, self.type_id)
+
+    @strawberry.field(description="The agency responsible for the design.")
+    async def agency(self, info: Info) -> Agency | None:
+        return await one(info, Agency, self.agency_id)
+
+    @strawberry.field(description="The families the design belongs to, in LL2 order.")
+    async def family(self, info: Info) -> list[SpacecraftConfigFamily]:
+        link = models.SpacecraftConfigFamilyLink.__table__
+        return await listed(info, SpacecraftConfigFamily, link, self.id)
+
+    @strawberry.field(description="A picture of the design.")
+    async def image(self, info: Info) -> Image | None:
+        return await one(info, Image, self.image_id)
+
+
+@strawberry.type(description="The state of a spacecraft (Active, Single Use, Destroyed, ...).")
+class SpacecraftStatus(RowType):
+    _table = models.SpacecraftStatus.__table__
+    id: int = ll2_id("status")
+    name: str | None = name_of("status")
+
+
+@strawberry.type(description="One physical spacecraft (e.g. Crew Dragon Endeavour).")
+class Spacecraft(RowType):
+    _table = models.Spacecraft.__table__
+    id: int = ll2_id("spacecraft")
+    response_mode: str | None = response_mode()
+    url: str = api_url("spacecraft")
+    name: str = name_of("spacecraft")
+    serial_number: str | None = strawberry.field(description="Its serial number.")
+    is_placeholder: bool | None = strawberry.field(
+        description="True when LL2 has not yet named the actual vehicle."
+    )
+    in_space: bool | None = strawberry.field(description="True while it is in space.")
+    time_in_space: str | None = strawberry.field(
+        description="Total time in space as an ISO 8601 duration, verbatim from LL2."
+    )
+    time_docked: str | None = strawberry.field(
+        description="Total time docked as an ISO 8601 duration, verbatim from LL2."
+    )
+    flights_count: int | None = strawberry.field(description="How many flights it has made.")
+    mission_ends_count: int | None = strawberry.field(description="How many flights ended.")
+    description: str | None = strawberry.field(description="A paragraph about it.")
+    fastest_turnaround: str | None = strawberry.field(
+        description="Its shortest time between flights as an ISO 8601 duration."
+    )
+    image_id: strawberry.Private[int | None]
+    status_id: strawberry.Private[int | None]
+    spacecraft_config_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="A picture of it.")
+    async def image(self, info: Info) -> Image | None:
+        return await one(info, Image, self.image_id)
+
+    @strawberry.field(description="Its current state.")
+    async def status(self, info: Info) -> SpacecraftStatus | None:
+        return await one(info, SpacecraftStatus, self.status_id)
+
+    @strawberry.field(description="Its design.")
+    async def spacecraft_config(self, info: Info) -> SpacecraftConfig | None:
+        return await one(info, SpacecraftConfig, self.spacecraft_config_id)
+
+
+@strawberry.type(description="One flight of a spacecraft: launch, mission, landing.")
+class SpacecraftFlight(RowType):
+    _table = models.SpacecraftFlight.__table__
+    id: int = ll2_id("flight")
+    response_mode: str | None = response_mode()
+    url: str = api_url("flight")
+    destination: str | None = strawberry.field(description="Where the flight went.")
+    mission_end: datetime | None = strawberry.field(description="When the flight ended.")
+    duration: str | None = strawberry.field(
+        description="Flight duration as an ISO 8601 duration, verbatim from LL2."
+    )
+    turn_around_time: str | None = strawberry.field(
+        description="Time since the spacecraft's previous flight, ISO 8601 duration."
+    )
+    spacecraft_id: strawberry.Private[int | None]
+    launch_id: strawberry.Private[object | None]
+    landing_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The spacecraft that flew.")
+    async def spacecraft(self, info: Info) -> Spacecraft | None:
+        return await one(info, Spacecraft, self.spacecraft_id)
+
+    @strawberry.field(description="The launch that started the flight.")
+    async def launch(self, info: Info) -> Launch | None:
+        return await one(info, Launch, self.launch_id)
+
+    @strawberry.field(description="The landing that ended it, once known.")
+    async def landing(self, info: Info) -> Landing | None:
+        return await one(info, Landing, self.landing_id)

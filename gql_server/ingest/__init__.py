@@ -1,0 +1,1 @@
+"""Loading LL2 JSON into the database: normalize (pure) then load (one transaction a file)."""

@@ -1,0 +1,215 @@
+"""Upsert a normalized batch in foreign-key order, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, bindparam, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import aliased
+
+from gql_server.db.base import Base
+from gql_server.db.models import (
+    DockingEvent,
+    DockingLocation,
+    Payload,
+    PayloadFlight,
+    Spacecraft,
+    SpacecraftFlight,
+    SpaceStation,
+)
+from gql_server.ingest.normalize import Batch, Row
+from gql_server.search import document
+
+CHUNK = 500
+PROGRESS_ROWS = 10_000  # tables this large report their progress
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    events: int
+    rows: int
+    search_documents: int
+
+
+async def load(conn: AsyncConnection, batch: Batch, progress: Progress | None = None) -> LoadReport:
+    """Write ``batch``: rows are upserted (only the columns present are set), each list
+    present replaces the stored list, and search documents are brought up to date."""
+    renamed = await _renamed(conn, batch)
+    for table in Base.metadata.sorted_tables:
+        rows = batch.rows.get(table.name)
+        if rows:
+            await _upsert(conn, table, _parents_first(table, rows))
+            if progress and len(rows) >= PROGRESS_ROWS:
+                progress(f"  {table.name}: {len(rows):,} rows written")
+    for link_name, lists in batch.links.items():
+        link = Base.metadata.tables[link_name]
+        parents = list(lists)
+        for chunk in _chunks(parents):
+            await conn.execute(delete(link).where(link.c.parent_id.in_(chunk)))
+        members = [
+            {"parent_id": parent, "child_id": child, "position": position}
+            for parent, children in lists.items()
+            for position, child in enumerate(children)
+        ]
+        for chunk in _chunks(members):
+            await conn.execute(link.insert(), chunk)
+    refreshed = await refresh_search_documents(conn, batch.events, renamed)
+    return LoadReport(events=len(batch.events), rows=batch.count(), search_documents=refreshed)
+
+
+def _insert(conn: AsyncConnection, table: Table) -> Any:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"no upsert for the {conn.dialect.name} dialect")
+
+
+async def _upsert(conn: AsyncConnection, table: Table, rows: Sequence[Row]) -> None:
+    # Rows with the same keys share one statement; absent keys are left alone.
+    groups: dict[tuple[str, ...], list[Row]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    for keys, group in groups.items():
+        stmt = _insert(conn, table)
+        updates = {key: stmt.excluded[key] for key in keys if key != "id"}
+        if updates:
+            stmt = stmt.on_conflict_do_update(index_elements=["id"], set_=updates)
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=["id"])
+        for chunk in _chunks(group):
+            await conn.execute(stmt, chunk)
+
+
+def _parents_first(table: Table, rows: dict[Any, Row]) -> list[Row]:
+    """Rows of a self-referencing table ordered so a parent precedes its children."""
+    self_refs = [c.name for c in table.columns for fk in c.foreign_keys if fk.column.table is table]
+    if not self_refs:
+        return list(rows.values())
+    ordered: list[Row] = []
+    placed: set[Any] = set()
+
+    def place(row: Row, seen: frozenset[Any]) -> None:
+        if row["id"] in placed:
+            return
+        for column in self_refs:
+            parent = row.get(column)
+            if parent in rows and parent not in seen:
+                place(rows[parent], seen | {row["id"]})
+        placed.add(row["id"])
+        ordered.append(row)
+
+    for row in rows.values():
+        place(row, frozenset())
+    return ordered
+
+
+# The tables whose ``name`` the LL2 search reads, each with how events reach it.
+_NAMED = (DockingLocation, SpaceStation, Spacecraft, Payload)
+
+
+async def _renamed(conn: AsyncConnection, batch: Batch) -> dict[str, set[Any]]:
+    """Ids of stored rows in the searched tables whose name this batch changes."""
+    renamed: dict[str, set[Any]] = {}
+    for model in _NAMED:
+        table = model.__table__
+        incoming = {i: r["name"] for i, r in batch.rows.get(table.name, {}).items() if "name" in r}
+        for chunk in _chunks(list(incoming)):
+            result = await conn.execute(
+                select(table.c.id, table.c.name).where(table.c.id.in_(chunk))
+            )
+            for row_id, name in result:
+                if incoming[row_id] != name:
+                    renamed.setdefault(table.name, set()).add(row_id)
+    return renamed
+
+
+def _event_names() -> Any:
+    """SELECT each event's id and the seven names its LL2 search reads."""
+    e = DockingEvent.__table__
+    loc = DockingLocation.__table__
+    fv_chaser, fv_target = aliased(SpacecraftFlight), aliased(SpacecraftFlight)
+    sc_chaser, sc_target = aliased(Spacecraft), aliased(Spacecraft)
+    pf_chaser, pf_target = aliased(PayloadFlight), aliased(PayloadFlight)
+    pl_chaser, pl_target = aliased(Payload), aliased(Payload)
+    st_chaser, st_target = aliased(SpaceStation), aliased(SpaceStation)
+    return (
+        select(
+            e.c.id,
+            loc.c.name,
+            sc_chaser.name,
+            sc_target.name,
+            pl_chaser.name,
+            pl_target.name,
+            st_chaser.name,
+            st_target.name,
+        )
+        .select_from(e)
+        .join(loc, loc.c.id == e.c.docking_location_id)
+        .outerjoin(fv_chaser, fv_chaser.id == e.c.flight_vehicle_chaser_id)
+        .outerjoin(sc_chaser, sc_chaser.id == fv_chaser.spacecraft_id)
+        .outerjoin(fv_target, fv_target.id == e.c.flight_vehicle_target_id)
+        .outerjoin(sc_target, sc_target.id == fv_target.spacecraft_id)
+        .outerjoin(pf_chaser, pf_chaser.id == e.c.payload_flight_chaser_id)
+        .outerjoin(pl_chaser, pl_chaser.id == pf_chaser.payload_id)
+        .outerjoin(pf_target, pf_target.id == e.c.payload_flight_target_id)
+        .outerjoin(pl_target, pl_target.id == pf_target.payload_id)
+        .outerjoin(st_chaser, st_chaser.id == e.c.space_station_chaser_id)
+        .outerjoin(st_target, st_target.id == e.c.space_station_target_id)
+    )
+
+
+async def _events_touching(conn: AsyncConnection, renamed: dict[str, set[Any]]) -> set[Any]:
+    e = DockingEvent.__table__
+    conditions = []
+    if ids := renamed.get("docking_location"):
+        conditions.append(e.c.docking_location_id.in_(ids))
+    if ids := renamed.get("space_station"):
+        conditions += [e.c.space_station_chaser_id.in_(ids), e.c.space_station_target_id.in_(ids)]
+    if ids := renamed.get("spacecraft"):
+        flights = select(SpacecraftFlight.id).where(SpacecraftFlight.spacecraft_id.in_(ids))
+        conditions += [
+            e.c.flight_vehicle_chaser_id.in_(flights),
+            e.c.flight_vehicle_target_id.in_(flights),
+        ]
+    if ids := renamed.get("payload"):
+        flights = select(PayloadFlight.id).where(PayloadFlight.payload_id.in_(ids))
+        conditions += [
+            e.c.payload_flight_chaser_id.in_(flights),
+            e.c.payload_flight_target_id.in_(flights),
+        ]
+    if not conditions:
+        return set()
+    return set((await conn.execute(select(e.c.id).where(or_(*conditions)))).scalars())
+
+
+async def refresh_search_documents(
+    conn: AsyncConnection, events: Iterable[Any], renamed: dict[str, set[Any]] | None = None
+) -> int:
+    """Recompute the search document of ``events`` and of every event that reaches a
+    renamed row; returns how many documents were written."""
+    ids = set(events) | await _events_touching(conn, renamed or {})
+    e = DockingEvent.__table__
+    names = _event_names()
+    documents = []
+    for chunk in _chunks(sorted(ids)):
+        for row in await conn.execute(names.where(e.c.id.in_(chunk))):
+            documents.append({"event_id": row[0], "document": document(row[1:])})
+    stmt = (
+        update(e)
+        .where(e.c.id == bindparam("event_id"))
+        .values(search_document=bindparam("document"))
+    )
+    for chunk in _chunks(documents):
+        await conn.execute(stmt, chunk)
+    return len(documents)
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]

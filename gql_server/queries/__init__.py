@@ -1,0 +1,1 @@
+"""SQL for the list queries: filters, search, ordering and paging. No GraphQL here."""
