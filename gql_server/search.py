@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# Fields in a search document are joined with NUL: DRF strips NUL from the search
-# parameter, so no term can contain it and no term can match across two fields.
-SEPARATOR = "\x00"
+# Fields in a search document are joined with the ASCII unit separator, removed from the
+# fields themselves, so a term can only match across two fields if it holds the separator;
+# such a term matches nothing (see ``unmatchable``). NUL would be the natural choice, but
+# PostgreSQL text cannot hold it and SQLite's LIKE stops at it.
+SEPARATOR = "\x1f"
 
 # django.utils.text.smart_split: whitespace-separated bits; a bit may contain quoted
 # stretches (with backslash escapes) that keep their whitespace.
@@ -57,7 +59,12 @@ def fold(text: str) -> str:
 
 def document(fields: Iterable[str | None]) -> str:
     """The stored search document of a row: its searched fields, folded and NUL-joined."""
-    return SEPARATOR.join(fold(field) for field in fields if field)
+    return SEPARATOR.join(fold(field).replace(SEPARATOR, "") for field in fields if field)
+
+
+def unmatchable(terms: Iterable[str]) -> bool:
+    """True when a term holds the separator: no single field can contain it."""
+    return any(SEPARATOR in term for term in terms)
 
 
 def folded_terms(search: str | None) -> list[str]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, NewType
+from typing import Any
 
 import strawberry
 
-DateTimeZ = strawberry.scalar(
-    NewType("DateTimeZ", datetime),
+# Registered for ``datetime`` in the schema's ``scalar_map`` (gql_server.graphql.schema).
+DATETIME_Z = strawberry.scalar(
     name="DateTime",
     description=(
         "An instant, served in UTC as ISO 8601 with a `Z` suffix, as LL2 writes it "

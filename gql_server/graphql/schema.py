@@ -7,10 +7,11 @@ from datetime import datetime
 
 import strawberry
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 
 from gql_server.graphql.context import Context
 from gql_server.graphql.query import Query
-from gql_server.graphql.scalars import DateTimeZ
+from gql_server.graphql.scalars import DATETIME_Z
 
 
 class CloseReader(SchemaExtension):
@@ -28,7 +29,7 @@ class CloseReader(SchemaExtension):
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
-        scalar_overrides={datetime: DateTimeZ},
+        config=StrawberryConfig(scalar_map={datetime: DATETIME_Z}),
         extensions=[CloseReader],
     )
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, Table, func, select
 
-from gql_server.search import folded_terms
+from gql_server.queries.search import search_conditions
 
 
 def conditions(table: Table, search: str | None) -> list[ColumnElement[bool]]:
-    return [table.c.search_name.contains(term, autoescape=True) for term in folded_terms(search)]
+    return search_conditions(table.c.search_name, search)
 
 
 def page(table: Table, search: str | None, limit: int, offset: int) -> Select[tuple[object, ...]]:

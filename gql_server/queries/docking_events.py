@@ -10,7 +10,7 @@ from enum import Enum
 from sqlalchemy import ColumnElement, Select, func, select
 
 from gql_server.db.models import DockingEvent
-from gql_server.search import folded_terms
+from gql_server.queries.search import search_conditions
 
 EVENTS = DockingEvent.__table__
 
@@ -54,9 +54,7 @@ class EventFilter:
             conditions.append(c.flight_vehicle_chaser_id == self.flight_vehicle_chaser_id)
         if self.space_station_target_id is not None:
             conditions.append(c.space_station_target_id == self.space_station_target_id)
-        conditions.extend(
-            c.search_document.contains(term, autoescape=True) for term in folded_terms(self.search)
-        )
+        conditions.extend(search_conditions(c.search_document, self.search))
         return conditions
 
 

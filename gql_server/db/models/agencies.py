@@ -33,7 +33,6 @@ class Agency(Base):
     __tablename__ = "agency"
     __ll2_lists__ = {"country": AgencyCountry}
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     url: Mapped[str]
     name: Mapped[str]
     abbrev: Mapped[str | None]

@@ -26,7 +26,6 @@ class DockingEvent(Base):
         Index("ix_docking_event_departure_id", "departure", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     url: Mapped[str]
     docking: Mapped[datetime] = mapped_column(UTCDateTime)
     departure: Mapped[datetime | None] = mapped_column(UTCDateTime)

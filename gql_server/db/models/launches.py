@@ -23,7 +23,6 @@ class Launch(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     url: Mapped[str]
     name: Mapped[str | None]
-    response_mode: Mapped[str | None]
     slug: Mapped[str | None]
     launch_designator: Mapped[str | None]
     status_id: Mapped[int | None] = ref("launch_status")

@@ -18,7 +18,6 @@ class PayloadType(Base):
 class Program(Base):
     __tablename__ = "program"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     url: Mapped[str]
     name: Mapped[str]
     image_id: Mapped[int | None] = ref("image")
@@ -36,7 +35,6 @@ class Payload(Base):
     __tablename__ = "payload"
     __ll2_lists__ = {"program": PayloadProgram}
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     name: Mapped[str | None]
     type_id: Mapped[int | None] = ref("payload_type")
     manufacturer_id: Mapped[int | None] = ref("agency")
@@ -54,7 +52,6 @@ class Payload(Base):
 class PayloadFlight(Base):
     __tablename__ = "payload_flight"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     url: Mapped[str]
     destination: Mapped[str | None]
     amount: Mapped[int | None]

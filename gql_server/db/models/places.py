@@ -16,7 +16,6 @@ class CelestialBodyType(Base):
 class CelestialBody(Base):
     __tablename__ = "celestial_body"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     name: Mapped[str]
     type_id: Mapped[int | None] = ref("celestial_body_type")
     diameter: Mapped[float | None]
@@ -32,7 +31,6 @@ class CelestialBody(Base):
 class Location(Base):
     __tablename__ = "location"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     url: Mapped[str]
     name: Mapped[str | None]
     active: Mapped[bool | None]

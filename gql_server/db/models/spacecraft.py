@@ -19,7 +19,6 @@ class SpacecraftConfigType(Base):
 class SpacecraftConfigFamily(Base):
     __tablename__ = "spacecraft_config_family"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     name: Mapped[str]
     description: Mapped[str | None]
     manufacturer_id: Mapped[int | None] = ref("agency")
@@ -37,7 +36,6 @@ class SpacecraftConfig(Base):
     __tablename__ = "spacecraft_config"
     __ll2_lists__ = {"family": SpacecraftConfigFamilyLink}
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     url: Mapped[str]
     name: Mapped[str]
     type_id: Mapped[int | None] = ref("spacecraft_config_type")
@@ -55,7 +53,6 @@ class SpacecraftStatus(Base):
 class Spacecraft(Base):
     __tablename__ = "spacecraft"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     url: Mapped[str]
     name: Mapped[str]
     serial_number: Mapped[str | None]
@@ -75,7 +72,6 @@ class Spacecraft(Base):
 class SpacecraftFlight(Base):
     __tablename__ = "spacecraft_flight"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    response_mode: Mapped[str | None]
     url: Mapped[str]
     destination: Mapped[str | None]
     mission_end: Mapped[datetime | None] = mapped_column(UTCDateTime)

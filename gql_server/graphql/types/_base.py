@@ -54,12 +54,3 @@ def api_url(what: str) -> Any:
 
 def name_of(what: str) -> Any:
     return strawberry.field(description=f"The name of this {what}.")
-
-
-def response_mode() -> Any:
-    return strawberry.field(
-        description=(
-            "The LL2 serialization mode (`list`, `normal`, `detailed`, ...) of the form this "
-            "object was last ingested in."
-        )
-    )

@@ -13,7 +13,6 @@ from gql_server.graphql.types._base import (
     ll2_id,
     name_of,
     one,
-    response_mode,
 )
 from gql_server.graphql.types.images import Image
 
@@ -47,7 +46,6 @@ class AgencyType(RowType):
 class Agency(RowType):
     _table = models.Agency.__table__
     id: int = ll2_id("agency")
-    response_mode: str | None = response_mode()
     url: str = api_url("agency")
     name: str = name_of("agency")
     abbrev: str | None = strawberry.field(description="Short name, e.g. `NASA`.")

@@ -11,7 +11,7 @@ from sqlalchemy import Select
 
 from gql_server.db import models
 from gql_server.graphql.context import Info
-from gql_server.graphql.types._base import RowType, api_url, ll2_id, one, response_mode
+from gql_server.graphql.types._base import RowType, api_url, ll2_id, one
 from gql_server.graphql.types.payloads import PayloadFlight
 from gql_server.graphql.types.spacecraft import SpacecraftFlight
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation
@@ -56,7 +56,6 @@ class DockingEventOrdering(Enum):
 class DockingEvent(RowType):
     _table = models.DockingEvent.__table__
     id: int = ll2_id("docking event")
-    response_mode: str | None = response_mode()
     url: str = api_url("docking event")
     docking: datetime = strawberry.field(description="When the chaser docked.")
     departure: datetime | None = strawberry.field(

@@ -9,7 +9,7 @@ import strawberry
 
 from gql_server.db import models
 from gql_server.graphql.context import Info
-from gql_server.graphql.types._base import RowType, api_url, name_of, one, response_mode
+from gql_server.graphql.types._base import RowType, api_url, name_of, one
 from gql_server.graphql.types.images import Image
 
 
@@ -33,7 +33,6 @@ class Launch(RowType):
     id: uuid.UUID = strawberry.field(description="The LL2 id of this launch (a UUID).")
     url: str = api_url("launch")
     name: str | None = name_of("launch")
-    response_mode: str | None = response_mode()
     slug: str | None = strawberry.field(description="The launch's URL slug on LL2.")
     launch_designator: str | None = strawberry.field(description="COSPAR designator.")
     last_updated: datetime | None = strawberry.field(description="When LL2 last changed it.")

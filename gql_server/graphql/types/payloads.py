@@ -13,7 +13,6 @@ from gql_server.graphql.types._base import (
     ll2_id,
     name_of,
     one,
-    response_mode,
 )
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.images import Image
@@ -32,7 +31,6 @@ class PayloadType(RowType):
 class Program(RowType):
     _table = models.Program.__table__
     id: int = ll2_id("program")
-    response_mode: str | None = response_mode()
     url: str = api_url("program")
     name: str = name_of("program")
     info_url: str | None = strawberry.field(description="An information page.")
@@ -53,7 +51,6 @@ class Program(RowType):
 class Payload(RowType):
     _table = models.Payload.__table__
     id: int = ll2_id("payload")
-    response_mode: str | None = response_mode()
     name: str | None = name_of("payload")
     wiki_link: str | None = strawberry.field(description="Its Wikipedia article.")
     info_link: str | None = strawberry.field(description="An information page.")
@@ -95,7 +92,6 @@ class Payload(RowType):
 class PayloadFlight(RowType):
     _table = models.PayloadFlight.__table__
     id: int = ll2_id("payload flight")
-    response_mode: str | None = response_mode()
     url: str = api_url("payload flight")
     destination: str | None = strawberry.field(description="Where the flight went.")
     amount: int | None = strawberry.field(description="How many such payloads flew.")

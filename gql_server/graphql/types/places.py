@@ -6,7 +6,7 @@ import strawberry
 
 from gql_server.db import models
 from gql_server.graphql.context import Info
-from gql_server.graphql.types._base import RowType, api_url, ll2_id, name_of, one, response_mode
+from gql_server.graphql.types._base import RowType, api_url, ll2_id, name_of, one
 from gql_server.graphql.types.agencies import Country
 from gql_server.graphql.types.images import Image
 
@@ -22,7 +22,6 @@ class CelestialBodyType(RowType):
 class CelestialBody(RowType):
     _table = models.CelestialBody.__table__
     id: int = ll2_id("celestial body")
-    response_mode: str | None = response_mode()
     name: str = name_of("celestial body")
     diameter: float | None = strawberry.field(description="Mean diameter in metres.")
     mass: float | None = strawberry.field(description="Mass in kilograms.")
@@ -49,7 +48,6 @@ class CelestialBody(RowType):
 class Location(RowType):
     _table = models.Location.__table__
     id: int = ll2_id("location")
-    response_mode: str | None = response_mode()
     url: str = api_url("location")
     name: str | None = name_of("location")
     active: bool | None = strawberry.field(description="True while the location is in use.")

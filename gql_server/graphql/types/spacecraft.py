@@ -15,7 +15,6 @@ from gql_server.graphql.types._base import (
     ll2_id,
     name_of,
     one,
-    response_mode,
 )
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.images import Image
@@ -39,7 +38,6 @@ class SpacecraftConfigType(RowType):
 class SpacecraftConfigFamily(RowType):
     _table = models.SpacecraftConfigFamily.__table__
     id: int = ll2_id("family")
-    response_mode: str | None = response_mode()
     name: str = name_of("family")
     description: str | None = strawberry.field(description="A sentence about the family.")
     maiden_flight: date | None = strawberry.field(description="Date of its first flight.")
@@ -59,7 +57,6 @@ class SpacecraftConfigFamily(RowType):
 class SpacecraftConfig(RowType):
     _table = models.SpacecraftConfig.__table__
     id: int = ll2_id("configuration")
-    response_mode: str | None = response_mode()
     url: str = api_url("configuration")
     name: str = name_of("configuration")
     in_use: bool | None = strawberry.field(description="True while the design still flies.")
@@ -96,7 +93,6 @@ class SpacecraftStatus(RowType):
 class Spacecraft(RowType):
     _table = models.Spacecraft.__table__
     id: int = ll2_id("spacecraft")
-    response_mode: str | None = response_mode()
     url: str = api_url("spacecraft")
     name: str = name_of("spacecraft")
     serial_number: str | None = strawberry.field(description="Its serial number.")
@@ -137,7 +133,6 @@ class Spacecraft(RowType):
 class SpacecraftFlight(RowType):
     _table = models.SpacecraftFlight.__table__
     id: int = ll2_id("flight")
-    response_mode: str | None = response_mode()
     url: str = api_url("flight")
     destination: str | None = strawberry.field(description="Where the flight went.")
     mission_end: datetime | None = strawberry.field(description="When the flight ended.")
