@@ -79,7 +79,10 @@ def test_filters_combine_with_and(seeded: Client, arguments: str, expected: list
     ],
 )
 def test_search_follows_drf(seeded: Client, search: str, expected: list[int]) -> None:
-    assert ids(seeded, "search: $s, limit: 100", {"__types__": {"s": "String"}, "s": search}) == expected
+    assert (
+        ids(seeded, "search: $s, limit: 100", {"__types__": {"s": "String"}, "s": search})
+        == expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -145,7 +148,10 @@ def test_lookups_by_id_and_unknown_ids_are_null(seeded: Client) -> None:
         }"""
     )
     assert data["e"] == {"id": 613, "chaser": {"id": 837}}
-    assert data["l"] == {"name": "Harmony forward", "spacestation": {"name": "International Space Station"}}
+    assert data["l"] == {
+        "name": "Harmony forward",
+        "spacestation": {"name": "International Space Station"},
+    }
     assert data["s"] == {"name": "International Space Station"}
     assert data["f"] == {"spacecraft": {"name": "Cargo Dragon C208"}}
     assert data["p"]["payload"]["name"] == "Chang'e 6 Sample Ascender"
@@ -162,7 +168,11 @@ def test_ll2_side_keys_match_the_union(seeded: Client) -> None:
             flightVehicleTarget { id } payloadFlightTarget { id } spaceStationTarget { id }
         } } }"""
     )["dockingEvents"]["results"]
-    keys = {"SpacecraftFlight": "flightVehicle", "PayloadFlight": "payloadFlight", "SpaceStation": "spaceStation"}
+    keys = {
+        "SpacecraftFlight": "flightVehicle",
+        "PayloadFlight": "payloadFlight",
+        "SpaceStation": "spaceStation",
+    }
     for event in results:
         for side in ("Chaser", "Target"):
             kind = event[side.lower()]["__typename"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,3 +37,11 @@ def _parse(value: Any) -> datetime:
             f"DateTime must be ISO 8601, like 2024-04-25T19:32:00Z; got {value!r}"
         ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+UUID_SCALAR = strawberry.scalar(
+    name="UUID",
+    description="A UUID in its canonical text form, as LL2 identifies launches.",
+    serialize=str,
+    parse_value=lambda value: uuid.UUID(str(value)),
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import uuid
 from datetime import datetime
 
 import strawberry
@@ -11,7 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from gql_server.graphql.context import Context
 from gql_server.graphql.query import Query
-from gql_server.graphql.scalars import DATETIME_Z
+from gql_server.graphql.scalars import DATETIME_Z, UUID_SCALAR
 
 
 class CloseReader(SchemaExtension):
@@ -29,7 +30,7 @@ class CloseReader(SchemaExtension):
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
-        config=StrawberryConfig(scalar_map={datetime: DATETIME_Z}),
+        config=StrawberryConfig(scalar_map={datetime: DATETIME_Z, uuid.UUID: UUID_SCALAR}),
         extensions=[CloseReader],
     )
 
