@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from conftest import Client, make_client, sqlite_url
 
 
@@ -37,3 +39,19 @@ def test_without_seed_the_database_stays_empty(empty_client: Client) -> None:
     assert empty_client.data("{ dockingEvents { count results { id } } }") == {
         "dockingEvents": {"count": 0, "results": []}
     }
+
+
+def test_unexpected_errors_are_masked_with_an_id(client: Client, caplog) -> None:  # type: ignore[no-untyped-def]
+    # Corrupt the database behind the app's back: an event whose location row is missing.
+    path = client.http.app.state.engine.url.database  # type: ignore[attr-defined]
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA foreign_keys=OFF")
+        raw.execute("UPDATE docking_event SET docking_location_id = 999 WHERE id = 569")
+    raw.close()
+    body = client.post("{ dockingEvent(id: 569) { id dockingLocation { name } } }")
+    (error,) = body["errors"]
+    assert body["data"] == {"dockingEvent": None}
+    assert error["message"] == "Internal server error."
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert error["extensions"]["errorId"] in caplog.text
+    assert "docking_location" not in str(body) and "Traceback" not in str(body)

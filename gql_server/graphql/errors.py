@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
 
@@ -13,3 +17,29 @@ def bad_input(message: str, *, argument: str | None = None) -> GraphQLError:
     if argument:
         extensions["argument"] = argument
     return GraphQLError(message, extensions=extensions)
+
+
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+log = logging.getLogger("gql_server.errors")
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """An exception a resolver raised (not a GraphQLError raised on purpose). Errors without
+    a path come from parsing, validation or variable coercion: the client's to read."""
+    original = error.original_error
+    return error.path is not None and original is not None and not isinstance(original, GraphQLError)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Unexpected exceptions reach the client as ``INTERNAL_SERVER_ERROR`` with an error id
+    (no message, traceback, SQL or path); the server log has the details under that id."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        error_id = uuid.uuid4().hex
+        log.error("error %s at %s", error_id, error.path, exc_info=error.original_error)
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": INTERNAL_SERVER_ERROR, "errorId": error_id}
+        return masked

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 import strawberry
@@ -11,6 +11,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
 from gql_server.graphql.context import Context
+from gql_server.graphql.errors import MaskUnexpectedErrors
 from gql_server.graphql.query import Query
 from gql_server.graphql.scalars import DATETIME_Z, UUID_SCALAR
 
@@ -31,7 +32,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         config=StrawberryConfig(scalar_map={datetime: DATETIME_Z, uuid.UUID: UUID_SCALAR}),
-        extensions=[CloseReader],
+        extensions=[CloseReader, MaskUnexpectedErrors],
     )
 
 

@@ -1,0 +1,153 @@
+"""Schema migrations: Alembic, configured in code, run on an async engine.
+
+``await upgrade(engine)`` brings the engine's database to the newest revision (a no-op
+when it is there already); ``await current(engine)`` names the revision it is at.
+Revisions live in ``gql_server/db/migrations/versions``; write a new one with
+``await revision(engine, "add a column")`` against a database at head (autogenerate
+compares it with the models), then read and fix what autogenerate cannot see (CHECK
+constraints, data changes).
+
+SQLite: migrations render in batch mode (a changed table is copied into a new one), and
+``upgrade`` turns foreign key enforcement off while it runs, so that dropping the old copy
+of a table cannot cascade-delete rows of the tables referring to it (SQLite can only
+switch enforcement outside a transaction). ``PRAGMA foreign_key_check`` must be clean
+before the migration commits.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class MigrationError(RuntimeError):
+    """A migration left the database inconsistent; it was rolled back."""
+
+
+def make_config(connection: Connection | None = None) -> Config:
+    """An Alembic Config for the gateway's migrations, running on ``connection``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    config.set_main_option("path_separator", "os")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision of the migration scripts."""
+    head = ScriptDirectory.from_config(make_config()).get_current_head()
+    if head is None:
+        raise MigrationError("there is no migration script")
+    return head
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Migrate the engine's database up to ``revision``, in one transaction."""
+    async with engine.connect() as connection:
+        await connection.run_sync(_upgrade, revision)
+
+
+async def current(engine: AsyncEngine) -> str | None:
+    """The revision the engine's database is at; None before the first migration."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(_current)
+
+
+async def revision(
+    engine: AsyncEngine, message: str, *, autogenerate: bool = True, rev_id: str | None = None
+) -> Path:
+    """Write a new revision script; with ``autogenerate``, diff the database and the models.
+
+    The database must be at head. Returns the new script's path.
+    """
+    async with engine.connect() as connection:
+        return await connection.run_sync(_revision, message, autogenerate, rev_id)
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    config = make_config(connection)
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            command.upgrade(config, revision)
+        return
+    with _sqlite_foreign_keys_off(connection) as enforced, connection.begin():
+        command.upgrade(config, revision)
+        if enforced:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise MigrationError(f"foreign keys broken by the migration: {broken[:10]}")
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[bool]:
+    """Switch foreign key enforcement off (outside any transaction); yields if it was on."""
+    if connection.in_transaction():
+        raise MigrationError("upgrade() needs a connection outside a transaction")
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+
+    def pragma(sql: str) -> Any:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return row[0] if row else None
+
+    enforced = bool(pragma("PRAGMA foreign_keys"))
+    if not enforced:
+        yield False
+        return
+    pragma("PRAGMA foreign_keys=OFF")
+    try:
+        yield True
+    finally:
+        pragma("PRAGMA foreign_keys=ON")
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _revision(
+    connection: Connection, message: str, autogenerate: bool, rev_id: str | None
+) -> Path:
+    config = make_config(connection)
+    ruff = _ruff()
+    if ruff is not None:
+        # Leave new scripts lint-clean and formatted like the rest of the code.
+        config.set_section_option("post_write_hooks", "hooks", "ruff_fix, ruff_format")
+        for name, options in (
+            ("ruff_fix", "check --fix --quiet REVISION_SCRIPT_FILENAME"),
+            ("ruff_format", "format --quiet REVISION_SCRIPT_FILENAME"),
+        ):
+            config.set_section_option("post_write_hooks", f"{name}.type", "exec")
+            config.set_section_option("post_write_hooks", f"{name}.executable", ruff)
+            config.set_section_option("post_write_hooks", f"{name}.options", options)
+    script = command.revision(config, message=message, autogenerate=autogenerate, rev_id=rev_id)
+    if script is None or isinstance(script, list):
+        raise MigrationError(f"expected one new revision script, got {script!r}")
+    return Path(script.path)
+
+
+def _ruff() -> str | None:
+    beside_python = Path(sys.executable).with_name("ruff")
+    if os.access(beside_python, os.X_OK):
+        return str(beside_python)
+    return shutil.which("ruff")
