@@ -57,7 +57,7 @@ async def healthz(request: Request) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    graphql = GraphQLEndpoint(build_schema(), graphql_ide="graphiql" if settings.graphiql else None)
+    graphql = GraphQLEndpoint(build_schema(settings.limits), graphql_ide="graphiql" if settings.graphiql else None)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gql_server.graphql.limits import Limits
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./gql_server.db"
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 
@@ -17,7 +19,9 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     seed_dir: Path | None = SEED_DIR
     graphiql: bool = True
-    extra: dict[str, str] = field(default_factory=dict)
+    cors_origins: tuple[str, ...] = ()
+    gzip_min_size: int = 1024
+    limits: Limits = field(default_factory=Limits)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -27,6 +31,9 @@ class Settings:
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             seed_dir=SEED_DIR if seed is None else (Path(seed) if seed else None),
             graphiql=_flag(env.get("GQL_GRAPHIQL"), default=True),
+            cors_origins=_origins(env.get("GQL_CORS_ORIGINS")),
+            gzip_min_size=_size(env.get("GQL_GZIP_MIN_SIZE"), default=1024),
+            limits=Limits.from_env(env),
         )
 
 
@@ -39,3 +46,24 @@ def _flag(value: str | None, *, default: bool) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ValueError(f"expected a boolean (1/0, true/false, yes/no, on/off), got {value!r}")
+
+
+def _origins(value: str | None) -> tuple[str, ...]:
+    """Comma-separated origins (``https://app.example.org``, or ``*``); empty: none."""
+    origins = tuple(o.strip().rstrip("/") for o in (value or "").split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and "://" not in origin:
+            raise ValueError(f"expected an origin like https://host[:port], got {origin!r}")
+    return origins
+
+
+def _size(value: str | None, *, default: int) -> int:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        size = int(value)
+    except ValueError:
+        raise ValueError(f"expected a number of bytes, got {value!r}") from None
+    if size < 0:
+        raise ValueError(f"expected a number of bytes >= 0, got {value!r}")
+    return size

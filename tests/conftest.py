@@ -59,8 +59,8 @@ class Client:
         return self.statements - before
 
 
-def make_client(url: str, seed_dir: Path | None = SEED_DIR) -> Iterator[Client]:
-    app = create_app(Settings(database_url=url, seed_dir=seed_dir))
+def make_client(url: str, seed_dir: Path | None = SEED_DIR, **settings: Any) -> Iterator[Client]:
+    app = create_app(Settings(database_url=url, seed_dir=seed_dir, **settings))
     with TestClient(app) as http:
         yield Client(http)
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Any
 
 import strawberry
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import (
+    DisableIntrospection,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from gql_server.graphql.context import Context
 from gql_server.graphql.errors import MaskUnexpectedErrors
+from gql_server.graphql.limits import EnforceLimits, Limits
 from gql_server.graphql.query import Query
 from gql_server.graphql.scalars import DATETIME_Z, UUID_SCALAR
 
@@ -28,11 +35,21 @@ class CloseReader(SchemaExtension):
                 await context.close()
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+    limits = limits or Limits()
+    extensions: list[Any] = [
+        CloseReader,
+        MaskUnexpectedErrors,
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: EnforceLimits(limits=limits),
+    ]
+    if not limits.introspection:
+        extensions.append(DisableIntrospection)
     return strawberry.Schema(
         query=Query,
         config=StrawberryConfig(scalar_map={datetime: DATETIME_Z, uuid.UUID: UUID_SCALAR}),
-        extensions=[CloseReader, MaskUnexpectedErrors],
+        extensions=extensions,
     )
 
 
