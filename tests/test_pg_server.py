@@ -7,6 +7,7 @@ import contextlib
 import socket
 from pathlib import Path
 
+import asyncpg
 import pytest
 from pg_server import PG_BIN_ENV, PostgresServer, find_pg_bin, require_pg_bin
 from sqlalchemy import text
@@ -35,7 +36,7 @@ def _refused(host: str, port: int, family: int = socket.AF_INET) -> bool:
 
 def _other_local_addresses() -> list[tuple[int, str]]:
     """Addresses of this machine other than 127.0.0.1 that a socket can try to reach."""
-    addresses = [(socket.AF_INET, "127.0.0.2")]
+    addresses: list[tuple[int, str]] = [(socket.AF_INET, "127.0.0.2")]
     if socket.has_ipv6:
         addresses.append((socket.AF_INET6, "::1"))
     with contextlib.suppress(OSError):
@@ -93,7 +94,9 @@ def test_context_manager_and_templates() -> None:
             engine = create_async_engine(db_url)
             try:
                 async with engine.connect() as conn:
-                    return int((await conn.execute(text("SELECT count(*) FROM thing"))).scalar_one())
+                    return int(
+                        (await conn.execute(text("SELECT count(*) FROM thing"))).scalar_one()
+                    )
             finally:
                 await engine.dispose()
 
@@ -103,13 +106,15 @@ def test_context_manager_and_templates() -> None:
 
         # Dropping works even while a session is still connected.
         async def drop_while_connected() -> None:
-            engine = create_async_engine(copies[0])
+            assert server.port is not None
+            conn = await asyncpg.connect(
+                host="127.0.0.1", port=server.port, user="postgres", database="copy_0"
+            )
             try:
-                async with engine.connect() as conn:
-                    await conn.execute(text("SELECT 1"))
-                    await asyncio.to_thread(server.drop_database, "copy_0")
+                assert await conn.fetchval("SELECT 1") == 1
+                await asyncio.to_thread(server.drop_database, "copy_0")
             finally:
-                await engine.dispose()
+                conn.terminate()
 
         asyncio.run(drop_while_connected())
         server.drop_database("copy_0")  # already gone: no error

@@ -1,7 +1,9 @@
 """Schema migrations: Alembic, configured in code, run on an async engine.
 
 ``await upgrade(engine)`` brings the engine's database to the newest revision (a no-op
-when it is there already); ``await current(engine)`` names the revision it is at.
+when it is there already); ``await current(engine)`` names the revision it is at and
+``head_revision()`` the newest one; ``await stamp(engine, "0001")`` adopts a database
+created by ``create_schema`` before migrations existed.
 Revisions live in ``gql_server/db/migrations/versions``; write a new one with
 ``await revision(engine, "add a column")`` against a database at head (autogenerate
 compares it with the models), then read and fix what autogenerate cannot see (CHECK
@@ -22,20 +24,34 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
+from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gql_server.db.base import UTCDateTime
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class MigrationError(RuntimeError):
     """A migration left the database inconsistent; it was rolled back."""
+
+
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
+    """Autogenerate hook: render project types as plain SQLAlchemy types.
+
+    Revision scripts then do not import the application (``UTCDateTime`` stores a
+    ``DateTime(timezone=True)``; its conversions are Python-side only).
+    """
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def make_config(connection: Connection | None = None) -> Config:
@@ -66,6 +82,16 @@ async def current(engine: AsyncEngine) -> str | None:
     """The revision the engine's database is at; None before the first migration."""
     async with engine.connect() as connection:
         return await connection.run_sync(_current)
+
+
+async def stamp(engine: AsyncEngine, revision: str = "head") -> None:
+    """Record ``revision`` as current without running anything.
+
+    For a database whose tables ``create_schema`` (``Base.metadata.create_all``) made
+    before migrations existed: stamp it at ``"0001"``, then ``upgrade`` it.
+    """
+    async with engine.connect() as connection:
+        await connection.run_sync(_stamp, revision)
 
 
 async def revision(
@@ -121,13 +147,16 @@ def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[bool]:
         pragma("PRAGMA foreign_keys=ON")
 
 
+def _stamp(connection: Connection, revision: str) -> None:
+    with connection.begin():
+        command.stamp(make_config(connection), revision)
+
+
 def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _revision(
-    connection: Connection, message: str, autogenerate: bool, rev_id: str | None
-) -> Path:
+def _revision(connection: Connection, message: str, autogenerate: bool, rev_id: str | None) -> Path:
     config = make_config(connection)
     ruff = _ruff()
     if ruff is not None:

@@ -13,22 +13,15 @@ import asyncio
 from typing import Any
 
 from alembic import context
-from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 
 from gql_server.db import models  # noqa: F401  (registers every table)
-from gql_server.db.base import Base, UTCDateTime
+from gql_server.db.base import Base
+from gql_server.db.migrate import render_item
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
-    """Render project types as plain SQLAlchemy types, so revisions do not import the app."""
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
 
 
 def _options(dialect_name: str) -> dict[str, Any]:
