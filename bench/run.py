@@ -1,0 +1,452 @@
+"""Benchmark the gateway on synthetic LL2 data and print one table.
+
+    python bench/run.py [--events N] [--backend sqlite] [--duration S] [--clients C] [--workers W]
+
+See bench/README.md for what each column means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import math
+import os
+import platform
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from raw_baseline import first_difference, full_page, raw_app  # noqa: E402
+from workloads import Workload, workloads  # noqa: E402
+
+from gql_server import synthetic  # noqa: E402
+from gql_server.app import create_app  # noqa: E402
+from gql_server.db.engine import create_engine, create_schema  # noqa: E402
+from gql_server.ingest.files import ingest_paths  # noqa: E402
+from gql_server.settings import Settings  # noqa: E402
+
+DATA = BENCH / ".data"
+
+
+# --- the database -------------------------------------------------------------------
+
+
+def fingerprint() -> str:
+    """Changes whenever the generator, the tables or the ingester change."""
+    digest = hashlib.sha1()
+    package = ROOT / "gql_server"
+    files = [package / "synthetic.py", *sorted((package / "db").rglob("*.py"))]
+    files += sorted((package / "ingest").rglob("*.py"))
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+async def _ingest(url: str, pages: list[Path]) -> float:
+    engine = create_engine(url)
+    try:
+        await create_schema(engine)
+        started = time.perf_counter()
+        await ingest_paths(engine, pages)
+        return time.perf_counter() - started
+    finally:
+        await engine.dispose()
+
+
+def build_database(events: int, seed: int) -> Path:
+    """The cached database for (events, seed), built through the real ingest if missing."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    path = DATA / f"ll2-{events}-seed{seed}-{fingerprint()}.sqlite3"
+    meta = path.with_suffix(".json")
+    if path.exists() and meta.exists():
+        built = json.loads(meta.read_text())
+        print(
+            f"database: reusing {path.relative_to(ROOT)} (built {built['built']}: generated at "
+            f"{built['generate_rate']:,.0f} events/s, ingested at {built['ingest_rate']:,.0f} events/s)"
+        )
+        return path
+    partial = path.with_suffix(".partial")
+    for stale in DATA.glob(partial.name + "*"):
+        stale.unlink()
+    with tempfile.TemporaryDirectory(dir=DATA, prefix="pages-") as folder:
+        started = time.perf_counter()
+        pages = synthetic.write_pages(Path(folder), events, seed)
+        generate = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in pages)
+        print(
+            f"generated {events:,} events in {len(pages)} pages ({size / 2**20:,.0f} MiB JSON) "
+            f"in {generate:.1f}s: {events / generate:,.0f} events/s"
+        )
+        ingest = asyncio.run(_ingest(f"sqlite+aiosqlite:///{partial}", pages))
+    print(f"ingested {events:,} events in {ingest:.1f}s: {events / ingest:,.0f} events/s (ingest_paths)")
+    for suffix in ("-wal", "-shm"):  # the last connection checkpoints; nothing should remain
+        leftover = Path(f"{partial}{suffix}")
+        if leftover.exists() and leftover.stat().st_size == 0:
+            leftover.unlink()
+    partial.rename(path)
+    meta.write_text(
+        json.dumps(
+            {
+                "built": time.strftime("%Y-%m-%d %H:%M:%S"),
+                "generate_rate": events / generate,
+                "ingest_rate": events / ingest,
+            }
+        )
+    )
+    print(f"database: {path.relative_to(ROOT)} ({path.stat().st_size / 2**20:,.0f} MiB)")
+    return path
+
+
+# --- in-process latency ---------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    key: str
+    title: str
+    samples: list[float] = field(default_factory=list)  # ms
+    statements: list[int] = field(default_factory=list)
+    size: int = 0
+    rps: float | None = None
+    http_note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *_: Any) -> None:
+        self.count += 1
+
+
+async def measure(
+    key: str,
+    title: str,
+    send: Callable[[int], Awaitable[httpx.Response]],
+    counter: StatementCounter,
+    samples: int,
+    budget: float,
+) -> tuple[Result, httpx.Response]:
+    """Warm up, then time sequential requests until ``samples`` or ``budget`` seconds
+    (at least 10 samples)."""
+    for i in range(3):
+        _check(await send(i), key)
+    result = Result(key, title)
+    started = time.perf_counter()
+    i = 0
+    response = None
+    while len(result.samples) < samples and (
+        len(result.samples) < 10 or time.perf_counter() - started < budget
+    ):
+        before = counter.count
+        t0 = time.perf_counter()
+        response = await send(i)
+        elapsed = time.perf_counter() - t0
+        result.statements.append(counter.count - before)
+        _check(response, key)
+        result.samples.append(elapsed * 1000)
+        result.size = len(response.content)
+        i += 1
+    assert response is not None
+    return result, response
+
+
+def _check(response: httpx.Response, key: str) -> None:
+    if response.status_code != 200:
+        raise SystemExit(f"{key}: HTTP {response.status_code}: {response.text[:300]}")
+    body = response.json()
+    if isinstance(body, dict) and body.get("errors"):
+        raise SystemExit(f"{key}: GraphQL errors: {body['errors'][:2]}")
+
+
+async def in_process(db: Path, args: argparse.Namespace) -> tuple[list[Result], str]:
+    url = f"sqlite+aiosqlite:///{db}"
+    app = create_app(Settings(database_url=url, seed_dir=None, graphiql=False))
+    results = []
+    async with app.router.lifespan_context(app):
+        engine = app.state.engine
+        counter = StatementCounter()
+        event.listen(engine.sync_engine, "before_cursor_execute", counter)
+        transport = httpx.ASGITransport(app=app)
+        raw_transport = httpx.ASGITransport(app=raw_app(engine))
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://bench") as gql,
+            httpx.AsyncClient(transport=raw_transport, base_url="http://bench") as raw,
+        ):
+            w1_data = None
+            for workload in workloads(args.events, args.seed):
+
+                async def send(i: int, w: Workload = workload) -> httpx.Response:
+                    return await gql.post("/graphql", json=w.body(i))
+
+                result, last = await measure(
+                    workload.key, workload.title, send, counter, args.samples, args.budget
+                )
+                if workload.key == "W1":
+                    w1_data = last.json()["data"]
+                results.append(result)
+                print(f"  {workload.key} {workload.title}: median {result.median:.1f} ms")
+
+            async def send_raw(i: int) -> httpx.Response:
+                return await raw.post("/raw", json={"limit": 100, "offset": 0})
+
+            result, _ = await measure(
+                "raw", "raw SQL + json.dumps (W1 data)", send_raw, counter, args.samples, args.budget
+            )
+            results.append(result)
+            print(f"  raw baseline: median {result.median:.1f} ms")
+
+            async def send_health(i: int) -> httpx.Response:
+                return await gql.get("/healthz")
+
+            result, _ = await measure(
+                "floor", "GET /healthz (ASGI floor)", send_health, counter, args.samples, 2.0
+            )
+            results.append(result)
+
+            async with engine.connect() as conn:
+                raw_data = await full_page(conn, 100, 0)
+            difference = first_difference(raw_data, w1_data)
+            verdict = "yes" if difference is None else f"NO, first difference at {difference}"
+        event.remove(engine.sync_engine, "before_cursor_execute", counter)
+    return results, verdict
+
+
+# --- real HTTP throughput --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve_has_workers() -> bool:
+    help_text = subprocess.run(
+        [sys.executable, "-m", "gql_server", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
+    return "--workers" in help_text
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    tree, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        tree.append(current)
+        queue.extend(parents.get(current, []))
+    return tree
+
+
+def _peak_rss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+async def load(
+    url: str, body: Callable[[int], dict[str, Any]], clients: int, duration: float
+) -> tuple[int, int, float, float]:
+    """C clients send back-to-back requests for ``duration`` seconds; returns (completed,
+    errors, seconds, client CPU share of one core)."""
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+        done = errors = 0
+        counter = iter(range(10**9))
+
+        async def worker(deadline: float, count: bool) -> None:
+            nonlocal done, errors
+            while time.perf_counter() < deadline:
+                try:
+                    response = await client.post("/graphql", json=body(next(counter)))
+                    ok = response.status_code == 200 and "errors" not in response.json()
+                except httpx.HTTPError:
+                    ok = False
+                if count:
+                    done += ok
+                    errors += not ok
+
+        warm = time.perf_counter() + min(2.0, duration / 4)
+        await asyncio.gather(*(worker(warm, False) for _ in range(clients)))
+        cpu, started = time.process_time(), time.perf_counter()
+        await asyncio.gather(*(worker(started + duration, True) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+        return done, errors, elapsed, (time.process_time() - cpu) / elapsed
+
+
+def over_http(db: Path, args: argparse.Namespace, results: list[Result]) -> tuple[int, str]:
+    """Start the real server, measure req/s for the HTTP workloads, read its peak RSS."""
+    port = _free_port()
+    command = [sys.executable, "-m", "gql_server", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port)]
+    workers = 1
+    if _serve_has_workers():
+        workers = args.workers
+        command += ["--workers", str(workers)]
+    elif args.workers != 1:
+        print(f"note: `serve` has no --workers flag; ignoring --workers {args.workers}")
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}", "GQL_SEED_DIR": ""}
+    env["GQL_GRAPHIQL"] = "0"
+    log = (DATA / "server.log").open("w")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(f"server exited with {server.returncode}; see {log.name}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("server did not become healthy within 60 s")
+            time.sleep(0.2)
+        by_key = {w.key: w for w in workloads(args.events, args.seed)}
+        for result in results:
+            workload = by_key.get(result.key)
+            if workload is None or not workload.http:
+                continue
+            done, errors, elapsed, cpu = asyncio.run(
+                load(base, workload.body, args.clients, args.duration)
+            )
+            result.rps = done / elapsed
+            result.http_note = f"{errors} errors, load generator CPU {cpu:.0%} of a core"
+            print(f"  {result.key} over HTTP: {result.rps:,.1f} req/s ({result.http_note})")
+        tree = _process_tree(server.pid)
+        peaks = {pid: _peak_rss_kib(pid) for pid in tree}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+    known = {pid: kib for pid, kib in peaks.items() if kib is not None}
+    parts = ", ".join(f"pid {pid}: {kib / 1024:,.0f} MiB" for pid, kib in known.items())
+    rss = f"{sum(known.values()) / 1024:,.0f} MiB over {len(known)} process(es) ({parts})"
+    return workers, rss
+
+
+# --- report ---------------------------------------------------------------------------
+
+
+def table(results: list[Result]) -> str:
+    raw = next(r for r in results if r.key == "raw")
+    header = ["workload", "median ms", "p95 ms", "n", "stmts/req", "bytes", "x raw", "req/s HTTP"]
+    rows = [header]
+    for r in results:
+        statements = statistics.median(r.statements)
+        rows.append(
+            [
+                f"{r.key} {r.title}",
+                f"{r.median:.2f}",
+                f"{r.p95:.2f}",
+                str(len(r.samples)),
+                f"{statements:g}",
+                f"{r.size:,}",
+                f"{r.median / raw.median:.2f}",
+                "-" if r.rps is None else f"{r.rps:,.1f}",
+            ]
+        )
+    widths = [max(len(row[c]) for row in rows) for c in range(len(header))]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells))
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=10_000, help="synthetic events (default 10000)")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    parser.add_argument("--backend", choices=["sqlite"], default="sqlite")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of HTTP load per workload")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--workers", type=int, default=1, help="server workers, if `serve` supports it")
+    parser.add_argument("--samples", type=int, default=200, help="max timed requests per in-process workload")
+    parser.add_argument("--budget", type=float, default=8.0, help="max seconds per in-process workload")
+    parser.add_argument("--no-http", action="store_true", help="skip the real-server part")
+    args = parser.parse_args(argv)
+    if args.events < 100:
+        parser.error("--events must be at least 100 (W1 reads a page of 100)")
+
+    started = time.perf_counter()
+    print("command: " + " ".join(["python", *sys.argv]))
+    print(
+        f"machine: {os.cpu_count()} CPUs ({platform.machine()}, {platform.system()} "
+        f"{platform.release()}), Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+    print(f"backend: {args.backend}, events: {args.events:,}, seed: {args.seed}")
+    db = build_database(args.events, args.seed)
+    print("in-process (httpx.ASGITransport, sequential requests after 3 warm-up requests):")
+    results, verdict = asyncio.run(in_process(db, args))
+    print(f"raw baseline output equals W1 data: {verdict}")
+    workers, rss = 1, "not measured (--no-http)"
+    if not args.no_http:
+        print(f"real HTTP (uvicorn on 127.0.0.1, {args.clients} clients, {args.duration:g} s each):")
+        workers, rss = over_http(db, args, results)
+    print()
+    print(
+        f"events={args.events:,} backend={args.backend} cpus={os.cpu_count()} "
+        f"python={platform.python_version()} workers={workers} clients={args.clients} "
+        f"duration={args.duration:g}s"
+    )
+    print(table(results))
+    print(f"raw baseline output equals W1 data: {verdict}")
+    print(f"server peak RSS (VmHWM): {rss}")
+    print(f"total bench time: {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
