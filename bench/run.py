@@ -38,7 +38,7 @@ from workloads import Workload, workloads  # noqa: E402
 
 from gql_server import synthetic  # noqa: E402
 from gql_server.app import create_app  # noqa: E402
-from gql_server.db.engine import create_engine, create_schema  # noqa: E402
+from gql_server.db.engine import create_engine, ensure_schema  # noqa: E402
 from gql_server.ingest.files import ingest_paths  # noqa: E402
 from gql_server.settings import Settings  # noqa: E402
 
@@ -62,7 +62,7 @@ def fingerprint() -> str:
 async def _ingest(url: str, pages: list[Path]) -> float:
     engine = create_engine(url)
     try:
-        await create_schema(engine)
+        await ensure_schema(engine)
         started = time.perf_counter()
         await ingest_paths(engine, pages)
         return time.perf_counter() - started

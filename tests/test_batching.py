@@ -10,7 +10,7 @@ from typing import Any
 
 from conftest import FULL_PAGE_QUERY, Client, make_client, run, seed_events, sqlite_url
 
-from gql_server.db.engine import create_engine, create_schema
+from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.ingest.files import ingest_paths
 
 
@@ -37,7 +37,7 @@ def client_with(tmp_path: Path, events: list[dict[str, Any]]) -> Any:
 
     async def load() -> None:
         engine = create_engine(url)
-        await create_schema(engine)
+        await ensure_schema(engine)
         await ingest_paths(engine, [source])
         await engine.dispose()
 

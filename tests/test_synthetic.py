@@ -14,7 +14,7 @@ import httpx
 from sqlalchemy import func, select
 
 from gql_server.app import create_app
-from gql_server.db.engine import create_engine, create_schema
+from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.db.models import DockingEvent
 from gql_server.ingest.files import ingest_paths
 from gql_server.settings import SEED_DIR, Settings
@@ -132,7 +132,7 @@ async def _round_trip(tmp_path: Path) -> tuple[int, dict[str, Any]]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'synthetic.db'}"
     engine = create_engine(url)
     try:
-        await create_schema(engine)
+        await ensure_schema(engine)
         await ingest_paths(engine, write_pages(tmp_path / "pages", 500, seed=11))
         async with engine.connect() as conn:
             rows = (await conn.execute(select(func.count()).select_from(DockingEvent))).scalar()

@@ -1,14 +1,13 @@
-"""Engines per database URL, SQLite pragmas, and creating the schema."""
+"""Engines per database URL, SQLite pragmas, and bringing the schema up to date."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gql_server.db import models  # noqa: F401  (registers every table)
-from gql_server.db.base import Base
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -38,7 +37,39 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-async def create_schema(engine: AsyncEngine) -> None:
-    """Create every table that does not exist yet."""
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+class SchemaNotMigrated(RuntimeError):
+    """The database is not at the newest migration, and this command does not migrate."""
+
+
+async def ensure_schema(engine: AsyncEngine, *, migrate: bool | None = None) -> None:
+    """Bring the database to the newest schema, or check that it is there.
+
+    ``migrate`` defaults to True on SQLite (the embedded default migrates itself) and False
+    elsewhere: a shared PostgreSQL is migrated on purpose, with ``python -m gql_server migrate``.
+    """
+    from gql_server.db import migrate as migrations
+
+    if migrate is None:
+        migrate = engine.dialect.name == "sqlite"
+    revision = await migrations.current(engine)
+    if revision is None and await _has_tables(engine):
+        # Made by create_all before the project had migrations: that is revision 0001.
+        await migrations.stamp(engine, "0001")
+        revision = "0001"
+    head = migrations.head_revision()
+    if revision == head:
+        return
+    if not migrate:
+        raise SchemaNotMigrated(
+            f"the database is at schema revision {revision or 'none'}, the code needs {head}: "
+            "run `python -m gql_server migrate` (with the same DATABASE_URL) first"
+        )
+    await migrations.upgrade(engine)
+
+
+async def _has_tables(engine: AsyncEngine) -> bool:
+    def check(conn: Any) -> bool:
+        return inspect(conn).has_table("docking_event")
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(check)

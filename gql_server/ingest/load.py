@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, or_, select, update
@@ -13,7 +14,9 @@ from sqlalchemy.orm import aliased
 
 from gql_server.db.base import Base
 from gql_server.db.models import (
+    DataVersion,
     DockingEvent,
+    DockingEventChange,
     DockingLocation,
     Payload,
     PayloadFlight,
@@ -34,12 +37,16 @@ class LoadReport:
     events: int
     rows: int
     search_documents: int
+    created: int = 0
+    updated: int = 0
+    version: int = 0
 
 
 async def load(conn: AsyncConnection, batch: Batch, progress: Progress | None = None) -> LoadReport:
     """Write ``batch``: rows are upserted (only the columns present are set), each list
     present replaces the stored list, and search documents are brought up to date."""
     renamed = await _renamed(conn, batch)
+    stored = await _stored_events(conn, batch)
     for table in Base.metadata.sorted_tables:
         rows = batch.rows.get(table.name)
         if rows:
@@ -59,7 +66,85 @@ async def load(conn: AsyncConnection, batch: Batch, progress: Progress | None = 
         for chunk in _chunks(members):
             await conn.execute(link.insert(), chunk)
     refreshed = await refresh_search_documents(conn, batch.events, renamed)
-    return LoadReport(events=len(batch.events), rows=batch.count(), search_documents=refreshed)
+    created, updated = _event_changes(batch, stored)
+    version = await bump_data_version(conn)
+    await record_changes(conn, version, created=created, updated=updated)
+    return LoadReport(
+        events=len(batch.events),
+        rows=batch.count(),
+        search_documents=refreshed,
+        created=len(created),
+        updated=len(updated),
+        version=version,
+    )
+
+
+async def remove_events(conn: AsyncConnection, ids: Iterable[int]) -> int:
+    """Delete docking events (what they reference stays), log them as removed and bump the
+    data version; returns how many were deleted."""
+    e = DockingEvent.__table__
+    wanted = sorted(set(ids))
+    removed: list[int] = []
+    for chunk in _chunks(wanted):
+        result = await conn.execute(delete(e).where(e.c.id.in_(chunk)).returning(e.c.id))
+        removed.extend(result.scalars())
+    if removed:
+        version = await bump_data_version(conn)
+        await record_changes(conn, version, removed=removed)
+    return len(removed)
+
+
+async def _stored_events(conn: AsyncConnection, batch: Batch) -> dict[Any, Row]:
+    """The stored rows of the batch's events, to tell created from updated."""
+    e = DockingEvent.__table__
+    stored: dict[Any, Row] = {}
+    for chunk in _chunks(list(batch.rows.get(e.name, {}))):
+        for row in (await conn.execute(select(e).where(e.c.id.in_(chunk)))).mappings():
+            stored[row["id"]] = dict(row)
+    return stored
+
+
+def _event_changes(batch: Batch, stored: dict[Any, Row]) -> tuple[list[Any], list[Any]]:
+    created, updated = [], []
+    for event_id, row in batch.rows.get(DockingEvent.__tablename__, {}).items():
+        before = stored.get(event_id)
+        if before is None:
+            created.append(event_id)
+        elif any(before[key] != value for key, value in row.items()):
+            updated.append(event_id)
+    return created, updated
+
+
+async def bump_data_version(conn: AsyncConnection) -> int:
+    """Increment the data version inside the writer's transaction (readers see the new
+    version exactly when they see the new rows); returns the new version."""
+    table = DataVersion.__table__
+    stmt = _insert(conn, table).values(id=1, version=1, updated_at=datetime.now(UTC))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id"],
+        set_={"version": table.c.version + 1, "updated_at": stmt.excluded.updated_at},
+    )
+    await conn.execute(stmt)
+    return int((await conn.execute(select(table.c.version).where(table.c.id == 1))).scalar_one())
+
+
+async def record_changes(
+    conn: AsyncConnection,
+    version: int,
+    *,
+    created: Sequence[Any] = (),
+    updated: Sequence[Any] = (),
+    removed: Sequence[Any] = (),
+) -> None:
+    """Append to the docking event change log, under the write's data version."""
+    now = datetime.now(UTC)
+    rows = [
+        {"version": version, "event_id": event_id, "kind": kind, "changed_at": now}
+        for kind, ids in (("created", created), ("updated", updated), ("removed", removed))
+        for event_id in ids
+    ]
+    for chunk in _chunks(rows):
+        await conn.execute(DockingEventChange.__table__.insert(), chunk)
 
 
 def _insert(conn: AsyncConnection, table: Table) -> Any:

@@ -12,6 +12,9 @@ from sqlalchemy import Table
 from gql_server.db.base import Base, Link
 from gql_server.db.models import DockingEvent
 
+ROOT = DockingEvent.__tablename__
+SCALAR_TYPES = (int, float, str, bool, datetime, date, uuid.UUID)
+
 
 @dataclass(frozen=True)
 class ListOf:
@@ -65,16 +68,21 @@ def _shape(model: type[Base]) -> Shape:
 
 @cache
 def shapes() -> dict[str, Shape]:
-    """Every entity table's shape, by table name."""
-    result = {}
-    for mapper in Base.registry.mappers:
-        model = mapper.class_
-        if issubclass(model, Link):
+    """The shape of every table an LL2 docking event reaches, by table name."""
+    models = {
+        mapper.class_.__tablename__: mapper.class_
+        for mapper in Base.registry.mappers
+        if not issubclass(mapper.class_, Link)
+    }
+    result: dict[str, Shape] = {}
+    pending = [ROOT]
+    while pending:
+        name = pending.pop()
+        if name in result:
             continue
-        shape = _shape(model)
-        result[shape.table.name] = shape
+        shape = result[name] = _shape(models[name])
+        pending.extend(target for _, target in shape.refs.values())
+        pending.extend(listed.child for listed in shape.lists.values())
     return result
 
 
-ROOT = DockingEvent.__tablename__
-SCALAR_TYPES = (int, float, str, bool, datetime, date, uuid.UUID)

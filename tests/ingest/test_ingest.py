@@ -14,7 +14,7 @@ from conftest import ROOT, SEED_PAGE, run, seed_events, sqlite_url
 from sqlalchemy import select
 
 from gql_server.db.base import Base
-from gql_server.db.engine import create_engine, create_schema
+from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.ingest.errors import IngestError
 from gql_server.ingest.files import ingest_paths
 
@@ -24,7 +24,7 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
 
     async def read() -> dict[str, list[tuple[Any, ...]]]:
         engine = create_engine(url)
-        await create_schema(engine)
+        await ensure_schema(engine)
         async with engine.connect() as conn:
             tables = {}
             for table in Base.metadata.sorted_tables:
@@ -39,7 +39,7 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
 def ingest(url: str, *paths: Path) -> None:
     async def go() -> None:
         engine = create_engine(url)
-        await create_schema(engine)
+        await ensure_schema(engine)
         try:
             await ingest_paths(engine, paths)
         finally:
@@ -62,7 +62,12 @@ def test_ingesting_twice_leaves_the_same_database(url: str) -> None:
     ingest(url, SEED_PAGE)
     first = dump(url)
     ingest(url, SEED_PAGE)
-    assert dump(url) == first
+    second = dump(url)
+    # Every ingest bumps the data version (caches and subscriptions watch it) ...
+    assert [row[1] for row in first.pop("data_version")] == [1]
+    assert [row[1] for row in second.pop("data_version")] == [2]
+    # ... and leaves every row of data as it was.
+    assert second == first
     assert len(first["docking_event"]) == 7
     # Shared objects are stored once: two stations, one NASA license, one "Unknown" license.
     assert len(first["space_station"]) == 2
@@ -255,3 +260,25 @@ def test_cli_ingests_and_reports_progress(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "[1/1]" in result.stderr and "7 events" in result.stderr
     assert len(dump(sqlite_url(tmp_path / "cli.db"))["docking_event"]) == 7
+
+
+def test_changes_are_logged_per_data_version(url: str, tmp_path: Path) -> None:
+    from gql_server.ingest.load import remove_events
+
+    ingest(url, SEED_PAGE)
+    ingest(url, SEED_PAGE)  # nothing changed: version 2 logs nothing
+    event = copy.deepcopy(seed_events()[0])
+    event["departure"] = "2024-11-04T00:00:00Z"
+    ingest(url, write(tmp_path / "changed.json", event))
+
+    async def remove() -> None:
+        engine = create_engine(url)
+        async with engine.begin() as conn:
+            assert await remove_events(conn, [570, 99999]) == 1
+        await engine.dispose()
+
+    run(remove())
+    log = [(row[1], row[2], row[3]) for row in sorted(dump(url)["docking_event_change"])]
+    assert log[:7] == [(1, i, "created") for i in (569, 570, 613, 619, 620, 609, 616)]
+    assert log[7:] == [(3, 569, "updated"), (4, 570, "removed")]
+    assert [row[1] for row in dump(url)["data_version"]] == [4]

@@ -10,6 +10,7 @@ from gql_server.db.models.images import (
     ImageVariantType,
 )
 from gql_server.db.models.launches import Launch, LaunchStatus
+from gql_server.db.models.meta import DataVersion, DockingEventChange
 from gql_server.db.models.payloads import (
     Payload,
     PayloadFlight,
@@ -49,7 +50,9 @@ __all__ = [
     "CelestialBody",
     "CelestialBodyType",
     "Country",
+    "DataVersion",
     "DockingEvent",
+    "DockingEventChange",
     "DockingLocation",
     "Image",
     "ImageLicense",
