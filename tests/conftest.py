@@ -1,18 +1,27 @@
-"""Shared fixtures: a real SQLite database file, the real app through real HTTP (ASGI)."""
+"""Shared fixtures: real databases (a SQLite file, and a PostgreSQL server started on
+127.0.0.1 for the session), the real app through real HTTP (ASGI).
+
+Every test that takes ``db_url``, ``new_database``, ``seeded``, ``client`` or ``empty_client``
+runs once per backend: ``[sqlite]`` and ``[postgresql]``.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pg_server import PostgresServer, require_pg_bin
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from gql_server.app import create_app
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import upgrade
 from gql_server.settings import SEED_DIR, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,9 +33,60 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+BACKENDS = ["sqlite", "postgresql"]
+TEMPLATE = "gql_migrated"  # a PostgreSQL database at the newest migration, copied per test
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session, with a migrated template database."""
+    with PostgresServer(require_pg_bin()) as server:
+        url = server.create_database(TEMPLATE)
+
+        async def migrate() -> None:
+            engine = create_engine(url)
+            try:
+                await upgrade(engine)
+            finally:
+                await engine.dispose()
+
+        run(migrate())
+        yield server
+
+
+NewDatabase = Callable[[], str]
+
+
+def database_factory(backend: str, request: pytest.FixtureRequest, folder: Path) -> NewDatabase:
+    """Makes empty databases at the newest schema on ``backend``."""
+
+    def new() -> str:
+        number = next(_numbers)
+        if backend == "sqlite":
+            return sqlite_url(folder / f"gateway-{number}.db")
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        name = f"test_{number}"
+        url = server.create_database(name, template=TEMPLATE)
+        request.addfinalizer(lambda: server.drop_database(name))
+        return url
+
+    return new
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return sqlite_url(tmp_path / "gateway.db")
+def new_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> NewDatabase:
+    return database_factory(backend, request, tmp_path)
+
+
+@pytest.fixture
+def db_url(new_database: NewDatabase) -> str:
+    return new_database()
 
 
 class Client:
@@ -38,8 +98,11 @@ class Client:
         engine = http.app.state.engine  # type: ignore[attr-defined]
         event.listen(engine.sync_engine, "before_cursor_execute", self._count)
 
-    def _count(self, *_: Any) -> None:
-        self.statements += 1
+    def _count(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        # SQLite's BEGIN is a statement we send (the request's snapshot); PostgreSQL's is
+        # the driver's own: count neither, so both backends count the same queries.
+        if statement != "BEGIN":
+            self.statements += 1
 
     def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self.http.post("/graphql", json={"query": query, "variables": variables or {}})
@@ -65,10 +128,11 @@ def make_client(url: str, seed_dir: Path | None = SEED_DIR, **settings: Any) -> 
         yield Client(http)
 
 
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    """The app on a database seeded from ``seed/``: read-only tests share it."""
-    yield from make_client(sqlite_url(tmp_path_factory.mktemp("seeded") / "gateway.db"))
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    """The app on a database seeded from ``seed/``, per backend: read-only tests share it."""
+    new = database_factory(str(request.param), request, tmp_path_factory.mktemp("seeded"))
+    yield from make_client(new())
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from conftest import Client, make_client, sqlite_url
+from conftest import Client, make_client
 
 
 def test_healthz_answers_when_the_database_does(seeded: Client) -> None:
@@ -26,8 +24,8 @@ def test_get_queries_work(seeded: Client) -> None:
     assert response.json() == {"data": {"dockingEvents": {"count": 7}}}
 
 
-def test_an_empty_database_is_seeded_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    url = sqlite_url(tmp_path / "fresh.db")
+def test_an_empty_database_is_seeded_once(db_url: str) -> None:
+    url = db_url
     for client in make_client(url):
         assert client.data("{ dockingEvents { count } }") == {"dockingEvents": {"count": 7}}
     # A second start finds data and does not ingest again (no statement writes).
@@ -43,11 +41,22 @@ def test_without_seed_the_database_stays_empty(empty_client: Client) -> None:
 
 def test_unexpected_errors_are_masked_with_an_id(client: Client, caplog) -> None:  # type: ignore[no-untyped-def]
     # Corrupt the database behind the app's back: an event whose location row is missing.
-    path = client.http.app.state.engine.url.database  # type: ignore[attr-defined]
-    with sqlite3.connect(path) as raw:
-        raw.execute("PRAGMA foreign_keys=OFF")
-        raw.execute("UPDATE docking_event SET docking_location_id = 999 WHERE id = 569")
-    raw.close()
+    engine = client.http.app.state.engine  # type: ignore[attr-defined]
+
+    async def corrupt() -> None:
+        async with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                await conn.exec_driver_sql("COMMIT")  # the pragma only works outside one
+                await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                await conn.exec_driver_sql("BEGIN")
+            else:
+                await conn.exec_driver_sql("SET session_replication_role = replica")
+            await conn.exec_driver_sql("UPDATE docking_event SET docking_location_id = 999 WHERE id = 569")
+            await conn.commit()
+            if engine.dialect.name == "sqlite":
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+    client.http.portal.call(corrupt)  # type: ignore[attr-defined]
     body = client.post("{ dockingEvent(id: 569) { id dockingLocation { name } } }")
     (error,) = body["errors"]
     assert body["data"] == {"dockingEvent": None}

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import FULL_PAGE_QUERY, Client, make_client, sqlite_url
+from conftest import FULL_PAGE_QUERY, Client, make_client
 
 from gql_server.graphql.limits import Limits
 
@@ -15,10 +14,9 @@ SMALL = Limits(
 )
 
 
-@pytest.fixture(scope="module")
-def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    url = sqlite_url(tmp_path_factory.mktemp("limits") / "gateway.db")
-    yield from make_client(url, limits=SMALL)
+@pytest.fixture
+def limited(db_url: str) -> Iterator[Client]:
+    yield from make_client(db_url, limits=SMALL)
 
 
 def refused(client: Client, query: str, limit: str) -> dict[str, object]:
@@ -106,8 +104,8 @@ def test_limits_come_from_the_environment() -> None:
         Limits.from_env({"GQL_MAX_DEPTH": "0"})
 
 
-def test_introspection_can_be_switched_off(tmp_path: Path) -> None:
-    for client in make_client(sqlite_url(tmp_path / "x.db"), limits=Limits(introspection=False)):
+def test_introspection_can_be_switched_off(db_url: str) -> None:
+    for client in make_client(db_url, limits=Limits(introspection=False)):
         body = client.post("{ __schema { types { name } } }")
         assert body["errors"]
         assert client.data("{ dockingEvents { count } }") == {"dockingEvents": {"count": 7}}

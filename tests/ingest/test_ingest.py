@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SEED_PAGE, run, seed_events, sqlite_url
+from conftest import ROOT, SEED_PAGE, run, seed_events
 from sqlalchemy import select
 
 from gql_server.db.base import Base
@@ -54,8 +54,8 @@ def write(path: Path, document: Any) -> Path:
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    return sqlite_url(tmp_path / "ingest.db")
+def url(db_url: str) -> str:
+    return db_url
 
 
 def test_ingesting_twice_leaves_the_same_database(url: str) -> None:
@@ -233,14 +233,14 @@ def test_a_database_refusal_rolls_the_whole_file_back(url: str, tmp_path: Path) 
     assert dump(url) == before
 
 
-def test_cli_reports_file_and_path_and_exits_1(tmp_path: Path) -> None:
+def test_cli_reports_file_and_path_and_exits_1(url: str, tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.json", {"results": [{"id": 1, "url": "u", "docking": "x"}]})
     result = subprocess.run(
         [sys.executable, "-m", "gql_server", "ingest", str(bad)],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={"DATABASE_URL": sqlite_url(tmp_path / "cli.db"), "PATH": "/usr/bin:/bin"},
+        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
         timeout=60,
     )
     assert result.returncode == 1
@@ -248,18 +248,18 @@ def test_cli_reports_file_and_path_and_exits_1(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_cli_ingests_and_reports_progress(tmp_path: Path) -> None:
+def test_cli_ingests_and_reports_progress(url: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "gql_server", "ingest", str(SEED_PAGE)],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={"DATABASE_URL": sqlite_url(tmp_path / "cli.db"), "PATH": "/usr/bin:/bin"},
+        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "[1/1]" in result.stderr and "7 events" in result.stderr
-    assert len(dump(sqlite_url(tmp_path / "cli.db"))["docking_event"]) == 7
+    assert len(dump(url)["docking_event"]) == 7
 
 
 def test_changes_are_logged_per_data_version(url: str, tmp_path: Path) -> None:
