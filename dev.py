@@ -26,7 +26,7 @@ STAMP = VENV / ".installed-from"
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs before the venv exists
         print("error: Python 3.11 or newer is needed", file=sys.stderr)
         return 2
     if not argv or argv[0] not in {"serve", "test"}:
@@ -38,6 +38,7 @@ def main(argv: list[str]) -> int:
     if command == "serve":
         return run([str(PYTHON), "-m", "gql_server", "serve", *rest])
     ensure_postgresql()
+    ensure_chromium()
     lint = run([str(PYTHON), "-m", "ruff", "check", "gql_server", "tests", "bench", "dev.py"])
     if lint != 0:
         return lint
@@ -69,6 +70,23 @@ def ensure_postgresql() -> None:
         subprocess.run(["apt-get", "install", "-y", "-q", "postgresql"], check=True, env=env)
     else:
         print("note: no PostgreSQL server found; its tests will be skipped", file=sys.stderr)
+
+
+def ensure_chromium() -> None:
+    """The GraphiQL browser test drives Debian's Chromium; install it when missing."""
+    if Path("/usr/bin/chromium").exists():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing Chromium with apt-get", file=sys.stderr)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
+            check=True,
+            env=env,
+        )
+    else:
+        print("note: no /usr/bin/chromium; the GraphiQL browser test will be skipped", file=sys.stderr)
 
 
 def run(command: list[str]) -> int:

@@ -1,0 +1,1 @@
+"""HTTP-layer pieces of the app: the offline GraphiQL page and its assets, CORS, compression."""

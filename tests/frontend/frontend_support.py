@@ -1,0 +1,112 @@
+"""Shared by the frontend tests: a real uvicorn server on 127.0.0.1, Debian's Chromium, Node.
+
+Not a conftest (``tests/conftest.py`` already owns that module name); test modules import it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_DIR = ROOT / "seed"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    base: str  # http://127.0.0.1:PORT
+    log: Path
+
+    @property
+    def graphql(self) -> str:
+        return f"{self.base}/graphql"
+
+    def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        request = urllib.request.Request(
+            self.graphql, data=body, headers={"content-type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            result: dict[str, Any] = json.load(response)
+        return result
+
+
+@contextmanager
+def live_server(workdir: Path, **env: str) -> Iterator[LiveServer]:
+    """``python -m gql_server serve`` on a free port of 127.0.0.1, on a new SQLite database
+    seeded from ``seed/``; stopped (by its own pid) on exit."""
+    port = free_port()
+    log = workdir / "server.log"
+    environ = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'gateway.db'}",
+        "GQL_SEED_DIR": str(SEED_DIR),
+        **env,
+    }
+    command = [sys.executable, "-m", "gql_server", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT)
+    server = LiveServer(base=f"http://127.0.0.1:{port}", log=log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited ({process.returncode}):\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{server.base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start in 30 s:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def ensure_chromium() -> Path:
+    """Debian's Chromium at /usr/bin/chromium, installed with apt-get when missing and we
+    are root (as ``dev.py test`` does); otherwise the browser tests are skipped."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        pytest.skip(f"{CHROMIUM} is missing and cannot be installed (needs root and apt-get)")
+    environ = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=environ, timeout=600)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
+        check=True,
+        env=environ,
+        timeout=1200,
+    )
+    if not CHROMIUM.exists():
+        pytest.fail(f"apt-get installed chromium but {CHROMIUM} is still missing")
+    return CHROMIUM
