@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
@@ -28,6 +29,7 @@ from gql_server.ingest.normalize import Batch, Row
 from gql_server.search import document
 
 CHUNK = 500
+DATA_VERSION_CHANNEL = "gql_data_version"  # PostgreSQL NOTIFY channel: the new data version
 PROGRESS_ROWS = 10_000  # tables this large report their progress
 Progress = Callable[[str], None]
 
@@ -125,7 +127,12 @@ async def bump_data_version(conn: AsyncConnection) -> int:
         set_={"version": table.c.version + 1, "updated_at": stmt.excluded.updated_at},
     )
     await conn.execute(stmt)
-    return int((await conn.execute(select(table.c.version).where(table.c.id == 1))).scalar_one())
+    version = int((await conn.execute(select(table.c.version).where(table.c.id == 1))).scalar_one())
+    if conn.dialect.name == "postgresql":
+        # Delivered when (and only if) the transaction commits: subscriptions in every
+        # server process LISTEN on this channel instead of polling.
+        await conn.execute(select(func.pg_notify(DATA_VERSION_CHANNEL, str(version))))
+    return version
 
 
 async def record_changes(
@@ -161,14 +168,19 @@ async def _upsert(conn: AsyncConnection, table: Table, rows: Sequence[Row]) -> N
     for row in rows:
         groups.setdefault(tuple(row), []).append(row)
     for keys, group in groups.items():
-        stmt = _insert(conn, table)
-        updates = {key: stmt.excluded[key] for key in keys if key != "id"}
-        if updates:
-            stmt = stmt.on_conflict_do_update(index_elements=["id"], set_=updates)
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=["id"])
+        stmt = _upsert_statement(conn.dialect.name, table, keys)
         for chunk in _chunks(group):
             await conn.execute(stmt, chunk)
+
+
+@cache
+def _upsert_statement(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
+    """INSERT ... ON CONFLICT (id) DO UPDATE of exactly ``keys`` (built once per shape)."""
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    updates = {key: stmt.excluded[key] for key in keys if key != "id"}
+    if updates:
+        return stmt.on_conflict_do_update(index_elements=["id"], set_=updates)
+    return stmt.on_conflict_do_nothing(index_elements=["id"])
 
 
 def _parents_first(table: Table, rows: dict[Any, Row]) -> list[Row]:
@@ -214,6 +226,7 @@ async def _renamed(conn: AsyncConnection, batch: Batch) -> dict[str, set[Any]]:
     return renamed
 
 
+@cache
 def _event_names() -> Any:
     """SELECT each event's id and the seven names its LL2 search reads."""
     e = DockingEvent.__table__

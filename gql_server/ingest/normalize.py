@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ class Batch:
     rows: dict[str, dict[Any, Row]] = field(default_factory=dict)
     links: dict[str, dict[Any, list[Any]]] = field(default_factory=dict)
     events: list[Any] = field(default_factory=list)
+    # Objects already walked, by table and raw id: an equal repeat (the ISS under every
+    # event) adds nothing, so it is compared (fast, in C) instead of walked again.
+    walked: dict[tuple[str, Any], tuple[dict[str, Any], Any]] = field(default_factory=dict)
 
     def count(self) -> int:
         return sum(len(rows) for rows in self.rows.values())
@@ -62,6 +66,27 @@ def normalize(document: Any) -> Batch:
     return batch
 
 
+def normalize_objects(document: Any, table: str) -> Batch:
+    """The rows of a list of LL2 objects of one table's shape (a page of
+    ``/config/docking_locations/`` is ``"docking_location"``, of ``/space_stations/``
+    ``"space_station"``): a page envelope or a bare list; merged like ``normalize``.
+    ``Batch.events`` stays empty. Keys the table does not store are ignored."""
+    try:
+        shape = shapes()[table]
+    except KeyError:
+        raise ValueError(f"no LL2 shape for table {table!r}") from None
+    if isinstance(document, dict) and "results" in document:
+        items, prefix = document["results"], "$.results"
+    else:
+        items, prefix = document, "$"
+    if not isinstance(items, list):
+        raise IngestError(f"expected a list of objects, got {_kind(items)}", path=prefix)
+    batch = Batch()
+    for index, obj in enumerate(items):
+        _walk(obj, shape, f"{prefix}[{index}]", batch)
+    return batch
+
+
 def _check_event(event: Any, path: str) -> None:
     if not isinstance(event, dict):
         raise IngestError(f"expected a docking event object, got {_kind(event)}", path=path)
@@ -75,18 +100,31 @@ def _check_event(event: Any, path: str) -> None:
 
 
 def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
-    if not isinstance(obj, dict):
+    # Hot path: paths are only formatted when something is wrong.
+    if type(obj) is not dict:
         raise IngestError(f"expected an object, got {_kind(obj)}", path=path)
-    for key in sorted(shape.required | {"id"}):
+    raw_id = obj.get("id")
+    seen_key = (shape.table.name, raw_id) if type(raw_id) in (int, str) else None
+    if seen_key is not None:
+        seen = batch.walked.get(seen_key)
+        if seen is not None and seen[0] == obj:
+            return seen[1]
+    for key in shape.checked_keys:
         if key not in obj:
             raise IngestError(f"missing required key '{key}'", path=path)
         if obj[key] is None:
             raise IngestError(f"'{key}' must not be null", path=f"{path}.{key}")
-    row_id = _convert(obj["id"], shape.id_type, f"{path}.id")
+    try:
+        row_id = _convert(obj["id"], shape.id_type)
+    except _Bad as bad:
+        raise IngestError(bad.message, path=f"{path}.id") from None
     row: Row = {"id": row_id}
     for key, (column, kind) in shape.scalars.items():
         if key in obj:
-            row[column] = _convert(obj[key], kind, f"{path}.{key}")
+            try:
+                row[column] = _convert(obj[key], kind)
+            except _Bad as bad:
+                raise IngestError(bad.message, path=f"{path}.{key}") from None
     for key, (column, target) in shape.refs.items():
         if key in obj:
             value = obj[key]
@@ -104,67 +142,81 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
         child = shapes()[listed.child]
         ids = [_walk(item, child, f"{path}.{key}[{i}]", batch) for i, item in enumerate(items)]
         batch.links.setdefault(listed.link.name, {})[row_id] = list(dict.fromkeys(ids))
-        if f"{key}_listed" in shape.table.c:
+        if key in shape.flagged_lists:
             row[f"{key}_listed"] = True
-    if "search_name" in shape.table.c and "name" in row:
+    if shape.folds_name and "name" in row:
         row["search_name"] = fold(row["name"]) if row["name"] is not None else None
     table_rows = batch.rows.setdefault(shape.table.name, {})
     if row_id in table_rows:
         table_rows[row_id].update(row)
     else:
         table_rows[row_id] = row
+    if seen_key is not None:
+        batch.walked[seen_key] = (obj, row_id)
     return row_id
 
 
-def _convert(value: Any, kind: type, path: str) -> Any:
+class _Bad(Exception):
+    """A value of the wrong type; the caller adds the JSON path."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _convert(value: Any, kind: type) -> Any:
     if value is None:
         return None
+    value_type = type(value)
+    if value_type is kind and kind is not str:
+        return value  # int, float, bool as they are
     if kind is bool:
-        if isinstance(value, bool):
-            return value
+        pass
     elif kind is int:
+        if value_type is int:
+            return value
         if isinstance(value, int) and not isinstance(value, bool):
             if -(2**63) <= value < 2**63:
                 return value
-            raise IngestError(f"integer out of range: {value}", path=path)
+            raise _Bad(f"integer out of range: {value}")
     elif kind is float:
         if isinstance(value, int | float) and not isinstance(value, bool):
             number = float(value)
             if number == number and number not in (float("inf"), float("-inf")):
                 return number
     elif kind is str:
-        if isinstance(value, str):
+        if value_type is str:
             if "\x00" in value:
-                raise IngestError("text must not contain NUL characters", path=path)
+                raise _Bad("text must not contain NUL characters")
+            if _SURROGATE.search(value):
+                # JSON may escape one ("\ud800"); no database can store it as text.
+                raise _Bad("text must not contain lone surrogates")
             return value
     elif kind is datetime:
-        if isinstance(value, str):
+        if value_type is str:
             try:
                 parsed = datetime.fromisoformat(value)
             except ValueError:
-                raise IngestError(
-                    f"expected an ISO 8601 date-time, got {value!r}", path=path
-                ) from None
+                raise _Bad(f"expected an ISO 8601 date-time, got {value!r}") from None
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        raise IngestError(f"expected an ISO 8601 date-time string, got {_kind(value)}", path=path)
+        raise _Bad(f"expected an ISO 8601 date-time string, got {_kind(value)}")
     elif kind is date:
-        if isinstance(value, str):
+        if value_type is str:
             try:
                 return date.fromisoformat(value)
             except ValueError:
-                raise IngestError(
-                    f"expected a date (YYYY-MM-DD), got {value!r}", path=path
-                ) from None
+                raise _Bad(f"expected a date (YYYY-MM-DD), got {value!r}") from None
     elif kind is uuid.UUID:
-        if isinstance(value, str):
+        if value_type is str:
             try:
                 return uuid.UUID(value)
             except ValueError:
-                raise IngestError(f"expected a UUID, got {value!r}", path=path) from None
+                raise _Bad(f"expected a UUID, got {value!r}") from None
     else:  # pragma: no cover - a model declared a type this module does not know
         raise TypeError(f"no JSON conversion for {kind}")
-    raise IngestError(f"expected {_NAMES[kind]}, got {_kind(value)}", path=path)
+    raise _Bad(f"expected {_NAMES[kind]}, got {_kind(value)}")
 
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _NAMES = {
     bool: "a boolean",

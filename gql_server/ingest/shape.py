@@ -35,6 +35,10 @@ class Shape:
     lists: dict[str, ListOf] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
     id_type: type = int
+    # Precomputed for the walker's hot loop.
+    checked_keys: tuple[str, ...] = ()  # required keys and "id", sorted
+    flagged_lists: frozenset[str] = frozenset()  # lists with a `<key>_listed` column
+    folds_name: bool = False  # has a `search_name` column
 
 
 def _shape(model: type[Base]) -> Shape:
@@ -63,7 +67,17 @@ def _shape(model: type[Base]) -> Shape:
         (fk,) = link.c.child_id.foreign_keys
         lists[key] = ListOf(key=key, link=link, child=fk.column.table.name)
     id_type = table.c.id.type.python_type
-    return Shape(table, scalars, refs, lists, frozenset(required), id_type)
+    return Shape(
+        table,
+        scalars,
+        refs,
+        lists,
+        frozenset(required),
+        id_type,
+        checked_keys=tuple(sorted(required | {"id"})),
+        flagged_lists=frozenset(key for key in lists if f"{key}_listed" in table.c),
+        folds_name="search_name" in table.c,
+    )
 
 
 @cache
