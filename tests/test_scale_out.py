@@ -1,0 +1,134 @@
+"""Stateless gateways: several processes, one database; reads through a replica URL."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+from conftest import FULL_PAGE_QUERY, ROOT, NewDatabase, make_client, run
+
+from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.ingest.files import ingest_paths
+from gql_server.settings import SEED_DIR
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(url: str, workers: int = 1) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "GQL_SEED_DIR": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gql_server", "serve", "--port", str(port), "--workers", str(workers)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(process.stderr.read().decode() if process.stderr else "no start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+
+def seed(url: str) -> None:
+    async def go() -> None:
+        engine = create_engine(url)
+        try:
+            await ensure_schema(engine, migrate=True)
+            await ingest_paths(engine, [SEED_DIR])
+        finally:
+            await engine.dispose()
+
+    run(go())
+
+
+def test_two_gateways_one_postgresql_answer_identically(new_database: NewDatabase, backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("scale-out is a PostgreSQL layout")
+    url = new_database()
+    seed(url)
+    body = {"query": FULL_PAGE_QUERY, "variables": {"limit": 100}}
+    with serve(url, workers=2) as first, serve(url) as second:
+        answers = [httpx.post(f"{base}/graphql", json=body, timeout=30).json() for base in (first, second) * 3]
+    assert answers[0]["data"]["dockingEvents"]["count"] == 7
+    assert all(answer == answers[0] for answer in answers)
+
+
+def test_reads_go_to_the_read_url(new_database: NewDatabase) -> None:
+    writer, replica = new_database(), new_database()
+    seed(replica)  # stands in for a replica that has the data
+    for client in make_client(writer, seed_dir=None, database_read_url=replica):
+        assert client.data("{ dockingEvents { count } }") == {"dockingEvents": {"count": 7}}
+
+
+def test_serving_needs_only_read_rights(new_database: NewDatabase, backend: str, request: pytest.FixtureRequest) -> None:
+    if backend != "postgresql":
+        pytest.skip("roles are a PostgreSQL matter")
+    url = new_database()
+    seed(url)
+
+    async def grant() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await conn.exec_driver_sql(
+                    "DO $$ BEGIN CREATE ROLE gateway_reader LOGIN; "
+                    "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+                )
+                database = url.rsplit("/", 1)[1]
+                await conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO gateway_reader')
+                await conn.exec_driver_sql("GRANT USAGE ON SCHEMA public TO gateway_reader")
+                await conn.exec_driver_sql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO gateway_reader")
+        finally:
+            await engine.dispose()
+
+    run(grant())
+    reader_url = url.replace("postgres@", "gateway_reader@", 1)
+    assert reader_url != url
+    for client in make_client(reader_url):  # seeding is skipped: the database has data
+        page = client.data(FULL_PAGE_QUERY, {"limit": 100})
+        assert page["dockingEvents"]["count"] == 7
+        assert client.http.get("/healthz").status_code == 200
+        # And the role really cannot write.
+        engine = client.http.app.state.engine  # type: ignore[attr-defined]
+
+        async def try_write(engine: Any = engine) -> str:
+            async with engine.connect() as conn:
+                try:
+                    await conn.exec_driver_sql("DELETE FROM docking_event")
+                except Exception as exc:
+                    return type(exc).__name__
+            return "wrote"
+
+        assert client.http.portal.call(try_write) != "wrote"  # type: ignore[attr-defined]
