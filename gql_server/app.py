@@ -19,6 +19,7 @@ from gql_server.db.models import DockingEvent
 from gql_server.graphql.context import Context
 from gql_server.graphql.schema import build_schema
 from gql_server.http.graphiql import assets_mount, render_page
+from gql_server.http.graphql_view import GraphQLHTTPView
 from gql_server.http.middleware import http_middleware
 from gql_server.ingest.files import ingest_paths
 from gql_server.settings import Settings
@@ -26,15 +27,12 @@ from gql_server.settings import Settings
 log = logging.getLogger("gql_server")
 
 
-class GraphQLEndpoint(GraphQL[Context, None]):
-    """Strawberry's ASGI view, with a fresh context (reader, loaders) per request."""
+class SubscriptionEndpoint(GraphQL[Context, None]):
+    """Strawberry's ASGI view, used for WebSocket subscriptions only (graphql-transport-ws);
+    HTTP requests go to ``GraphQLHTTPView``."""
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context.for_engine(request.app.state.engine)
-
-    async def render_graphql_ide(self, request: Any) -> Response:
-        """Our GraphiQL page (assets served by the app, strict CSP), not Strawberry's."""
-        return render_page(request)
 
 
 async def prepare_database(settings: Settings) -> Any:
@@ -63,20 +61,36 @@ async def healthz(request: Request) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    graphql = GraphQLEndpoint(build_schema(settings.limits), graphql_ide="graphiql" if settings.graphiql else None)
+    schema = build_schema(settings.limits)
+    http = GraphQLHTTPView(
+        schema,
+        max_body_bytes=settings.max_body_bytes,
+        timeout_seconds=settings.limits.timeout_seconds,
+        graphiql=render_page if settings.graphiql else None,
+        response_cache_size=settings.response_cache_size,
+        cache_max_age=settings.cache_max_age,
+    )
+    subscriptions = SubscriptionEndpoint(schema, graphql_ide=None)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.engine = await prepare_database(settings)
+        writer = await prepare_database(settings)
+        # Requests read through DATABASE_READ_URL (a replica) when it is set.
+        app.state.engine = writer
+        if settings.database_read_url:
+            app.state.engine = create_engine(settings.database_read_url)
+            await ensure_schema(app.state.engine, migrate=False)
         try:
             yield
         finally:
-            await app.state.engine.dispose()
+            if app.state.engine is not writer:
+                await app.state.engine.dispose()
+            await writer.dispose()
 
     return Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws
+            Route("/graphql", http.handle, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", subscriptions),  # graphql-transport-ws
             Route("/healthz", healthz, methods=["GET"]),
             *([assets_mount()] if settings.graphiql else []),
         ],

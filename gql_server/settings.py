@@ -17,10 +17,14 @@ class Settings:
     """Everything the gateway can be told; see the README for each variable."""
 
     database_url: str = DEFAULT_DATABASE_URL
+    database_read_url: str | None = None
     seed_dir: Path | None = SEED_DIR
     graphiql: bool = True
     cors_origins: tuple[str, ...] = ()
     gzip_min_size: int = 1024
+    max_body_bytes: int = 256 * 1024
+    response_cache_size: int = 512  # answers kept per process (0: no response cache)
+    cache_max_age: int = 0  # Cache-Control max-age of GET answers, seconds
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
@@ -29,10 +33,14 @@ class Settings:
         seed = env.get("GQL_SEED_DIR")
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_read_url=env.get("DATABASE_READ_URL") or None,
             seed_dir=SEED_DIR if seed is None else (Path(seed) if seed else None),
             graphiql=_flag(env.get("GQL_GRAPHIQL"), default=True),
             cors_origins=_origins(env.get("GQL_CORS_ORIGINS")),
             gzip_min_size=_size(env.get("GQL_GZIP_MIN_SIZE"), default=1024),
+            max_body_bytes=_size(env.get("GQL_MAX_BODY_BYTES"), default=256 * 1024),
+            response_cache_size=_size(env.get("GQL_RESPONSE_CACHE"), default=512),
+            cache_max_age=_size(env.get("GQL_CACHE_MAX_AGE"), default=0),
             limits=Limits.from_env(env),
         )
 

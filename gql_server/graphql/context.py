@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.types import Info as _Info
@@ -13,17 +14,37 @@ from gql_server.graphql.reader import Reader
 
 @dataclass
 class Context:
-    """What one GraphQL request owns: its reader (one snapshot) and its loaders."""
+    """What one GraphQL operation owns: its reader (one snapshot), its loaders, and its
+    notion of "now" (one instant for the whole operation, so defaults like
+    ``dockedAt(at: now)`` batch together)."""
 
     reader: Reader
     loaders: Loaders = field(init=False)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    request_id: str = ""  # the HTTP request's id, for logs and error extensions
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.reader)
 
     @classmethod
-    def for_engine(cls, engine: AsyncEngine) -> Context:
-        return cls(reader=Reader(engine))
+    def for_engine(cls, engine: AsyncEngine, *, request_id: str = "") -> Context:
+        return cls(reader=Reader(engine), request_id=request_id)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self.reader.engine
+
+    def for_operation(self) -> Context:
+        """A context of its own for one operation: a WebSocket connection's operations
+        share the context ``get_context`` made, but must not share snapshots or loaders."""
+        return Context.for_engine(self.engine, request_id=self.request_id)
+
+    async def fresh_snapshot(self) -> None:
+        """End the read transaction (releasing its connection) and forget what the loaders
+        cached: the next read starts a new snapshot. Subscriptions call it between events."""
+        await self.reader.close()
+        self.loaders = Loaders(self.reader)
+        self.now = datetime.now(UTC)
 
     async def close(self) -> None:
         await self.reader.close()

@@ -24,10 +24,13 @@ log = logging.getLogger("gql_server.errors")
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """An exception a resolver raised (not a GraphQLError raised on purpose). Errors without
-    a path come from parsing, validation or variable coercion: the client's to read."""
+    """An exception our code raised, not a GraphQLError raised on purpose. Only the
+    ValueError/TypeError of coercing an input (a scalar's parser, before execution: no path)
+    are the client's to read."""
     original = error.original_error
-    return error.path is not None and original is not None and not isinstance(original, GraphQLError)
+    if original is None or isinstance(original, GraphQLError):
+        return False
+    return error.path is not None or not isinstance(original, ValueError | TypeError)
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -39,7 +42,17 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         error_id = uuid.uuid4().hex
-        log.error("error %s at %s", error_id, error.path, exc_info=error.original_error)
+        context = getattr(self.execution_context, "context", None)
+        request_id = getattr(context, "request_id", "")
+        log.error(
+            "error %s (request %s) at %s",
+            error_id,
+            request_id or "-",
+            error.path,
+            exc_info=error.original_error,
+        )
         masked = super().anonymise_error(error)
         masked.extensions = {"code": INTERNAL_SERVER_ERROR, "errorId": error_id}
+        if request_id:
+            masked.extensions["requestId"] = request_id
         return masked

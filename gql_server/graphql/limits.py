@@ -18,6 +18,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -45,7 +46,8 @@ class Limits:
     max_tokens: int = 5_000
     max_root_fields: int = 10
     # Cost: 1 a field; a field with a `limit` argument multiplies what it selects by that
-    # limit (or its default); any other list multiplies by `list_factor`. The full LL2 page
+    # limit (or its default), a connection by `first` or `last` (the larger; 10 with
+    # neither); any other list multiplies by `list_factor`. The full LL2 page
     # tree (docs/queries/full-page.graphql) at limit 100 costs 104,501.
     max_cost: int = 150_000
     list_factor: int = 2
@@ -138,7 +140,9 @@ class _Walker:
         for field, field_owner in self.fields(selection_set, owner):
             if field.alias is not None:
                 self.measures.aliases += 1
-            if field.name.value.startswith("__") or not isinstance(field_owner, GraphQLObjectType):
+            if field.name.value.startswith("__") or not isinstance(
+                field_owner, GraphQLObjectType | GraphQLInterfaceType
+            ):
                 continue
             definition = field_owner.fields.get(field.name.value)
             if definition is None:
@@ -149,7 +153,7 @@ class _Walker:
                     field.selection_set,
                     get_named_type(definition.type),
                     depth + 1,
-                    limited="limit" in definition.args,
+                    limited=_sized(definition),
                 )
             multiplier = (
                 1 if limited and not definition.args else self._multiplier(field, definition)
@@ -157,20 +161,45 @@ class _Walker:
             total += 1 + multiplier * inner
         return total
 
+    def _argument(self, field: FieldNode, definition: Any, name: str) -> Any:
+        argument = definition.args[name]
+        value = argument.default_value
+        for node in field.arguments or ():
+            if node.name.value == name:
+                value = value_from_ast(node.value, argument.type, self.variables)
+        return value
+
     def _multiplier(self, field: FieldNode, definition: Any) -> int:
         if "limit" in definition.args:
-            argument = definition.args["limit"]
-            value = argument.default_value
-            for node in field.arguments or ():
-                if node.name.value == "limit":
-                    value = value_from_ast(node.value, argument.type, self.variables)
+            value = self._argument(field, definition, "limit")
             return value if isinstance(value, int) and value > 0 else 1
+        if "first" in definition.args or "last" in definition.args:
+            # A Relay connection: `first` / `last` size it as `limit` sizes a page; with
+            # neither, it serves the default page size.
+            sizes = [
+                self._argument(field, definition, name)
+                for name in ("first", "last")
+                if name in definition.args
+            ]
+            given = [v for v in sizes if isinstance(v, int) and not isinstance(v, bool)]
+            if not given:
+                return CONNECTION_DEFAULT_SIZE
+            return max(1, max(given))
         kind = (
             definition.type.of_type
             if isinstance(definition.type, GraphQLNonNull)
             else definition.type
         )
         return self.list_factor if isinstance(kind, GraphQLList) else 1
+
+
+CONNECTION_DEFAULT_SIZE = 10  # what a connection serves without `first` or `last`
+
+
+def _sized(definition: Any) -> bool:
+    """A field whose arguments size the lists below it (a page's `limit`, a connection's
+    `first`/`last`): those lists are not multiplied again."""
+    return any(name in definition.args for name in ("limit", "first", "last"))
 
 
 def measure(
@@ -225,7 +254,10 @@ class EnforceLimits(SchemaExtension):
                     }
         elif errors is not None and context.graphql_document is not None:
             refused = self._refusals(
-                context.graphql_document, context.operation_name, context.variables or {}
+                context.graphql_document,
+                # As the client gave it: Strawberry's `operation_name` falls back to the first.
+                getattr(context, "_provided_operation_name", None),
+                context.variables or {},
             )
             if refused:
                 context.pre_execution_errors = refused
@@ -238,9 +270,16 @@ class EnforceLimits(SchemaExtension):
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
+        if name is None and len(operations) > 1:
+            return [
+                GraphQLError(
+                    "The document holds several operations: name the one to run in operationName.",
+                    extensions={"code": GRAPHQL_VALIDATION_FAILED},
+                )
+            ]
         chosen = [op for op in operations if name is None or (op.name and op.name.value == name)]
         if len(chosen) != 1:
-            return []  # graphql-core reports a missing or ambiguous operation itself
+            return []  # an unknown operationName: Strawberry refuses it before this
         try:
             measures = measure(
                 self.execution_context.schema._schema,

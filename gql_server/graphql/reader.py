@@ -18,7 +18,12 @@ class Reader:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._conn: AsyncConnection | None = None
+        self._opening: asyncio.Future[AsyncConnection] | None = None
         self._lock = asyncio.Lock()
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
 
     async def rows(self, statement: Executable) -> Sequence[RowMapping]:
         async with self._lock:
@@ -32,12 +37,33 @@ class Reader:
 
     async def _connection(self) -> AsyncConnection:
         if self._conn is None:
-            self._conn = await self._engine.connect()
-            await self._conn.begin()
+            # Shielded: a request cancelled (timeout) while connecting must still get the
+            # connection back to the pool, so the opening finishes and close() can end it.
+            self._opening = asyncio.ensure_future(self._open())
+            self._conn = await asyncio.shield(self._opening)
         return self._conn
 
+    async def _open(self) -> AsyncConnection:
+        conn = await self._engine.connect()
+        await conn.begin()
+        return conn
+
     async def close(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
+        """End the read transaction and return the connection; safe to call twice, and
+        after a cancellation (the closing itself is shielded from it)."""
+        opening, self._opening = self._opening, None
+        conn, self._conn = self._conn, None
+        if conn is None and opening is not None:
+            try:
+                conn = await opening
+            except Exception:
+                return
+        if conn is not None:
+            await asyncio.shield(self._release(conn))
+
+    @staticmethod
+    async def _release(conn: AsyncConnection) -> None:
+        try:
             await conn.rollback()
+        finally:
             await conn.close()

@@ -29,5 +29,7 @@ def http_middleware(settings: Settings) -> list[Middleware]:
             )
         )
     if settings.gzip_min_size > 0:
-        stack.append(Middleware(GZipMiddleware, minimum_size=settings.gzip_min_size, compresslevel=6))
+        stack.append(
+            Middleware(GZipMiddleware, minimum_size=settings.gzip_min_size, compresslevel=6)
+        )
     return stack

@@ -1,0 +1,416 @@
+"""GraphQL over HTTP (graphql.github.io/graphql-over-http), for GET and POST on /graphql.
+
+Strawberry executes; this module owns the HTTP contract: request parsing and its 4xx
+answers, ``Accept`` negotiation (``application/graphql-response+json`` and
+``application/json``), the status codes each media type implies, the body size limit,
+the execution timeout and the request id. Subscriptions (WebSocket) stay with Strawberry's
+ASGI view on the same path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import orjson
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from gql_server.db.models import DataVersion
+from gql_server.graphql.context import Context
+from gql_server.http.caching import (
+    LRU,
+    CachedResponse,
+    PersistedQueries,
+    PersistedQueryError,
+    request_key,
+)
+
+log = logging.getLogger("gql_server.http")
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+SUPPORTED = (GRAPHQL_RESPONSE, JSON)
+T = TypeVar("T")
+REQUEST_ID_HEADER = "x-request-id"
+DATA_VERSION = select(DataVersion.version).where(DataVersion.id == 1)
+# Codes of errors raised before execution started: the request, not a field, failed.
+REQUEST_ERROR_CODES = {
+    "GRAPHQL_PARSE_FAILED",
+    "GRAPHQL_VALIDATION_FAILED",
+    "BAD_USER_INPUT",
+    "QUERY_TOO_COMPLEX",
+    "PERSISTED_QUERY_NOT_FOUND",
+}
+
+
+class HTTPProblem(Exception):
+    """A request that is not a well-formed GraphQL-over-HTTP request (answered 4xx)."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class GraphQLRequest:
+    query: str
+    operation_name: str | None
+    variables: dict[str, Any] | None
+    extensions: dict[str, Any] | None
+
+
+def negotiate(accept: str | None) -> str:
+    """The response media type for an ``Accept`` header; HTTPProblem 406 when none fits.
+
+    No header means ``application/graphql-response+json`` (the spec's rule since its
+    2025-01-01 watershed); ``*/*`` and ``application/*`` pick it too.
+    """
+    if accept is None or not accept.strip():
+        return GRAPHQL_RESPONSE
+    offers: list[tuple[float, int, str]] = []
+    for position, item in enumerate(accept.split(",")):
+        media, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        media = media.lower()
+        if quality <= 0:
+            continue
+        if media in SUPPORTED:
+            offers.append((quality, -position, media))
+        elif media in ("*/*", "application/*"):
+            offers.append((quality, -position, GRAPHQL_RESPONSE))
+    if not offers:
+        raise HTTPProblem(
+            406,
+            f"none of the media types in Accept is served; ask for {GRAPHQL_RESPONSE} or {JSON}",
+        )
+    return max(offers)[2]
+
+
+def _object_or_none(value: Any, name: str) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    raise HTTPProblem(400, f"`{name}` must be a JSON object or null")
+
+
+def _decode_json_param(raw: str | None, name: str) -> dict[str, Any] | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        raise HTTPProblem(400, f"`{name}` must be JSON-encoded in the URL") from None
+    return _object_or_none(value, name)
+
+
+def params_from_get(request: Request) -> GraphQLRequest:
+    query = request.query_params.get("query")
+    extensions = _decode_json_param(request.query_params.get("extensions"), "extensions")
+    if query is None and not _persisted(extensions):
+        raise HTTPProblem(400, "a GET request needs the `query` parameter")
+    name = request.query_params.get("operationName") or None
+    return GraphQLRequest(
+        query=query or "",
+        operation_name=name,
+        variables=_decode_json_param(request.query_params.get("variables"), "variables"),
+        extensions=extensions,
+    )
+
+
+async def params_from_post(request: Request, max_body_bytes: int) -> GraphQLRequest:
+    content_type = request.headers.get("content-type")
+    if content_type is None:
+        raise HTTPProblem(415, "a POST request needs `Content-Type: application/json`")
+    media, *params = (part.strip().lower() for part in content_type.split(";"))
+    if media != JSON:
+        raise HTTPProblem(415, f"unsupported Content-Type {media!r}; send {JSON}")
+    for param in params:
+        key, _, value = param.partition("=")
+        if key == "charset" and value.strip('"') not in ("utf-8", "utf8"):
+            raise HTTPProblem(415, "the request body must be UTF-8")
+    body = await read_body(request, max_body_bytes)
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise HTTPProblem(400, "the request body is not valid JSON") from None
+    if isinstance(payload, list):
+        raise HTTPProblem(400, "batched requests (a JSON array) are not supported; send one object")
+    if not isinstance(payload, dict):
+        raise HTTPProblem(400, "the request body must be a JSON object")
+    query = payload.get("query")
+    if query is None and not _persisted(payload.get("extensions")):
+        raise HTTPProblem(400, "the request needs a `query` string")
+    if query is not None and not isinstance(query, str):
+        raise HTTPProblem(400, "`query` must be a string")
+    name = payload.get("operationName")
+    if name is not None and not isinstance(name, str):
+        raise HTTPProblem(400, "`operationName` must be a string or null")
+    return GraphQLRequest(
+        query=query or "",
+        operation_name=name or None,
+        variables=_object_or_none(payload.get("variables"), "variables"),
+        extensions=_object_or_none(payload.get("extensions"), "extensions"),
+    )
+
+
+def _persisted(extensions: Any) -> bool:
+    return isinstance(extensions, dict) and "persistedQuery" in extensions
+
+
+async def read_body(request: Request, max_body_bytes: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to be too large (by its declared
+    length before reading, or while streaming it)."""
+    declared = request.headers.get("content-length")
+    too_large = HTTPProblem(413, f"the request body is larger than {max_body_bytes} bytes")
+    if declared is not None and declared.isdigit() and int(declared) > max_body_bytes:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_body_bytes:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class GraphQLHTTPView:
+    """GET and POST /graphql; route to ``handle`` (a bound method, so Starlette treats it as
+    a request/response endpoint)."""
+
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        *,
+        max_body_bytes: int,
+        timeout_seconds: float,
+        graphiql: Callable[[Request], Response] | None,
+        response_cache_size: int = 0,
+        persisted_queries_size: int = 1000,
+        cache_max_age: int = 0,
+    ) -> None:
+        self.schema = schema
+        self.max_body_bytes = max_body_bytes
+        self.timeout_seconds = timeout_seconds
+        self.graphiql = graphiql
+        self.responses: LRU[str, CachedResponse] = LRU(response_cache_size)
+        self.persisted = PersistedQueries(persisted_queries_size)
+        self.cache_max_age = cache_max_age
+
+    async def handle(self, request: Request) -> Response:
+        request_id = uuid.uuid4().hex
+        try:
+            if self.graphiql is not None and _wants_html(request):
+                return self.graphiql(request)
+            media_type = negotiate(request.headers.get("accept"))
+            if request.method == "GET":
+                params = params_from_get(request)
+            else:
+                params = await params_from_post(request, self.max_body_bytes)
+            return await self.execute(request, params, media_type, request_id)
+        except HTTPProblem as problem:
+            return _problem(problem, request_id)
+
+    async def execute(
+        self, request: Request, params: GraphQLRequest, media_type: str, request_id: str
+    ) -> Response:
+        try:
+            query = self.persisted.resolve(params.query, params.extensions)
+        except PersistedQueryError as exc:
+            body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
+            return self.respond(body, media_type, request_id, request_error=True)
+        if not query:
+            raise HTTPProblem(400, "the request needs a `query` string")
+        context = Context.for_engine(request.app.state.engine, request_id=request_id)
+        try:
+            return await self._answer(request, params, query, context, media_type, request_id)
+        finally:
+            await context.close()
+
+    async def _answer(
+        self,
+        request: Request,
+        params: GraphQLRequest,
+        query: str,
+        context: Context,
+        media_type: str,
+        request_id: str,
+    ) -> Response:
+        # The data version, read in the request's own snapshot: what it keys is exactly
+        # what the execution below reads.
+        version = int(await context.reader.scalar(DATA_VERSION) or 0)
+        key = request_key(query, params.operation_name, params.variables)
+        versioned = f"{version}:{key}"
+        etag = None
+        if request.method == "GET":
+            etag = f'W/"{hashlib.sha256(versioned.encode()).hexdigest()[:32]}"'
+            if etag in _etags(request.headers.get("if-none-match")):
+                return Response(status_code=304, headers=self._cache_headers(etag, request_id))
+        cached = self.responses.get(versioned)
+        if cached is not None:
+            return self._send(cached.body, media_type, request_id, cached.request_error, etag=etag)
+        allowed = {OperationType.QUERY}
+        if request.method == "POST":
+            allowed.add(OperationType.MUTATION)
+        try:
+            result = await _within(
+                self.schema.execute(
+                    query,
+                    variable_values=params.variables,
+                    context_value=context,
+                    operation_name=params.operation_name,
+                    allowed_operation_types=allowed,
+                    operation_extensions=params.extensions,
+                ),
+                self.timeout_seconds,
+            )
+        except InvalidOperationTypeError as exc:
+            if request.method == "GET":
+                raise HTTPProblem(
+                    405,
+                    "GET can only run queries; send other operations with POST",
+                    {"Allow": "POST"},
+                ) from exc
+            raise HTTPProblem(
+                405, "subscriptions are served over WebSocket (graphql-transport-ws)"
+            ) from exc
+        except CannotGetOperationTypeError as exc:
+            error = GraphQLError(
+                exc.as_http_error_reason(),
+                extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+            )
+            return self.respond(
+                {"errors": [error.formatted]}, media_type, request_id, request_error=True
+            )
+        except MissingQueryError as exc:
+            raise HTTPProblem(400, "the request needs a `query` string") from exc
+        except TimeoutError:
+            log.warning("request %s cancelled after %ss", request_id, self.timeout_seconds)
+            body = {
+                "errors": [
+                    {
+                        "message": f"The request took longer than {self.timeout_seconds:g} s and was cancelled.",
+                        "extensions": {"code": "TIMEOUT", "requestId": request_id},
+                    }
+                ]
+            }
+            return self.respond(body, media_type, request_id, request_error=True, status=504)
+        body: dict[str, Any] = {}
+        errors = result.errors or []
+        request_error = (
+            result.data is None and bool(errors) and all(_is_request_error(e) for e in errors)
+        )
+        if not request_error:
+            body["data"] = result.data
+        if errors:
+            body["errors"] = [error.formatted for error in errors]
+        if result.extensions:
+            body["extensions"] = result.extensions
+        encoded = orjson.dumps(body)
+        if errors:  # only clean answers are reused (and given an ETag)
+            return self._send(encoded, media_type, request_id, request_error)
+        self.responses.put(versioned, CachedResponse(encoded, request_error))
+        return self._send(encoded, media_type, request_id, request_error, etag=etag)
+
+    def respond(
+        self,
+        body: dict[str, Any],
+        media_type: str,
+        request_id: str,
+        *,
+        request_error: bool = False,
+        status: int = 400,
+    ) -> Response:
+        """application/json: always 200 for a well-formed request; graphql-response+json:
+        ``status`` (400 unless told) when the request failed before execution."""
+        return self._send(orjson.dumps(body), media_type, request_id, request_error, status=status)
+
+    def _send(
+        self,
+        body: bytes,
+        media_type: str,
+        request_id: str,
+        request_error: bool,
+        *,
+        status: int = 400,
+        etag: str | None = None,
+    ) -> Response:
+        code = status if request_error and media_type == GRAPHQL_RESPONSE else 200
+        headers = self._cache_headers(etag, request_id) if etag else {REQUEST_ID_HEADER: request_id}
+        return Response(
+            body, status_code=code, media_type=f"{media_type}; charset=utf-8", headers=headers
+        )
+
+    def _cache_headers(self, etag: str, request_id: str) -> dict[str, str]:
+        """GET answers: an ETag from the data version and the request; clients and CDNs may
+        keep them ``cache_max_age`` seconds (0: revalidate every time, cheaply, with 304s)."""
+        control = f"public, max-age={self.cache_max_age}" if self.cache_max_age else "no-cache"
+        return {
+            REQUEST_ID_HEADER: request_id,
+            "ETag": etag,
+            "Cache-Control": control,
+            "Vary": "Accept",
+        }
+
+
+async def _within(coroutine: Coroutine[Any, Any, T], seconds: float) -> T:
+    """The coroutine's result, or TimeoutError once ``seconds`` have passed: the task is then
+    cancelled and awaited (whatever it does with the cancellation, its answer is dropped:
+    resolvers may swallow CancelledError, so asyncio.wait_for could return it)."""
+    task = asyncio.ensure_future(coroutine)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if task in done:
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await task
+    raise TimeoutError
+
+
+def _etags(header: str | None) -> set[str]:
+    if not header:
+        return set()
+    return {tag.strip() for tag in header.split(",")}
+
+
+def _is_request_error(error: GraphQLError) -> bool:
+    return error.path is None and (error.extensions or {}).get("code") in REQUEST_ERROR_CODES
+
+
+def _wants_html(request: Request) -> bool:
+    if request.method != "GET" or "query" in request.query_params:
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept
+
+
+def _problem(problem: HTTPProblem, request_id: str) -> Response:
+    body = {"errors": [{"message": problem.message, "extensions": {"code": "BAD_REQUEST"}}]}
+    return Response(
+        json.dumps(body),
+        status_code=problem.status,
+        media_type="application/json; charset=utf-8",
+        headers={REQUEST_ID_HEADER: request_id, **problem.headers},
+    )
