@@ -34,7 +34,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from raw_baseline import first_difference, full_page, raw_app  # noqa: E402
-from workloads import Workload, workloads  # noqa: E402
+from workloads import FULL_PAGE, Workload, workloads  # noqa: E402
 
 from gql_server import synthetic  # noqa: E402
 from gql_server.app import create_app  # noqa: E402
@@ -95,7 +95,9 @@ def build_database(events: int, seed: int) -> Path:
             f"in {generate:.1f}s: {events / generate:,.0f} events/s"
         )
         ingest = asyncio.run(_ingest(f"sqlite+aiosqlite:///{partial}", pages))
-    print(f"ingested {events:,} events in {ingest:.1f}s: {events / ingest:,.0f} events/s (ingest_paths)")
+    print(
+        f"ingested {events:,} events in {ingest:.1f}s: {events / ingest:,.0f} events/s (ingest_paths)"
+    )
     for suffix in ("-wal", "-shm"):  # the last connection checkpoints; nothing should remain
         leftover = Path(f"{partial}{suffix}")
         if leftover.exists() and leftover.stat().st_size == 0:
@@ -187,16 +189,26 @@ def _check(response: httpx.Response, key: str) -> None:
 
 async def in_process(db: Path, args: argparse.Namespace) -> tuple[list[Result], str]:
     url = f"sqlite+aiosqlite:///{db}"
-    app = create_app(Settings(database_url=url, seed_dir=None, graphiql=False))
+    # The workloads run uncached (no response cache; parse and validation caches stay on);
+    # "W1 warm" repeats W1 on a second app whose response cache is on.
+    app = create_app(
+        Settings(database_url=url, seed_dir=None, graphiql=False, response_cache_size=0)
+    )
+    warm_app = create_app(Settings(database_url=url, seed_dir=None, graphiql=False))
     results = []
-    async with app.router.lifespan_context(app):
+    async with app.router.lifespan_context(app), warm_app.router.lifespan_context(warm_app):
         engine = app.state.engine
         counter = StatementCounter()
         event.listen(engine.sync_engine, "before_cursor_execute", counter)
         transport = httpx.ASGITransport(app=app)
         raw_transport = httpx.ASGITransport(app=raw_app(engine))
+        warm_engine = warm_app.state.engine
+        event.listen(warm_engine.sync_engine, "before_cursor_execute", counter)
         async with (
             httpx.AsyncClient(transport=transport, base_url="http://bench") as gql,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=warm_app), base_url="http://bench"
+            ) as warm,
             httpx.AsyncClient(transport=raw_transport, base_url="http://bench") as raw,
         ):
             w1_data = None
@@ -213,11 +225,27 @@ async def in_process(db: Path, args: argparse.Namespace) -> tuple[list[Result], 
                 results.append(result)
                 print(f"  {workload.key} {workload.title}: median {result.median:.1f} ms")
 
+            async def send_warm(i: int) -> httpx.Response:
+                return await warm.post(
+                    "/graphql", json={"query": FULL_PAGE, "variables": {"limit": 100, "offset": 0}}
+                )
+
+            result, _ = await measure(
+                "W1w", "full page (100), warm", send_warm, counter, args.samples, args.budget
+            )
+            results.append(result)
+            print(f"  W1 warm: median {result.median:.1f} ms")
+
             async def send_raw(i: int) -> httpx.Response:
                 return await raw.post("/raw", json={"limit": 100, "offset": 0})
 
             result, _ = await measure(
-                "raw", "raw SQL + json.dumps (W1 data)", send_raw, counter, args.samples, args.budget
+                "raw",
+                "raw SQL + json.dumps (W1 data)",
+                send_raw,
+                counter,
+                args.samples,
+                args.budget,
             )
             results.append(result)
             print(f"  raw baseline: median {result.median:.1f} ms")
@@ -235,6 +263,7 @@ async def in_process(db: Path, args: argparse.Namespace) -> tuple[list[Result], 
             difference = first_difference(raw_data, w1_data)
             verdict = "yes" if difference is None else f"NO, first difference at {difference}"
         event.remove(engine.sync_engine, "before_cursor_execute", counter)
+        event.remove(warm_engine.sync_engine, "before_cursor_execute", counter)
     return results, verdict
 
 
@@ -329,7 +358,12 @@ def over_http(db: Path, args: argparse.Namespace, results: list[Result]) -> tupl
         command += ["--workers", str(workers)]
     elif args.workers != 1:
         print(f"note: `serve` has no --workers flag; ignoring --workers {args.workers}")
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}", "GQL_SEED_DIR": ""}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+        "GQL_SEED_DIR": "",
+        "GQL_RESPONSE_CACHE": "0",  # throughput is measured uncached
+    }
     env["GQL_GRAPHIQL"] = "0"
     log = (DATA / "server.log").open("w")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -398,7 +432,9 @@ def table(results: list[Result]) -> str:
     widths = [max(len(row[c]) for row in rows) for c in range(len(header))]
     lines = []
     for index, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)]
+        cells = [row[0].ljust(widths[0])] + [
+            v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)
+        ]
         lines.append("  ".join(cells))
         if index == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -406,15 +442,27 @@ def table(results: list[Result]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=10_000, help="synthetic events (default 10000)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--events", type=int, default=10_000, help="synthetic events (default 10000)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
     parser.add_argument("--backend", choices=["sqlite"], default="sqlite")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds of HTTP load per workload")
+    parser.add_argument(
+        "--duration", type=float, default=10.0, help="seconds of HTTP load per workload"
+    )
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
-    parser.add_argument("--workers", type=int, default=1, help="server workers, if `serve` supports it")
-    parser.add_argument("--samples", type=int, default=200, help="max timed requests per in-process workload")
-    parser.add_argument("--budget", type=float, default=8.0, help="max seconds per in-process workload")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server workers, if `serve` supports it"
+    )
+    parser.add_argument(
+        "--samples", type=int, default=200, help="max timed requests per in-process workload"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=8.0, help="max seconds per in-process workload"
+    )
     parser.add_argument("--no-http", action="store_true", help="skip the real-server part")
     args = parser.parse_args(argv)
     if args.events < 100:
@@ -433,7 +481,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"raw baseline output equals W1 data: {verdict}")
     workers, rss = 1, "not measured (--no-http)"
     if not args.no_http:
-        print(f"real HTTP (uvicorn on 127.0.0.1, {args.clients} clients, {args.duration:g} s each):")
+        print(
+            f"real HTTP (uvicorn on 127.0.0.1, {args.clients} clients, {args.duration:g} s each):"
+        )
         workers, rss = over_http(db, args, results)
     print()
     print(
