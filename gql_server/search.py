@@ -62,9 +62,15 @@ def document(fields: Iterable[str | None]) -> str:
     return SEPARATOR.join(fold(field).replace(SEPARATOR, "") for field in fields if field)
 
 
+# Lone surrogates (a JSON string may escape one: "\ud800") are not text: no stored field
+# holds one (ingest refuses them) and the database drivers cannot even encode them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def unmatchable(terms: Iterable[str]) -> bool:
-    """True when a term holds the separator: no single field can contain it."""
-    return any(SEPARATOR in term for term in terms)
+    """True when a term holds the separator (no single field can contain it) or a lone
+    surrogate (no stored text can)."""
+    return any(SEPARATOR in term or _SURROGATE.search(term) for term in terms)
 
 
 def folded_terms(search: str | None) -> list[str]:

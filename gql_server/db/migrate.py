@@ -54,6 +54,23 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
     return False
 
 
+# SQLite's FTS5 search table and its shadow tables exist outside the models.
+SQLITE_ONLY_TABLES = "docking_event_search"
+
+
+def include_object_for(dialect_name: str) -> Any:
+    """Alembic's ``include_object`` hook for ``dialect_name``: objects of other dialects
+    (``info={"dialect": ...}``) and the FTS5 tables are not compared with the models."""
+
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if type_ == "table" and name and name.startswith(SQLITE_ONLY_TABLES):
+            return False
+        wanted = getattr(obj, "info", {}).get("dialect")
+        return wanted is None or wanted == dialect_name
+
+    return include_object
+
+
 def make_config(connection: Connection | None = None) -> Config:
     """An Alembic Config for the gateway's migrations, running on ``connection``."""
     config = Config()

@@ -167,12 +167,12 @@ def _convert(value: Any, kind: type) -> Any:
     if value is None:
         return None
     value_type = type(value)
-    if value_type is kind and kind is not str:
-        return value  # int, float, bool as they are
+    if value_type is kind and kind is bool:
+        return value
     if kind is bool:
         pass
     elif kind is int:
-        if value_type is int:
+        if value_type is int and -(2**63) <= value < 2**63:
             return value
         if isinstance(value, int) and not isinstance(value, bool):
             if -(2**63) <= value < 2**63:
@@ -197,7 +197,13 @@ def _convert(value: Any, kind: type) -> Any:
                 parsed = datetime.fromisoformat(value)
             except ValueError:
                 raise _Bad(f"expected an ISO 8601 date-time, got {value!r}") from None
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            if parsed.tzinfo is None:
+                return parsed.replace(tzinfo=UTC)
+            try:
+                parsed.astimezone(UTC)  # stored in UTC: 0001-01-01T00:00+01:00 has no UTC
+            except OverflowError:
+                raise _Bad(f"date-time out of range in UTC: {value!r}") from None
+            return parsed
         raise _Bad(f"expected an ISO 8601 date-time string, got {_kind(value)}")
     elif kind is date:
         if value_type is str:

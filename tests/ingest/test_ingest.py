@@ -11,29 +11,12 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, SEED_PAGE, run, seed_events
-from sqlalchemy import select
+from db_dump import dump
 
 from gql_server.db.base import Base
 from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.ingest.errors import IngestError
 from gql_server.ingest.files import ingest_paths
-
-
-def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order: the whole database as a value."""
-
-    async def read() -> dict[str, list[tuple[Any, ...]]]:
-        engine = create_engine(url)
-        await ensure_schema(engine)
-        async with engine.connect() as conn:
-            tables = {}
-            for table in Base.metadata.sorted_tables:
-                rows = (await conn.execute(select(table))).all()
-                tables[table.name] = sorted((tuple(r) for r in rows), key=repr)
-        await engine.dispose()
-        return tables
-
-    return run(read())
 
 
 def ingest(url: str, *paths: Path) -> None:

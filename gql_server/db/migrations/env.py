@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from gql_server.db import models  # noqa: F401  (registers every table)
 from gql_server.db.base import Base
-from gql_server.db.migrate import render_item
+from gql_server.db.migrate import include_object_for, render_item
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,6 +31,7 @@ def _options(dialect_name: str) -> dict[str, Any]:
         "render_as_batch": dialect_name == "sqlite",
         "render_item": render_item,
         "compare_type": True,
+        "include_object": include_object_for(dialect_name),
     }
 
 

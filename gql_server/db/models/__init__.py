@@ -42,6 +42,7 @@ from gql_server.db.models.stations import (
     SpaceStationStatus,
     SpaceStationType,
 )
+from gql_server.db.models.sync import SyncCheckpoint, SyncRun, SyncSeenEvent
 
 __all__ = [
     "Agency",
@@ -81,4 +82,7 @@ __all__ = [
     "SpacecraftConfigType",
     "SpacecraftFlight",
     "SpacecraftStatus",
+    "SyncCheckpoint",
+    "SyncRun",
+    "SyncSeenEvent",
 ]

@@ -24,6 +24,15 @@ class DockingEvent(Base):
         CheckConstraint(_at_most_one(TARGET_COLUMNS), name="one_target"),
         Index("ix_docking_event_docking_id", "docking", "id"),
         Index("ix_docking_event_departure_id", "departure", "id"),
+        # Substring search without a scan: a trigram index on PostgreSQL (pg_trgm); SQLite
+        # gets an FTS5 trigram table instead (migration 0005, gql_server.queries.search).
+        Index(
+            "ix_docking_event_search_document_trgm",
+            "search_document",
+            postgresql_using="gin",
+            postgresql_ops={"search_document": "gin_trgm_ops"},
+            info={"dialect": "postgresql"},
+        ).ddl_if(dialect="postgresql"),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     url: Mapped[str]

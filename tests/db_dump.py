@@ -1,0 +1,28 @@
+"""The whole database as a value: shared by the ingest and hardening tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import run
+from sqlalchemy import select
+
+from gql_server.db.base import Base
+from gql_server.db.engine import create_engine, ensure_schema
+
+
+def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in a stable order: the whole database as a value."""
+
+    async def read() -> dict[str, list[tuple[Any, ...]]]:
+        engine = create_engine(url)
+        await ensure_schema(engine)
+        async with engine.connect() as conn:
+            tables = {}
+            for table in Base.metadata.sorted_tables:
+                rows = (await conn.execute(select(table))).all()
+                tables[table.name] = sorted((tuple(r) for r in rows), key=repr)
+        await engine.dispose()
+        return tables
+
+    return run(read())
