@@ -2,30 +2,61 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+import asyncio
+from typing import Annotated, Any
 
 import strawberry
 
 from gql_server.db import models
+from gql_server.graphql.arguments import (
+    LIMIT,
+    OFFSET,
+    DockedAt,
+    DockingGt,
+    DockingGte,
+    DockingLocationId,
+    DockingLt,
+    DockingLte,
+    FlightVehicleChaserId,
+    Limit,
+    Offset,
+    OrderingArg,
+    Search,
+    SpaceStationTargetId,
+    arg,
+    event_filter,
+    orderings,
+)
 from gql_server.graphql.context import Info
-from gql_server.graphql.paging import DEFAULT_LIMIT, checked
-from gql_server.graphql.types._base import one
-from gql_server.graphql.types.docking import DockingEvent, DockingEventOrdering, DockingEventPage
+from gql_server.graphql.errors import bad_input
+from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT, checked
+from gql_server.graphql.relay import decode_global_id, parse_ll2_id
+from gql_server.graphql.sources import QuerySource
+from gql_server.graphql.types._base import Node, RowType, one
+from gql_server.graphql.types.connection import (
+    DockingEventConnection,
+    Window,
+    checked_count,
+    decode_cursor,
+)
+from gql_server.graphql.types.docking import DockingEvent, DockingEventPage
+from gql_server.graphql.types.enums import DockingPartyKind, DockingStatsKey
 from gql_server.graphql.types.pages import DockingLocationPage, SpaceStationPage
 from gql_server.graphql.types.payloads import PayloadFlight
 from gql_server.graphql.types.spacecraft import Spacecraft, SpacecraftFlight
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation
-from gql_server.queries import by_name, docking_events
-from gql_server.queries.docking_events import EventFilter
+from gql_server.graphql.types.stats import DockingStatsBucket, DockingStatsBucketKey
+from gql_server.queries import by_name, docking_events, stats
+from gql_server.queries.stats import StatsKey
 
 
-def arg(description: str) -> object:
-    return strawberry.argument(description=description)
+def _decoded(global_id: str, argument: str) -> tuple[type[RowType], Any]:
+    type_name, raw = decode_global_id(global_id, argument)
+    cls = RowType.registry.get(type_name)
+    if cls is None:
+        raise bad_input(f"not a global id: {global_id!r}", argument=argument)
+    return cls, parse_ll2_id(raw, cls._table.c.id.type.python_type, global_id, argument)
 
-
-LIMIT = f"Page size, 1 to 100 (LL2 `limit`); null means {DEFAULT_LIMIT}. Out of range is an error."
-OFFSET = "How many matches to skip (LL2 `offset`), 0 or more; null means 0."
 SEARCH_NAME = (
     "Keep those whose name contains every term (LL2 `search`): terms split on whitespace "
     "and commas, quoted phrases kept whole, compared case-insensitively. Blank filters nothing."
@@ -43,61 +74,159 @@ class Query:
     )
     def docking_events(
         self,
-        docking_gt: Annotated[
-            datetime | None, arg("Docked strictly after this instant (`docking__gt`).")
-        ] = None,
-        docking_gte: Annotated[
-            datetime | None, arg("Docked at or after this instant (`docking__gte`).")
-        ] = None,
-        docking_lt: Annotated[
-            datetime | None, arg("Docked strictly before this instant (`docking__lt`).")
-        ] = None,
-        docking_lte: Annotated[
-            datetime | None, arg("Docked at or before this instant (`docking__lte`).")
-        ] = None,
-        docking_location_id: Annotated[
-            int | None, arg("At the docking location with this LL2 id (`docking_location__id`).")
-        ] = None,
-        flight_vehicle_chaser_id: Annotated[
-            int | None,
-            arg("Chaser is the spacecraft flight with this LL2 id (`flight_vehicle_chaser__id`)."),
-        ] = None,
-        space_station_target_id: Annotated[
-            int | None, arg("Target is the station with this LL2 id (`space_station_target__id`).")
-        ] = None,
-        search: Annotated[
-            str | None,
-            arg(
-                "LL2 `search`: every term must occur, case-insensitively, in one of the docking "
-                "location's name, the chaser's or target's spacecraft, payload or station name. "
-                "Terms split on whitespace and commas; quoted phrases stay whole. Blank filters nothing."
-            ),
-        ] = None,
-        ordering: Annotated[
-            list[DockingEventOrdering] | None,
-            arg(
-                "Sort keys applied in order (LL2 `ordering`); ties break by id. Default: docking ascending."
-            ),
-        ] = None,
-        limit: Annotated[int | None, arg(LIMIT)] = DEFAULT_LIMIT,
-        offset: Annotated[int | None, arg(OFFSET)] = 0,
+        docking_gt: DockingGt = None,
+        docking_gte: DockingGte = None,
+        docking_lt: DockingLt = None,
+        docking_lte: DockingLte = None,
+        docked_at: DockedAt = None,
+        docking_location_id: DockingLocationId = None,
+        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
+        space_station_target_id: SpaceStationTargetId = None,
+        search: Search = None,
+        ordering: OrderingArg = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
     ) -> DockingEventPage:
         size, start = checked(limit, offset)
-        where = EventFilter(
-            docking_gt=docking_gt,
-            docking_gte=docking_gte,
-            docking_lt=docking_lt,
-            docking_lte=docking_lte,
-            docking_location_id=docking_location_id,
-            flight_vehicle_chaser_id=flight_vehicle_chaser_id,
-            space_station_target_id=space_station_target_id,
-            search=search,
-        )
-        keys = [key.to_query() for key in ordering or []]
+        where = event_filter(
+            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
+            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
+        )  # fmt: skip
+        keys = orderings(ordering)
         return DockingEventPage(
-            count_query=docking_events.count(where),
-            results_query=docking_events.page(where, keys, size, start),
+            source=QuerySource(
+                count_query=docking_events.count(where),
+                results_query=docking_events.page(where, keys, size, start),
+            )
         )
+
+    @strawberry.field(
+        description=(
+            "Docking events as a Relay cursor connection: `dockingEvents`' filters, search "
+            "and ordering, paged with `first`/`after` (forward) or `last`/`before` "
+            "(backward). Cursors are keyset positions, so pages do not shift when events are "
+            "added before them. Keep the same arguments (but the cursors) for every page."
+        )
+    )
+    def docking_events_connection(
+        self,
+        first: Annotated[
+            int | None,
+            arg(
+                "Forward paging: at most this many events (0 to 100) after `after`. With "
+                f"neither `first` nor `last`, `first` is {DEFAULT_LIMIT}."
+            ),
+        ] = None,
+        after: Annotated[
+            str | None, arg("Start after this cursor (an edge's `cursor`, `endCursor`).")
+        ] = None,
+        last: Annotated[
+            int | None,
+            arg("Backward paging: at most this many events (0 to 100), the last before `before`."),
+        ] = None,
+        before: Annotated[
+            str | None, arg("End before this cursor (an edge's `cursor`, `startCursor`).")
+        ] = None,
+        docking_gt: DockingGt = None,
+        docking_gte: DockingGte = None,
+        docking_lt: DockingLt = None,
+        docking_lte: DockingLte = None,
+        docked_at: DockedAt = None,
+        docking_location_id: DockingLocationId = None,
+        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
+        space_station_target_id: SpaceStationTargetId = None,
+        search: Search = None,
+        ordering: OrderingArg = None,
+    ) -> DockingEventConnection:
+        where = event_filter(
+            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
+            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
+        )  # fmt: skip
+        keys = docking_events.sort_keys(orderings(ordering))
+        window = Window(
+            where=where,
+            keys=keys,
+            first=checked_count("first", first),
+            last=checked_count("last", last),
+            after=None if after is None else decode_cursor(after, keys, "after"),
+            before=None if before is None else decode_cursor(before, keys, "before"),
+        )
+        return DockingEventConnection(window=window)
+
+    @strawberry.field(
+        description=(
+            "Docking events counted in groups, for charts: one bucket per combination of the "
+            "`groupBy` values that occurs (all events in one bucket when `groupBy` is empty), "
+            "ordered by those values in `groupBy` order, ascending, nulls last. Takes "
+            "`dockingEvents`' filters and search. Computed in SQL (one statement)."
+        )
+    )
+    async def docking_stats(
+        self,
+        info: Info,
+        group_by: Annotated[
+            list[DockingStatsKey], arg("What to group by, in order; repeated keys count once.")
+        ],
+        docking_gt: DockingGt = None,
+        docking_gte: DockingGte = None,
+        docking_lt: DockingLt = None,
+        docking_lte: DockingLte = None,
+        docked_at: DockedAt = None,
+        docking_location_id: DockingLocationId = None,
+        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
+        space_station_target_id: SpaceStationTargetId = None,
+        search: Search = None,
+    ) -> list[DockingStatsBucket]:
+        where = event_filter(
+            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
+            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
+        )  # fmt: skip
+        keys = [key.to_query() for key in group_by]
+        rows = await info.context.reader.rows(stats.stats(where, keys))
+        buckets = []
+        for row in rows:
+            kind = row.get(StatsKey.CHASER_KIND.value)
+            buckets.append(
+                DockingStatsBucket(
+                    key=DockingStatsBucketKey(
+                        station_id=row.get(StatsKey.STATION.value),
+                        docking_location_id=row.get(StatsKey.DOCKING_LOCATION.value),
+                        year=row.get(StatsKey.YEAR.value),
+                        chaser_kind=None if kind is None else DockingPartyKind(kind),
+                        chaser_agency_id=row.get(StatsKey.CHASER_AGENCY.value),
+                    ),
+                    count=int(row["count"]),
+                    departed_count=int(row["departed"]),
+                    total_docked_seconds=float(row["docked_seconds"]),
+                )
+            )
+        return buckets
+
+    @strawberry.field(
+        description=(
+            "Any object by its global id (`nodeId`), or null when no such object is stored. "
+            "An id this API cannot have issued is a BAD_USER_INPUT error."
+        )
+    )
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, arg("A `nodeId`.")]
+    ) -> Node | None:
+        cls, key = _decoded(id, "id")
+        return await one(info, cls, key)
+
+    @strawberry.field(
+        description=(
+            "Objects by global id, in the order asked, null for those not stored; batched "
+            "(one statement a type). Any id this API cannot have issued is an error."
+        )
+    )
+    async def nodes(
+        self, info: Info, ids: Annotated[list[strawberry.ID], arg("`nodeId`s, up to 100.")]
+    ) -> list[Node | None]:
+        if len(ids) > MAX_LIMIT:
+            raise bad_input(f"at most {MAX_LIMIT} ids, got {len(ids)}", argument="ids")
+        wanted = [_decoded(global_id, "ids") for global_id in ids]
+        return list(await asyncio.gather(*(one(info, cls, key) for cls, key in wanted)))
 
     @strawberry.field(description="One docking event by LL2 id, or null.")
     async def docking_event(self, info: Info, id: Annotated[int, arg(ID)]) -> DockingEvent | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -15,16 +15,30 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types.graphql import OperationType
 
 from gql_server.graphql.context import Context
 from gql_server.graphql.errors import MaskUnexpectedErrors
 from gql_server.graphql.limits import EnforceLimits, Limits
 from gql_server.graphql.query import Query
 from gql_server.graphql.scalars import DATETIME_Z, UUID_SCALAR
+from gql_server.graphql.subscription import Subscription
 
 
 class CloseReader(SchemaExtension):
-    """Ends the request's read transaction once the operation is done, whatever happened."""
+    """Ends the operation's read transaction once it is done, whatever happened; gives each
+    subscription a context of its own (the operations of one WebSocket connection share the
+    context it was given, and a subscription renews its snapshot between events)."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            subscription = context.operation_type is OperationType.SUBSCRIPTION
+        except RuntimeError:  # no such operation: execution reports it
+            subscription = False
+        if subscription and isinstance(context.context, Context):
+            context.context = context.context.for_operation()
+        yield
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
         try:
@@ -48,6 +62,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     return strawberry.Schema(
         query=Query,
+        subscription=Subscription,
         config=StrawberryConfig(scalar_map={datetime: DATETIME_Z, uuid.UUID: UUID_SCALAR}),
         extensions=extensions,
     )

@@ -1,13 +1,16 @@
-"""Which docking events a list asks for, in which order: the REST endpoint's semantics."""
+"""Which docking events a list asks for, in which order: the REST endpoint's semantics,
+plus occupancy (``docked_at``) and keyset positions for cursor paging."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy.sql import ColumnCollection
 
 from gql_server.db.models import DockingEvent
 from gql_server.queries.search import search_conditions
@@ -26,7 +29,8 @@ class Ordering(Enum):
 
 @dataclass(frozen=True)
 class EventFilter:
-    """The REST filters and the search; every given one must hold (AND)."""
+    """The REST filters, the search and occupancy; every given one must hold (AND).
+    Hashable: loaders key their batches on it."""
 
     docking_gt: datetime | None = None
     docking_gte: datetime | None = None
@@ -36,6 +40,8 @@ class EventFilter:
     flight_vehicle_chaser_id: int | None = None
     space_station_target_id: int | None = None
     search: str | None = None
+    # Attached at this instant: docking <= t and (departure is null or departure > t).
+    docked_at: datetime | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         c = EVENTS.c
@@ -54,26 +60,102 @@ class EventFilter:
             conditions.append(c.flight_vehicle_chaser_id == self.flight_vehicle_chaser_id)
         if self.space_station_target_id is not None:
             conditions.append(c.space_station_target_id == self.space_station_target_id)
-        conditions.extend(search_conditions(c.search_document, self.search))
+        if self.docked_at is not None:
+            conditions.append(c.docking <= self.docked_at)
+            conditions.append(or_(c.departure.is_(None), c.departure > self.docked_at))
+        conditions.extend(search_conditions(c.search_document, self.search, rowid=c.id))
         return conditions
 
 
-def order_by(ordering: Sequence[Ordering] | None) -> list[ColumnElement[object]]:
-    """ORDER BY terms: the keys in order (docking ascending when none), null departures last
-    ascending and first descending (PostgreSQL's rule, which LL2 follows), then id."""
-    c = EVENTS.c
-    terms: list[ColumnElement[object]] = []
+@dataclass(frozen=True)
+class SortKey:
+    """One ORDER BY key: a column, its direction, and where nulls go (None: not nullable)."""
+
+    column: str
+    descending: bool
+    nulls_first: bool | None
+
+    def reversed(self) -> SortKey:
+        nulls = None if self.nulls_first is None else not self.nulls_first
+        return SortKey(self.column, not self.descending, nulls)
+
+
+def sort_keys(ordering: Sequence[Ordering] | None) -> list[SortKey]:
+    """The keys in order (docking ascending when none), null departures last ascending and
+    first descending (PostgreSQL's rule, which LL2 follows), then id ascending."""
+    keys: list[SortKey] = []
     for key in ordering or [Ordering.DOCKING_ASC]:
         if key is Ordering.DOCKING_ASC:
-            terms.append(c.docking.asc())
+            keys.append(SortKey("docking", False, None))
         elif key is Ordering.DOCKING_DESC:
-            terms.append(c.docking.desc())
+            keys.append(SortKey("docking", True, None))
         elif key is Ordering.DEPARTURE_ASC:
-            terms.append(c.departure.asc().nulls_last())
+            keys.append(SortKey("departure", False, False))
         else:
-            terms.append(c.departure.desc().nulls_first())
-    terms.append(c.id.asc())
+            keys.append(SortKey("departure", True, True))
+    keys.append(SortKey("id", False, None))
+    return keys
+
+
+def order_terms(
+    keys: Sequence[SortKey], columns: ColumnCollection[str, Any] | None = None
+) -> list[ColumnElement[object]]:
+    c = EVENTS.c if columns is None else columns
+    terms: list[ColumnElement[object]] = []
+    for key in keys:
+        term = c[key.column].desc() if key.descending else c[key.column].asc()
+        if key.nulls_first is True:
+            term = term.nulls_first()
+        elif key.nulls_first is False:
+            term = term.nulls_last()
+        terms.append(term)
     return terms
+
+
+def order_by(
+    ordering: Sequence[Ordering] | None, columns: ColumnCollection[str, Any] | None = None
+) -> list[ColumnElement[object]]:
+    """ORDER BY terms for ``ordering`` over ``columns`` (the events table by default)."""
+    return order_terms(sort_keys(ordering), columns)
+
+
+def position(keys: Sequence[SortKey], row: Mapping[str, Any]) -> list[Any]:
+    """A row's values of the sort keys: its place in the order (a cursor holds them)."""
+    return [row[key.column] for key in keys]
+
+
+def _after_one(key: SortKey, value: Any) -> ColumnElement[bool]:
+    """Rows whose ``key`` value comes strictly after ``value`` in the key's order. Never
+    NULL (so that NOT of it means "at or before"): nullable columns test for null first."""
+    column = EVENTS.c[key.column]
+    if value is None:  # only a nullable column holds null
+        return column.is_not(None) if key.nulls_first else false()
+    beyond = column < value if key.descending else column > value
+    if key.nulls_first is None:
+        return beyond
+    beyond = and_(column.is_not(None), beyond)
+    return beyond if key.nulls_first else or_(column.is_(None), beyond)
+
+
+def _equal(key: SortKey, value: Any) -> ColumnElement[bool]:
+    column = EVENTS.c[key.column]
+    if value is None:
+        return column.is_(None)
+    return column == value if key.nulls_first is None else and_(column.is_not(None), column == value)
+
+
+def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly after the position ``values`` in the order of ``keys`` (keyset)."""
+    alternatives = [
+        and_(*[_equal(k, v) for k, v in zip(keys[:i], values[:i], strict=True)], _after_one(key, value))
+        for i, (key, value) in enumerate(zip(keys, values, strict=True))
+    ]
+    return or_(*alternatives)
+
+
+def before(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly before the position ``values``: after it in the reversed order."""
+    return after([key.reversed() for key in keys], values)
 
 
 def page(
@@ -90,3 +172,32 @@ def page(
 
 def count(where: EventFilter) -> Select[tuple[int]]:
     return select(func.count()).select_from(EVENTS).where(*where.conditions())
+
+
+def keyset_page(
+    where: EventFilter,
+    keys: Sequence[SortKey],
+    limit: int,
+    *,
+    after_values: Sequence[Any] | None = None,
+    before_values: Sequence[Any] | None = None,
+    backwards: bool = False,
+) -> Select[tuple[object, ...]]:
+    """Up to ``limit`` rows strictly between the two positions, from the start of that
+    window (or from its end, in reversed order, when ``backwards``)."""
+    conditions = where.conditions()
+    if after_values is not None:
+        conditions.append(after(keys, after_values))
+    if before_values is not None:
+        conditions.append(before(keys, before_values))
+    order = [key.reversed() for key in keys] if backwards else list(keys)
+    return select(EVENTS).where(*conditions).order_by(*order_terms(order)).limit(limit)
+
+
+def exists_beyond(
+    where: EventFilter, keys: Sequence[SortKey], values: Sequence[Any], *, forward: bool
+) -> Select[tuple[int]]:
+    """One row (or none) matching ``where`` at or after (``forward``) / at or before the
+    position: whether a page has neighbours on that side."""
+    strictly = before(keys, values) if forward else after(keys, values)
+    return select(EVENTS.c.id).where(*where.conditions(), ~strictly).limit(1)

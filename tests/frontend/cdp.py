@@ -65,7 +65,7 @@ class Page:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def wait_for(self, expression: str, timeout: float = 20, what: str = "") -> Any:
+    def wait_for(self, expression: str, timeout: float = 60, what: str = "") -> Any:
         """Poll a JavaScript expression until it is truthy; its value."""
         deadline = time.monotonic() + timeout
         while True:

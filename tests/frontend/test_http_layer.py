@@ -99,7 +99,10 @@ def test_the_default_query_reads_the_latest_iss_dockings_through_the_union(
 
 def test_graphiql_off_serves_neither_page_nor_assets(tmp_path: Path) -> None:
     for http in app_client(tmp_path, graphiql=False):
-        assert http.get("/graphql", headers=HTML).status_code == 404
+        # A browser gets no page: a GET without `query` is not a GraphQL request (400, JSON).
+        page = http.get("/graphql", headers=HTML)
+        assert page.status_code == 400
+        assert "text/html" not in page.headers["content-type"]
         assert http.get("/graphiql-assets/app.js").status_code == 404
         # The API itself still answers GET and POST.
         assert http.get("/graphql", params={"query": "{ dockingEvents { count } }"}).json() == {

@@ -120,3 +120,28 @@ def test_parse_and_validation_errors_have_codes(seeded: Client) -> None:
         "query ($n: Int) { dockingEvents(limit: $n) { count } }", {"n": "ten"}
     )
     assert bad_variable["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_cost_multiplies_a_connection_by_first_or_last(limited: Client) -> None:
+    # 1 (connection) + first * (1 edges + 1 node + one per scalar): sized like `limit`.
+    query = "query ($f: Int, $l: Int) { dockingEventsConnection(first: $f, last: $l) { edges { node { id url docking } } } }"
+    assert "errors" not in limited.post(query, {"l": 99})  # 496
+    body = limited.post(query, {"f": 100})  # 501
+    (error,) = body["errors"]
+    assert (error["extensions"]["limit"], error["extensions"]["actual"]) == ("cost", 501)
+    # Neither: the default page of 10 (1 + 10 * 5).
+    assert "errors" not in limited.post("{ dockingEventsConnection { edges { node { id url docking } } } }")
+
+
+NESTED = """query ($n: Int) { dockingEventsConnection(first: $n) { edges { node { target {
+  ... on SpaceStation { dockingEvents(limit: 10) { results { id } } } } } } } }"""
+
+
+def test_a_list_nested_in_a_connection_of_100_is_priced_accordingly(db_url: str) -> None:
+    # dockingEvents(limit: 10) { results { id } } = 1 + 10 * 2 = 21; target 22; node 23;
+    # edges 24; the connection 1 + first * 24: 2,401 at first: 100.
+    for client in make_client(db_url, limits=Limits(max_cost=2_400)):
+        assert "errors" not in client.post(NESTED, {"n": 99})  # 2,377
+        (error,) = client.post(NESTED, {"n": 100})["errors"]
+        assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+        assert (error["extensions"]["limit"], error["extensions"]["actual"]) == ("cost", 2_401)

@@ -1,7 +1,8 @@
 // Validates schema.graphql with the reference implementation (graphql-js): buildSchema
 // parses the SDL and checks it, validateSchema runs the type-system validation rules.
-// Also checks what normalizing caches rely on: every object type but the root and the
-// page envelopes has a non-null `id`.
+// Also checks what normalizing caches rely on: every entity (an object type implementing
+// `Node`) has a non-null `id`; the others are values embedded in their parent (pages,
+// connections, edges, stats buckets, the root types).
 //
 //   node scripts/validate-schema.js [path/to/schema.graphql]
 import { readFileSync } from "node:fs";
@@ -20,14 +21,17 @@ const file = process.argv[2] ?? fileURLToPath(new URL("../../../schema.graphql",
 const schema = buildSchema(readFileSync(file, "utf8"));
 const errors = [...validateSchema(schema)].map((e) => e.message);
 
-const embedded = new Set(["Query", "DockingEventPage", "DockingLocationPage", "SpaceStationPage"]);
 const types = Object.values(schema.getTypeMap()).filter(
   (t) => isObjectType(t) && !t.name.startsWith("__"),
 );
-for (const type of types) {
-  if (embedded.has(type.name)) continue;
+const entities = types.filter((t) => t.getInterfaces().some((i) => i.name === "Node"));
+const embedded = new Set(types.filter((t) => !entities.includes(t)).map((t) => t.name));
+for (const type of entities) {
   const id = type.getFields().id;
   if (!id || !isNonNullType(id.type)) errors.push(`${type.name} has no non-null id`);
+}
+for (const name of ["SpaceStation", "SpacecraftFlight", "PayloadFlight", "DockingEvent"]) {
+  if (!entities.some((t) => t.name === name)) errors.push(`${name} does not implement Node`);
 }
 const union = schema.getType("DockingParty");
 const members = union.getTypes().map((t) => getNamedType(t).name);

@@ -10,13 +10,42 @@ import strawberry
 from sqlalchemy import Table
 
 from gql_server.graphql.context import Info
+from gql_server.graphql.loaders import Relation
+from gql_server.graphql.paging import checked
+from gql_server.graphql.relay import encode_global_id
+from gql_server.graphql.sources import ChildSource
 
 
-class RowType:
-    """A GraphQL object type whose dataclass fields are columns of ``_table``."""
+@strawberry.interface(
+    description=(
+        "An object with a global id (Relay's object identification): every entity type is "
+        "one. The global id is `nodeId`, not `id`: `id` stays the LL2 id (an `Int`, a UUID "
+        "for `Launch`), as LL2's JSON has it and as clients' caches key on "
+        "(`__typename`, `id`). Fetch any object again with `node(id: nodeId)`."
+    )
+)
+class Node:
+    @strawberry.field(
+        description=(
+            "The global id: opaque, unique across all types (it encodes the type name and "
+            "the LL2 id). Pass it to `node(id:)` or `nodes(ids:)`."
+        )
+    )
+    def node_id(self) -> strawberry.ID:
+        return strawberry.ID(encode_global_id(type(self).__name__, self.id))  # type: ignore[attr-defined]
+
+
+class RowType(Node):
+    """A GraphQL object type whose dataclass fields are columns of ``_table``; a ``Node``."""
 
     _table: ClassVar[Table]
     _columns: ClassVar[tuple[str, ...]]
+    # Every row type by GraphQL type name, for ``node(id:)``.
+    registry: ClassVar[dict[str, type[RowType]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        RowType.registry[cls.__name__] = cls
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
@@ -54,3 +83,22 @@ def api_url(what: str) -> Any:
 
 def name_of(what: str) -> Any:
     return strawberry.field(description=f"The name of this {what}.")
+
+
+def id_order(columns: Any) -> list[Any]:
+    return [columns.id.asc()]
+
+
+async def children(info: Info, cls: type[T], relation: Relation, parent: Any) -> list[T]:
+    """All rows of ``cls`` that belong to ``parent`` through ``relation``, by id; batched
+    over every parent of the request."""
+    loader = info.context.loaders.children(relation, args="all", order=id_order, limit=None)
+    return [cls.from_row(row) for row in await loader.load(parent)]
+
+
+def child_page_source(
+    relation: Relation, parent: Any, limit: int | None, offset: int | None
+) -> ChildSource:
+    """A parent's page of ``relation`` by id (results and count batched over parents)."""
+    size, start = checked(limit, offset)
+    return ChildSource(relation, parent, "all", (), id_order, size, start)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
 from gql_server.db import models
 from gql_server.graphql.context import Info
+from gql_server.graphql.sources import AGENCY_CONFIGS
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
+    children,
     listed,
     ll2_id,
     name_of,
     one,
 )
 from gql_server.graphql.types.images import Image
+
+if TYPE_CHECKING:
+    from gql_server.graphql.types.spacecraft import SpacecraftConfig
 
 
 @strawberry.type(description="A country, as LL2 names it.")
@@ -85,3 +92,13 @@ class Agency(RowType):
     @strawberry.field(description="The agency's logo sized for social media cards.")
     async def social_logo(self, info: Info) -> Image | None:
         return await one(info, Image, self.social_logo_id)
+
+    @strawberry.field(
+        description="The spacecraft designs this agency is responsible for, by id; batched."
+    )
+    async def spacecraft_configs(
+        self, info: Info
+    ) -> list[Annotated[SpacecraftConfig, strawberry.lazy("gql_server.graphql.types.spacecraft")]]:
+        from gql_server.graphql.types.spacecraft import SpacecraftConfig
+
+        return await children(info, SpacecraftConfig, AGENCY_CONFIGS, self.id)

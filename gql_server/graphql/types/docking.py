@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
-from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
-from sqlalchemy import Select
 
 from gql_server.db import models
+from gql_server.graphql.arguments import orderings
 from gql_server.graphql.context import Info
+from gql_server.graphql.loaders import Relation
+from gql_server.graphql.paging import checked
+from gql_server.graphql.sources import ChildSource, PageSource
 from gql_server.graphql.types._base import RowType, api_url, ll2_id, one
+from gql_server.graphql.types.enums import DockingEventOrdering
 from gql_server.graphql.types.payloads import PayloadFlight
 from gql_server.graphql.types.spacecraft import SpacecraftFlight
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation
-from gql_server.queries.docking_events import Ordering
+from gql_server.queries.docking_events import EventFilter, order_by
+
+__all__ = ["DockingEvent", "DockingEventOrdering", "DockingEventPage", "DockingParty"]
 
 DockingParty = Annotated[
     SpacecraftFlight | PayloadFlight | SpaceStation,
@@ -27,27 +33,6 @@ DockingParty = Annotated[
         ),
     ),
 ]
-
-
-@strawberry.enum(description="How to order docking events; LL2's `ordering` values.")
-class DockingEventOrdering(Enum):
-    DOCKING_ASC = strawberry.enum_value(
-        Ordering.DOCKING_ASC.value, description="Docking time, earliest first (`docking`)."
-    )
-    DOCKING_DESC = strawberry.enum_value(
-        Ordering.DOCKING_DESC.value, description="Docking time, latest first (`-docking`)."
-    )
-    DEPARTURE_ASC = strawberry.enum_value(
-        Ordering.DEPARTURE_ASC.value,
-        description="Departure time, earliest first; events still docked come last (`departure`).",
-    )
-    DEPARTURE_DESC = strawberry.enum_value(
-        Ordering.DEPARTURE_DESC.value,
-        description="Departure time, latest first; events still docked come first (`-departure`).",
-    )
-
-    def to_query(self) -> Ordering:
-        return Ordering(self.value)
 
 
 @strawberry.type(
@@ -68,6 +53,27 @@ class DockingEvent(RowType):
     flight_vehicle_target_id: strawberry.Private[int | None]
     payload_flight_target_id: strawberry.Private[int | None]
     space_station_target_id: strawberry.Private[int | None]
+
+    @strawberry.field(
+        description=(
+            "How long it stayed docked: departure minus docking in whole seconds (each "
+            "instant's fraction of a second dropped); null while it is still docked."
+        )
+    )
+    def duration_seconds(self) -> int | None:
+        if self.departure is None:
+            return None
+        return math.floor(self.departure.timestamp()) - math.floor(self.docking.timestamp())
+
+    @strawberry.field(
+        description=(
+            "`durationSeconds` as an ISO 8601 duration in days, hours, minutes and seconds "
+            "(`P41DT1H12M49S`, `PT0S`), as LL2 writes durations; null while still docked."
+        )
+    )
+    def duration(self) -> str | None:
+        seconds = self.duration_seconds()
+        return None if seconds is None else iso_duration(seconds)
 
     @strawberry.field(description="The port where it docked.")
     async def docking_location(self, info: Info) -> DockingLocation:
@@ -130,17 +136,53 @@ async def _party(
     return await one(info, SpaceStation, station)
 
 
+def iso_duration(seconds: int) -> str:
+    """``P41DT1H12M49S``: days, then hours, minutes and seconds; zero parts left out."""
+    if seconds < 0:
+        return "-" + iso_duration(-seconds)
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    date = f"{days}D" if days else ""
+    time = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
+    if not date and not time:
+        return "PT0S"
+    return "P" + date + ("T" + time if time else "")
+
+
 @strawberry.type(description="One page of docking events, as LL2's list envelope.")
 class DockingEventPage:
-    count_query: strawberry.Private[Select[Any]]
-    results_query: strawberry.Private[Select[Any]]
+    source: strawberry.Private[PageSource]
 
     @strawberry.field(description="How many events match the filters and search, in all pages.")
     async def count(self, info: Info) -> int:
-        return int(await info.context.reader.scalar(self.count_query))
+        return await self.source.count(info)
 
     @strawberry.field(description="The events of the requested slice (`limit` from `offset`).")
     async def results(self, info: Info) -> list[DockingEvent]:
-        return [
-            DockingEvent.from_row(row) for row in await info.context.reader.rows(self.results_query)
-        ]
+        return [DockingEvent.from_row(row) for row in await self.source.rows(info)]
+
+
+def event_page(
+    relation: Relation,
+    parent: object,
+    where: EventFilter,
+    ordering: list[DockingEventOrdering] | None,
+    limit: int | None,
+    offset: int | None,
+) -> DockingEventPage:
+    """A parent's docking events (a reverse relation) as a page: its results and its count
+    are batched over every parent of the request (one window query, one GROUP BY)."""
+    size, start = checked(limit, offset)
+    keys = orderings(ordering)
+    return DockingEventPage(
+        source=ChildSource(
+            relation,
+            parent,
+            args=(where, keys),
+            conditions=tuple(where.conditions()),
+            order=lambda columns: order_by(keys, columns),
+            limit=size,
+            offset=start,
+        )
+    )

@@ -3,14 +3,39 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from gql_server.db import models
+from gql_server.graphql.arguments import (
+    DockedAt,
+    DockingGt,
+    DockingGte,
+    DockingLocationId,
+    DockingLt,
+    DockingLte,
+    FlightVehicleChaserId,
+    Limit,
+    Offset,
+    OrderingArg,
+    Role,
+    Search,
+    SpaceStationTargetId,
+    event_filter,
+)
 from gql_server.graphql.context import Info
+from gql_server.graphql.paging import DEFAULT_LIMIT
+from gql_server.graphql.sources import (
+    CONFIG_SPACECRAFT,
+    FLIGHT_EVENTS,
+    SPACECRAFT_FLIGHTS,
+    PageSource,
+)
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
+    child_page_source,
     listed,
     ll2_id,
     name_of,
@@ -20,6 +45,9 @@ from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.launches import Launch
 from gql_server.graphql.types.places import Landing
+
+if TYPE_CHECKING:
+    from gql_server.graphql.types.docking import DockingEventPage
 
 
 @strawberry.type(description="The kind of a spacecraft configuration (capsule, ...).")
@@ -81,6 +109,12 @@ class SpacecraftConfig(RowType):
     async def image(self, info: Info) -> Image | None:
         return await one(info, Image, self.image_id)
 
+    @strawberry.field(
+        description="The spacecraft of this design, by id; batched over every design."
+    )
+    def spacecraft(self, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> SpacecraftPage:
+        return SpacecraftPage(source=child_page_source(CONFIG_SPACECRAFT, self.id, limit, offset))
+
 
 @strawberry.type(description="The state of a spacecraft (Active, Single Use, Destroyed, ...).")
 class SpacecraftStatus(RowType):
@@ -128,6 +162,14 @@ class Spacecraft(RowType):
     async def spacecraft_config(self, info: Info) -> SpacecraftConfig | None:
         return await one(info, SpacecraftConfig, self.spacecraft_config_id)
 
+    @strawberry.field(
+        description="The flights of this spacecraft, by id; batched over every spacecraft."
+    )
+    def flights(self, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> SpacecraftFlightPage:
+        return SpacecraftFlightPage(
+            source=child_page_source(SPACECRAFT_FLIGHTS, self.id, limit, offset)
+        )
+
 
 @strawberry.type(description="One flight of a spacecraft: launch, mission, landing.")
 class SpacecraftFlight(RowType):
@@ -157,3 +199,60 @@ class SpacecraftFlight(RowType):
     @strawberry.field(description="The landing that ended it, once known.")
     async def landing(self, info: Info) -> Landing | None:
         return await one(info, Landing, self.landing_id)
+
+    @strawberry.field(
+        description=(
+            "Docking events of this flight, as chaser or as target (`role` picks one), with "
+            "`dockingEvents`' filters, search, ordering and paging. Batched over every flight."
+        )
+    )
+    def docking_events(
+        self,
+        role: Role = None,
+        docking_gt: DockingGt = None,
+        docking_gte: DockingGte = None,
+        docking_lt: DockingLt = None,
+        docking_lte: DockingLte = None,
+        docked_at: DockedAt = None,
+        docking_location_id: DockingLocationId = None,
+        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
+        space_station_target_id: SpaceStationTargetId = None,
+        search: Search = None,
+        ordering: OrderingArg = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Annotated[DockingEventPage, strawberry.lazy("gql_server.graphql.types.docking")]:
+        from gql_server.graphql.types.docking import event_page
+
+        where = event_filter(
+            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
+            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
+        )  # fmt: skip
+        relation = FLIGHT_EVENTS[role.value if role else None]
+        return event_page(relation, self.id, where, ordering, limit, offset)
+
+
+@strawberry.type(description="One page of a spacecraft's flights, by id.")
+class SpacecraftFlightPage:
+    source: strawberry.Private[PageSource]
+
+    @strawberry.field(description="How many flights there are, in all pages.")
+    async def count(self, info: Info) -> int:
+        return await self.source.count(info)
+
+    @strawberry.field(description="The flights of the requested slice.")
+    async def results(self, info: Info) -> list[SpacecraftFlight]:
+        return [SpacecraftFlight.from_row(row) for row in await self.source.rows(info)]
+
+
+@strawberry.type(description="One page of a design's spacecraft, by id.")
+class SpacecraftPage:
+    source: strawberry.Private[PageSource]
+
+    @strawberry.field(description="How many spacecraft there are, in all pages.")
+    async def count(self, info: Info) -> int:
+        return await self.source.count(info)
+
+    @strawberry.field(description="The spacecraft of the requested slice.")
+    async def results(self, info: Info) -> list[Spacecraft]:
+        return [Spacecraft.from_row(row) for row in await self.source.rows(info)]

@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from gql_server.db import models
+from gql_server.graphql.arguments import (
+    DockedAt,
+    DockingGt,
+    DockingGte,
+    DockingLocationId,
+    DockingLt,
+    DockingLte,
+    FlightVehicleChaserId,
+    Limit,
+    Offset,
+    OrderingArg,
+    Role,
+    Search,
+    SpaceStationTargetId,
+    arg,
+    event_filter,
+)
 from gql_server.graphql.context import Info
-from gql_server.graphql.types._base import RowType, api_url, listed, ll2_id, name_of, one
+from gql_server.graphql.paging import DEFAULT_LIMIT
+from gql_server.graphql.sources import (
+    LOCATION_EVENTS,
+    STATION_EVENTS,
+    STATION_LOCATIONS,
+    ChildSource,
+)
+from gql_server.graphql.types._base import RowType, api_url, children, listed, ll2_id, name_of, one
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.payloads import Payload
 from gql_server.graphql.types.spacecraft import SpacecraftConfig
+from gql_server.queries.docking_events import order_by
+
+if TYPE_CHECKING:
+    from gql_server.graphql.types.docking import DockingEvent, DockingEventPage
+
+DOCKING = "gql_server.graphql.types.docking"
 
 
 @strawberry.type(description="The state of a station (Active, De-Orbited, ...).")
@@ -69,6 +100,68 @@ class SpaceStation(RowType):
             return None
         return await listed(info, Agency, models.SpaceStationOwner.__table__, self.id)
 
+    @strawberry.field(
+        description=(
+            "Docking events this station took part in, as target or as chaser (`role` picks "
+            "one), with `dockingEvents`' filters, search, ordering and paging. Batched: one "
+            "statement for the events of every station of a request."
+        )
+    )
+    def docking_events(
+        self,
+        role: Role = None,
+        docking_gt: DockingGt = None,
+        docking_gte: DockingGte = None,
+        docking_lt: DockingLt = None,
+        docking_lte: DockingLte = None,
+        docked_at: DockedAt = None,
+        docking_location_id: DockingLocationId = None,
+        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
+        space_station_target_id: SpaceStationTargetId = None,
+        search: Search = None,
+        ordering: OrderingArg = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Annotated[DockingEventPage, strawberry.lazy(DOCKING)]:
+        from gql_server.graphql.types.docking import event_page
+
+        where = event_filter(
+            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
+            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
+        )  # fmt: skip
+        relation = STATION_EVENTS[role.value if role else None]
+        return event_page(relation, self.id, where, ordering, limit, offset)
+
+    @strawberry.field(
+        description=(
+            "The events attached to this station at an instant (as target or chaser): docked "
+            "at or before it, not departed before or at it. By docking time."
+        )
+    )
+    async def docked_at(
+        self,
+        info: Info,
+        at: Annotated[
+            datetime | None, arg("The instant; null (the default) means now.")
+        ] = None,
+    ) -> list[Annotated[DockingEvent, strawberry.lazy(DOCKING)]]:
+        from gql_server.graphql.types.docking import DockingEvent
+
+        where = event_filter(docked_at=info.context.now if at is None else at)
+        source = ChildSource(
+            STATION_EVENTS[None],
+            self.id,
+            args=(where, ()),
+            conditions=tuple(where.conditions()),
+            order=lambda columns: order_by((), columns),
+            limit=None,
+        )
+        return [DockingEvent.from_row(row) for row in await source.rows(info)]
+
+    @strawberry.field(description="The docking locations (ports) on this station, by id.")
+    async def docking_locations(self, info: Info) -> list[DockingLocation]:
+        return await children(info, DockingLocation, STATION_LOCATIONS, self.id)
+
 
 @strawberry.type(
     description=(
@@ -95,3 +188,32 @@ class DockingLocation(RowType):
     @strawberry.field(description="The payload the port is on, if it is on one.")
     async def payload(self, info: Info) -> Payload | None:
         return await one(info, Payload, self.payload_id)
+
+    @strawberry.field(
+        description=(
+            "Docking events at this port, with `dockingEvents`' filters, search, ordering "
+            "and paging. Batched over every port of a request."
+        )
+    )
+    def docking_events(
+        self,
+        docking_gt: DockingGt = None,
+        docking_gte: DockingGte = None,
+        docking_lt: DockingLt = None,
+        docking_lte: DockingLte = None,
+        docked_at: DockedAt = None,
+        docking_location_id: DockingLocationId = None,
+        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
+        space_station_target_id: SpaceStationTargetId = None,
+        search: Search = None,
+        ordering: OrderingArg = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Annotated[DockingEventPage, strawberry.lazy(DOCKING)]:
+        from gql_server.graphql.types.docking import event_page
+
+        where = event_filter(
+            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
+            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
+        )  # fmt: skip
+        return event_page(LOCATION_EVENTS, self.id, where, ordering, limit, offset)

@@ -1,0 +1,106 @@
+"""Where a page's rows come from: a root list's two statements, or a parent's children
+through the batched loaders (one statement for all parents of a request)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, RowMapping, Select
+
+from gql_server.db import models
+from gql_server.graphql.context import Info
+from gql_server.graphql.loaders import OrderTerms, Relation
+
+EVENTS = models.DockingEvent.__table__
+
+
+class PageSource(Protocol):
+    async def count(self, info: Info) -> int: ...
+
+    async def rows(self, info: Info) -> Sequence[RowMapping]: ...
+
+
+@dataclass(frozen=True)
+class QuerySource:
+    """A root list: a count statement and a slice statement."""
+
+    count_query: Select[Any]
+    results_query: Select[Any]
+
+    async def count(self, info: Info) -> int:
+        return int(await info.context.reader.scalar(self.count_query))
+
+    async def rows(self, info: Info) -> Sequence[RowMapping]:
+        return await info.context.reader.rows(self.results_query)
+
+
+@dataclass(frozen=True)
+class ChildSource:
+    """One parent's slice of a relation; ``args`` identifies ``conditions`` and ``order``
+    (the loaders batch parents that share it)."""
+
+    relation: Relation
+    parent: Any
+    args: Hashable
+    conditions: tuple[ColumnElement[bool], ...]
+    order: OrderTerms
+    limit: int | None
+    offset: int = 0
+
+    async def count(self, info: Info) -> int:
+        loader = info.context.loaders.child_counts(
+            self.relation, args=self.args, conditions=self.conditions
+        )
+        return await loader.load(self.parent)
+
+    async def rows(self, info: Info) -> Sequence[RowMapping]:
+        loader = info.context.loaders.children(
+            self.relation,
+            args=self.args,
+            conditions=self.conditions,
+            order=self.order,
+            limit=self.limit,
+            offset=self.offset,
+        )
+        return await loader.load(self.parent)
+
+
+def by_id(columns: Any) -> list[ColumnElement[Any]]:
+    return [columns.id.asc()]
+
+
+# The reverse relations. Events of a station, flight or payload flight: as chaser or target.
+STATION_EVENTS = {
+    None: Relation(
+        "station_events", EVENTS, ("space_station_target_id", "space_station_chaser_id")
+    ),
+    "target": Relation("station_events_target", EVENTS, ("space_station_target_id",)),
+    "chaser": Relation("station_events_chaser", EVENTS, ("space_station_chaser_id",)),
+}
+FLIGHT_EVENTS = {
+    None: Relation(
+        "flight_events", EVENTS, ("flight_vehicle_target_id", "flight_vehicle_chaser_id")
+    ),
+    "target": Relation("flight_events_target", EVENTS, ("flight_vehicle_target_id",)),
+    "chaser": Relation("flight_events_chaser", EVENTS, ("flight_vehicle_chaser_id",)),
+}
+PAYLOAD_FLIGHT_EVENTS = {
+    None: Relation(
+        "payload_flight_events", EVENTS, ("payload_flight_target_id", "payload_flight_chaser_id")
+    ),
+    "target": Relation("payload_flight_events_target", EVENTS, ("payload_flight_target_id",)),
+    "chaser": Relation("payload_flight_events_chaser", EVENTS, ("payload_flight_chaser_id",)),
+}
+LOCATION_EVENTS = Relation("location_events", EVENTS, ("docking_location_id",))
+STATION_LOCATIONS = Relation(
+    "station_locations", models.DockingLocation.__table__, ("spacestation_id",)
+)
+SPACECRAFT_FLIGHTS = Relation(
+    "spacecraft_flights", models.SpacecraftFlight.__table__, ("spacecraft_id",)
+)
+AGENCY_CONFIGS = Relation("agency_configs", models.SpacecraftConfig.__table__, ("agency_id",))
+CONFIG_SPACECRAFT = Relation(
+    "config_spacecraft", models.Spacecraft.__table__, ("spacecraft_config_id",)
+)

@@ -1,0 +1,296 @@
+"""Live updates: ``dockingEventChanged`` emits every docking event an ingest or a sync
+created, updated or removed, in every server process.
+
+Writers bump ``data_version`` and log each event they touch in ``docking_event_change``,
+in their own transaction (gql_server.ingest.load). A per-process ``VersionWatch`` (one per
+engine, shared by all subscriptions) notices a new version: on PostgreSQL through
+``LISTEN gql_data_version`` (the writer's ``pg_notify`` is delivered at commit) with a slow
+safety poll, elsewhere (SQLite) by polling ``SELECT version FROM data_version``. Each
+subscription then reads the log rows of the versions it has not seen, in one short read
+transaction, and emits them in log order; each emission resolves in a snapshot of its own
+(no transaction is held while waiting).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from gql_server.db import models
+from gql_server.graphql.arguments import (
+    DockedAt,
+    DockingGt,
+    DockingGte,
+    DockingLocationId,
+    DockingLt,
+    DockingLte,
+    FlightVehicleChaserId,
+    Search,
+    SpaceStationTargetId,
+    arg,
+    event_filter,
+)
+from gql_server.graphql.context import Info
+from gql_server.graphql.types._base import one
+from gql_server.graphql.types.docking import DockingEvent
+from gql_server.graphql.types.enums import DockingEventChangeKind
+from gql_server.ingest.load import DATA_VERSION_CHANNEL
+from gql_server.queries.docking_events import EVENTS, EventFilter
+
+log = logging.getLogger("gql_server.subscriptions")
+
+POLL_ENV = "GQL_SUBSCRIPTION_POLL_SECONDS"  # polling period without LISTEN (SQLite)
+LISTEN_POLL_ENV = "GQL_SUBSCRIPTION_LISTEN_POLL_SECONDS"  # safety poll while LISTENing
+CHUNK = 500
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    value = float(raw)
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+async def current_version(conn: AsyncConnection) -> int:
+    table = models.DataVersion.__table__
+    version = (await conn.execute(select(table.c.version).where(table.c.id == 1))).scalar()
+    return int(version or 0)
+
+
+class VersionWatch:
+    """Follows the data version of one database for every subscription of this process."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.version = -1  # not read yet
+        self.users = 0
+        self.listening = False
+        self._changed = asyncio.Condition()
+        self._kick = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            task, self._task = self._task, None
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def wait_beyond(self, version: int) -> int:
+        """Wait until the data version is past ``version``; the version seen."""
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.version > version)
+            return self.version
+
+    async def _read(self) -> int:
+        async with self.engine.connect() as conn:
+            return await current_version(conn)
+
+    async def _listen(self) -> Any:
+        """A dedicated asyncpg connection LISTENing on the channel, or None (not PostgreSQL,
+        or it failed: then polling does the work)."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        try:
+            import asyncpg
+
+            dsn = self.engine.url.set(drivername="postgresql").render_as_string(
+                hide_password=False
+            )
+            connection = await asyncpg.connect(dsn)
+            await connection.add_listener(DATA_VERSION_CHANNEL, lambda *_: self._kick.set())
+        except Exception:
+            log.warning("LISTEN %s failed; polling instead", DATA_VERSION_CHANNEL, exc_info=True)
+            return None
+        return connection
+
+    async def _run(self) -> None:
+        listener = await self._listen()
+        self.listening = listener is not None
+        period = _seconds(LISTEN_POLL_ENV, 5.0) if listener else _seconds(POLL_ENV, 0.5)
+        try:
+            while True:
+                try:
+                    version = await self._read()
+                except Exception:
+                    log.warning("reading the data version failed", exc_info=True)
+                    version = self.version
+                if version != self.version:
+                    async with self._changed:
+                        self.version = version
+                        self._changed.notify_all()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._kick.wait(), period)
+                self._kick.clear()
+        finally:
+            if listener is not None:
+                with contextlib.suppress(Exception):
+                    await listener.close(timeout=2)
+
+
+_watches: dict[tuple[int, int], VersionWatch] = {}
+
+
+async def _acquire(engine: AsyncEngine) -> VersionWatch:
+    key = (id(engine), id(asyncio.get_running_loop()))
+    watch = _watches.get(key)
+    if watch is None:
+        watch = _watches[key] = VersionWatch(engine)
+        watch.start()
+    watch.users += 1
+    return watch
+
+
+async def _release(watch: VersionWatch) -> None:
+    watch.users -= 1
+    if watch.users == 0:
+        key = (id(watch.engine), id(asyncio.get_running_loop()))
+        if _watches.get(key) is watch:
+            del _watches[key]
+        await watch.stop()
+
+
+@strawberry.type(
+    description=(
+        "A docking event an ingest or a sync created, updated or removed (one message per "
+        "event and change)."
+    )
+)
+class DockingEventChange:
+    kind: DockingEventChangeKind = strawberry.field(description="What happened to it.")
+    event_id: int = strawberry.field(description="The event's LL2 id (removed events too).")
+    version: int = strawberry.field(
+        description=(
+            "The data version the change made. Pass the last one you received as "
+            "`sinceVersion` when you subscribe again, to miss nothing in between."
+        )
+    )
+    changed_at: datetime = strawberry.field(description="When the write happened.")
+
+    @strawberry.field(
+        description=(
+            "The event as stored now (read when this message is sent); null when it was "
+            "removed (or has been removed since)."
+        )
+    )
+    async def event(self, info: Info) -> DockingEvent | None:
+        if self.kind is DockingEventChangeKind.REMOVED:
+            return None
+        return await one(info, DockingEvent, self.event_id)
+
+
+async def _changes_after(
+    conn: AsyncConnection, seen: int, latest: int, where: EventFilter
+) -> tuple[list[Any], set[int]]:
+    """The log rows of versions ``seen < v <= latest`` in order, and the ids of the changed
+    (not removed) events that pass ``where``: those that match it as they are stored now,
+    and those no longer stored (removed since; like removals, only ``eventIds`` filters
+    them)."""
+    log_table = models.DockingEventChange.__table__
+    rows = (
+        await conn.execute(
+            select(log_table)
+            .where(log_table.c.version > seen, log_table.c.version <= latest)
+            .order_by(log_table.c.seq)
+        )
+    ).mappings().all()
+    alive = sorted({row["event_id"] for row in rows if row["kind"] != "removed"})
+    matching: set[int] = set()
+    for start in range(0, len(alive), CHUNK):
+        chunk = alive[start : start + CHUNK]
+        stmt = select(EVENTS.c.id).where(EVENTS.c.id.in_(chunk))
+        stored = set((await conn.execute(stmt)).scalars())
+        matching.update(set(chunk) - stored)  # gone since: judged like removals, by id only
+        if stored:
+            stmt = select(EVENTS.c.id).where(EVENTS.c.id.in_(stored), *where.conditions())
+            matching.update((await conn.execute(stmt)).scalars())
+    return list(rows), matching
+
+
+@strawberry.type(description="Live updates, over WebSocket (`graphql-transport-ws`).")
+class Subscription:
+    @strawberry.subscription(
+        description=(
+            "Every docking event created, updated or removed by an ingest or a sync, in "
+            "the order they were written, from any server process. Created and updated "
+            "events are sent when they match `dockingEvents`' filters and search as they "
+            "are stored when the change is read (a moment after the write); removed events "
+            "no longer exist, so only `eventIds` filters them (every other filter lets them "
+            "through), and so for a created or updated event removed before it was read."
+        )
+    )
+    async def docking_event_changed(
+        self,
+        info: Info,
+        event_ids: Annotated[
+            list[int] | None,
+            arg("Only changes of these event ids (removals too); null: any event."),
+        ] = None,
+        since_version: Annotated[
+            int | None,
+            arg(
+                "Also replay the changes made after this data version (the last `version` "
+                "received, when reconnecting); null: only changes from now on."
+            ),
+        ] = None,
+        docking_gt: DockingGt = None,
+        docking_gte: DockingGte = None,
+        docking_lt: DockingLt = None,
+        docking_lte: DockingLte = None,
+        docked_at: DockedAt = None,
+        docking_location_id: DockingLocationId = None,
+        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
+        space_station_target_id: SpaceStationTargetId = None,
+        search: Search = None,
+    ) -> AsyncGenerator[DockingEventChange, None]:
+        where = event_filter(
+            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
+            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
+        )  # fmt: skip
+        wanted = None if event_ids is None else set(event_ids)
+        context = info.context
+        engine = context.engine
+        watch = await _acquire(engine)
+        try:
+            if since_version is None:
+                async with engine.connect() as conn:
+                    seen = await current_version(conn)
+            else:
+                seen = since_version
+            while True:
+                await context.fresh_snapshot()  # nothing held while waiting
+                await watch.wait_beyond(seen)
+                async with engine.connect() as conn:  # one short read transaction
+                    latest = await current_version(conn)
+                    rows, matching = await _changes_after(conn, seen, latest, where)
+                seen = latest
+                for row in rows:
+                    event_id, kind = row["event_id"], DockingEventChangeKind(row["kind"])
+                    if wanted is not None and event_id not in wanted:
+                        continue
+                    if kind is not DockingEventChangeKind.REMOVED and event_id not in matching:
+                        continue
+                    await context.fresh_snapshot()  # each emission reads a snapshot of its own
+                    yield DockingEventChange(
+                        kind=kind,
+                        event_id=event_id,
+                        version=row["version"],
+                        changed_at=row["changed_at"],
+                    )
+        finally:
+            await _release(watch)
