@@ -1,4 +1,4 @@
-"""``python -m gql_server``: serve, ingest, migrate, generate, export-schema (thin wrappers)."""
+"""``python -m gql_server``: serve, ingest, migrate, sync, generate, export-schema (thin wrappers)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gql_server.settings import Settings
+
+if TYPE_CHECKING:
+    from gql_server.sync import SyncOptions
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,17 +36,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     generate.add_argument("--seed", type=int, default=0)
     generate.add_argument("--page-size", type=int, default=100)
 
+    sync = commands.add_parser(
+        "sync",
+        help="bring the database up to date from the live LL2 API (resumable)",
+        description="Fetch every page of LL2's docking events, docking locations and space "
+        "stations and upsert each page in its own transaction; an interrupted sync resumes "
+        "where it stopped. Exit status: 0 done (or stopped at --max-pages), 1 failed, "
+        "75 throttled with --no-wait, 130 interrupted.",
+    )
+    sync.add_argument("--base-url", default=None, help=f"LL2 API root (default {_LL2})")
+    sync.add_argument("--mode", choices=("normal", "detailed"), default="normal")
+    sync.add_argument("--api-key", default=None, help="LL2 API key (default: env LL2_API_KEY)")
+    sync.add_argument("--max-pages", type=_positive, help="fetch at most N pages in this run")
+    sync.add_argument(
+        "--dry-run", action="store_true", help="fetch and validate; write nothing, not even a run"
+    )
+    sync.add_argument(
+        "--no-wait", action="store_true", help="stop (resumably) instead of waiting on HTTP 429"
+    )
+    sync.add_argument(
+        "--restart", action="store_true", help="drop an interrupted sync's checkpoint"
+    )
+    sync.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+
     export = commands.add_parser("export-schema", help="print the schema as SDL")
     export.add_argument("--output", "-o", type=Path, help="write to this file instead")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command == "serve":
         return _serve(args.host, args.port, args.workers)
     if args.command == "ingest":
         return asyncio.run(_ingest(args.paths))
     if args.command == "migrate":
         return asyncio.run(_migrate())
+    if args.command == "sync":
+        return _sync(args)
     if args.command == "generate":
         return _generate(args.folder, args.count, args.seed, args.page_size)
     return _export(args.output)
@@ -105,6 +135,75 @@ async def _ingest(paths: Sequence[str]) -> int:
     events = sum(r.events for r in reports)
     print(f"ingested {events} events from {len(reports)} files", file=sys.stderr)
     return 0
+
+
+_LL2 = "https://ll.thespacedevs.com/2.3.0"
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def _sync(args: argparse.Namespace) -> int:
+    import os
+
+    from gql_server.sync import RetryPolicy, SyncOptions
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the sync reports each page itself
+
+    options = SyncOptions(
+        base_url=args.base_url or _LL2,
+        mode=args.mode,
+        api_key=args.api_key or os.environ.get("LL2_API_KEY") or None,
+        max_pages=args.max_pages,
+        dry_run=args.dry_run,
+        restart=args.restart,
+        timeout=args.timeout,
+        policy=RetryPolicy(no_wait=args.no_wait),
+    )
+    try:
+        return asyncio.run(_sync_run(options))
+    except KeyboardInterrupt:
+        print("interrupted: the pages applied so far stay; run again to resume", file=sys.stderr)
+        return 130
+
+
+async def _sync_run(options: SyncOptions) -> int:
+    from gql_server.db.engine import SchemaNotMigrated, create_engine, ensure_schema
+    from gql_server.sync import SyncError, run_sync
+
+    engine = None if options.dry_run else create_engine(Settings.from_env().database_url)
+    try:
+        if engine is not None:
+            await ensure_schema(engine)
+        report = await run_sync(engine, options)
+    except (SchemaNotMigrated, SyncError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if engine is not None:
+            await engine.dispose()
+    took = f"{report.pages} pages, {report.events} events in {report.seconds:.1f}s"
+    if report.outcome in ("succeeded", "partial"):
+        changes = f"{report.inserted} new, {report.updated} changed, {report.deleted} removed"
+        verb = "sync complete" if report.outcome == "succeeded" else "sync stopped"
+        print(f"{verb} (run {report.run_id}): {took}; {changes}", file=sys.stderr)
+        if report.outcome == "partial" and report.message:
+            print(report.message, file=sys.stderr)
+        return 0
+    if report.outcome.startswith("checked"):
+        done = "every page" if report.outcome == "checked" else "the pages fetched"
+        print(f"dry run: {done} valid: {took}; nothing written", file=sys.stderr)
+        return 0
+    print(f"error: {report.message}", file=sys.stderr)
+    if report.outcome == "throttled":
+        return 75
+    if report.run_id is not None:
+        print("the pages applied before stay; run again to resume", file=sys.stderr)
+    return 1
 
 
 def _export(output: Path | None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -47,6 +48,7 @@ from gql_server.graphql.types.spacecraft import Spacecraft, SpacecraftFlight
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation
 from gql_server.graphql.types.stats import DockingStatsBucket, DockingStatsBucketKey
 from gql_server.queries import by_name, docking_events, stats
+from gql_server.queries.freshness import DATA_VERSION, LAST_SUCCESSFUL_SYNC, as_utc
 from gql_server.queries.stats import StatsKey
 
 
@@ -56,6 +58,7 @@ def _decoded(global_id: str, argument: str) -> tuple[type[RowType], Any]:
     if cls is None:
         raise bad_input(f"not a global id: {global_id!r}", argument=argument)
     return cls, parse_ll2_id(raw, cls._table.c.id.type.python_type, global_id, argument)
+
 
 SEARCH_NAME = (
     "Keep those whose name contains every term (LL2 `search`): terms split on whitespace "
@@ -227,6 +230,25 @@ class Query:
             raise bad_input(f"at most {MAX_LIMIT} ids, got {len(ids)}", argument="ids")
         wanted = [_decoded(global_id, "ids") for global_id in ids]
         return list(await asyncio.gather(*(one(info, cls, key) for cls, key in wanted)))
+
+    @strawberry.field(
+        description=(
+            "When the data was last brought up to date from the live LL2 API by a complete "
+            "`python -m gql_server sync` (UTC); null when no sync ever completed (data "
+            "ingested from files only). Show it as the data's freshness."
+        )
+    )
+    async def data_updated_at(self, info: Info) -> datetime | None:
+        return as_utc(await info.context.reader.scalar(LAST_SUCCESSFUL_SYNC))
+
+    @strawberry.field(
+        description=(
+            "A number every write (ingest, sync) increases: equal values mean identical "
+            "data. 0 for a database never written to."
+        )
+    )
+    async def data_version(self, info: Info) -> int:
+        return int(await info.context.reader.scalar(DATA_VERSION) or 0)
 
     @strawberry.field(description="One docking event by LL2 id, or null.")
     async def docking_event(self, info: Info, id: Annotated[int, arg(ID)]) -> DockingEvent | None:

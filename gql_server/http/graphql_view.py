@@ -22,14 +22,12 @@ from typing import Any, TypeVar
 import orjson
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from gql_server.db.models import DataVersion
 from gql_server.graphql.context import Context
 from gql_server.http.caching import (
     LRU,
@@ -38,6 +36,7 @@ from gql_server.http.caching import (
     PersistedQueryError,
     request_key,
 )
+from gql_server.queries.freshness import DATA_VERSION
 
 log = logging.getLogger("gql_server.http")
 
@@ -46,7 +45,6 @@ JSON = "application/json"
 SUPPORTED = (GRAPHQL_RESPONSE, JSON)
 T = TypeVar("T")
 REQUEST_ID_HEADER = "x-request-id"
-DATA_VERSION = select(DataVersion.version).where(DataVersion.id == 1)
 # Codes of errors raised before execution started: the request, not a field, failed.
 REQUEST_ERROR_CODES = {
     "GRAPHQL_PARSE_FAILED",
