@@ -13,10 +13,10 @@ from gql_server.graphql.types._base import (
     RowType,
     api_url,
     children,
-    listed,
+    listed_now,
     ll2_id,
     name_of,
-    one,
+    one_now,
 )
 from gql_server.graphql.types.images import Image
 
@@ -70,28 +70,28 @@ class Agency(RowType):
     country_listed: strawberry.Private[bool | None]
 
     @strawberry.field(description="What kind of organization this is.")
-    async def type(self, info: Info) -> AgencyType | None:
-        return await one(info, AgencyType, self.type_id)
+    def type(self, info: Info) -> AgencyType | None:
+        return one_now(info, AgencyType, self.type_id)
 
     @strawberry.field(
         description="The countries the agency belongs to; null until its normal form is ingested."
     )
-    async def country(self, info: Info) -> list[Country] | None:
+    def country(self, info: Info) -> list[Country] | None:
         if not self.country_listed:
             return None
-        return await listed(info, Country, models.AgencyCountry.__table__, self.id)
+        return listed_now(info, Country, models.AgencyCountry.__table__, self.id)
 
     @strawberry.field(description="A picture of the agency.")
-    async def image(self, info: Info) -> Image | None:
-        return await one(info, Image, self.image_id)
+    def image(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.image_id)
 
     @strawberry.field(description="The agency's logo.")
-    async def logo(self, info: Info) -> Image | None:
-        return await one(info, Image, self.logo_id)
+    def logo(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.logo_id)
 
     @strawberry.field(description="The agency's logo sized for social media cards.")
-    async def social_logo(self, info: Info) -> Image | None:
-        return await one(info, Image, self.social_logo_id)
+    def social_logo(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.social_logo_id)
 
     @strawberry.field(
         description="The spacecraft designs this agency is responsible for, by id; batched."

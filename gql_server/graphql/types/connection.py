@@ -29,8 +29,7 @@ def _signature(keys: Sequence[SortKey]) -> list[str]:
 def encode_cursor(keys: Sequence[SortKey], row: RowMapping) -> str:
     """Opaque: base64 of the ordering and the row's values of its keys (ending with id)."""
     values = [
-        v.isoformat() if isinstance(v, datetime) else v
-        for v in docking_events.position(keys, row)
+        v.isoformat() if isinstance(v, datetime) else v for v in docking_events.position(keys, row)
     ]
     text = json.dumps({"o": _signature(keys), "k": values}, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode("ascii")

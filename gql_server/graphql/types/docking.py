@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -14,7 +14,13 @@ from gql_server.graphql.context import Info
 from gql_server.graphql.loaders import Relation
 from gql_server.graphql.paging import checked
 from gql_server.graphql.sources import ChildSource, PageSource
-from gql_server.graphql.types._base import RowType, api_url, ll2_id, one
+from gql_server.graphql.types._base import (
+    RowType,
+    api_url,
+    ll2_id,
+    one,
+    one_now,
+)
 from gql_server.graphql.types.enums import DockingEventOrdering
 from gql_server.graphql.types.payloads import PayloadFlight
 from gql_server.graphql.types.spacecraft import SpacecraftFlight
@@ -84,8 +90,8 @@ class DockingEvent(RowType):
     @strawberry.field(
         description="The vehicle that arrived: whichever of the three chasers is set."
     )
-    async def chaser(self, info: Info) -> DockingParty | None:
-        return await _party(
+    def chaser(self, info: Info) -> DockingParty | None:
+        return _party(
             info,
             self.flight_vehicle_chaser_id,
             self.payload_flight_chaser_id,
@@ -93,8 +99,8 @@ class DockingEvent(RowType):
         )
 
     @strawberry.field(description="What it docked with: whichever of the three targets is set.")
-    async def target(self, info: Info) -> DockingParty | None:
-        return await _party(
+    def target(self, info: Info) -> DockingParty | None:
+        return _party(
             info,
             self.flight_vehicle_target_id,
             self.payload_flight_target_id,
@@ -102,38 +108,37 @@ class DockingEvent(RowType):
         )
 
     @strawberry.field(description="The chaser when it is a spacecraft flight (LL2's key).")
-    async def flight_vehicle_chaser(self, info: Info) -> SpacecraftFlight | None:
-        return await one(info, SpacecraftFlight, self.flight_vehicle_chaser_id)
+    def flight_vehicle_chaser(self, info: Info) -> SpacecraftFlight | None:
+        return one_now(info, SpacecraftFlight, self.flight_vehicle_chaser_id)
 
     @strawberry.field(description="The chaser when it is a payload flight (LL2's key).")
-    async def payload_flight_chaser(self, info: Info) -> PayloadFlight | None:
-        return await one(info, PayloadFlight, self.payload_flight_chaser_id)
+    def payload_flight_chaser(self, info: Info) -> PayloadFlight | None:
+        return one_now(info, PayloadFlight, self.payload_flight_chaser_id)
 
     @strawberry.field(description="The chaser when it is a space station (LL2's key).")
-    async def space_station_chaser(self, info: Info) -> SpaceStation | None:
-        return await one(info, SpaceStation, self.space_station_chaser_id)
+    def space_station_chaser(self, info: Info) -> SpaceStation | None:
+        return one_now(info, SpaceStation, self.space_station_chaser_id)
 
     @strawberry.field(description="The target when it is a spacecraft flight (LL2's key).")
-    async def flight_vehicle_target(self, info: Info) -> SpacecraftFlight | None:
-        return await one(info, SpacecraftFlight, self.flight_vehicle_target_id)
+    def flight_vehicle_target(self, info: Info) -> SpacecraftFlight | None:
+        return one_now(info, SpacecraftFlight, self.flight_vehicle_target_id)
 
     @strawberry.field(description="The target when it is a payload flight (LL2's key).")
-    async def payload_flight_target(self, info: Info) -> PayloadFlight | None:
-        return await one(info, PayloadFlight, self.payload_flight_target_id)
+    def payload_flight_target(self, info: Info) -> PayloadFlight | None:
+        return one_now(info, PayloadFlight, self.payload_flight_target_id)
 
     @strawberry.field(description="The target when it is a space station (LL2's key).")
-    async def space_station_target(self, info: Info) -> SpaceStation | None:
-        return await one(info, SpaceStation, self.space_station_target_id)
+    def space_station_target(self, info: Info) -> SpaceStation | None:
+        return one_now(info, SpaceStation, self.space_station_target_id)
 
 
-async def _party(
-    info: Info, flight: int | None, payload_flight: int | None, station: int | None
-) -> SpacecraftFlight | PayloadFlight | SpaceStation | None:
+def _party(info: Info, flight: int | None, payload_flight: int | None, station: int | None) -> Any:
+    """The side that is set (the object, or an awaitable of it; see ``one_now``)."""
     if flight is not None:
-        return await one(info, SpacecraftFlight, flight)
+        return one_now(info, SpacecraftFlight, flight)
     if payload_flight is not None:
-        return await one(info, PayloadFlight, payload_flight)
-    return await one(info, SpaceStation, station)
+        return one_now(info, PayloadFlight, payload_flight)
+    return one_now(info, SpaceStation, station)
 
 
 def iso_duration(seconds: int) -> str:

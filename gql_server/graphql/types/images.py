@@ -6,7 +6,13 @@ import strawberry
 
 from gql_server.db import models
 from gql_server.graphql.context import Info
-from gql_server.graphql.types._base import RowType, listed, ll2_id, name_of, one
+from gql_server.graphql.types._base import (
+    RowType,
+    listed_now,
+    ll2_id,
+    name_of,
+    one_now,
+)
 
 
 @strawberry.type(description="The license under which an LL2 image may be used.")
@@ -35,8 +41,8 @@ class ImageVariant(RowType):
     type_id: strawberry.Private[int | None]
 
     @strawberry.field(description="What kind of rendition this is.")
-    async def type(self, info: Info) -> ImageVariantType | None:
-        return await one(info, ImageVariantType, self.type_id)
+    def type(self, info: Info) -> ImageVariantType | None:
+        return one_now(info, ImageVariantType, self.type_id)
 
 
 @strawberry.type(description="An image LL2 shows for an object, with its credit and license.")
@@ -53,9 +59,9 @@ class Image(RowType):
     license_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The license under which the image may be used.")
-    async def license(self, info: Info) -> ImageLicense | None:
-        return await one(info, ImageLicense, self.license_id)
+    def license(self, info: Info) -> ImageLicense | None:
+        return one_now(info, ImageLicense, self.license_id)
 
     @strawberry.field(description="Other renditions of the image; often empty.")
-    async def variants(self, info: Info) -> list[ImageVariant]:
-        return await listed(info, ImageVariant, models.ImageVariantLink.__table__, self.id)
+    def variants(self, info: Info) -> list[ImageVariant]:
+        return listed_now(info, ImageVariant, models.ImageVariantLink.__table__, self.id)

@@ -9,7 +9,12 @@ import strawberry
 
 from gql_server.db import models
 from gql_server.graphql.context import Info
-from gql_server.graphql.types._base import RowType, api_url, name_of, one
+from gql_server.graphql.types._base import (
+    RowType,
+    api_url,
+    name_of,
+    one_now,
+)
 from gql_server.graphql.types.images import Image
 
 
@@ -73,9 +78,9 @@ class Launch(RowType):
     image_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The launch's status (detailed mode).")
-    async def status(self, info: Info) -> LaunchStatus | None:
-        return await one(info, LaunchStatus, self.status_id)
+    def status(self, info: Info) -> LaunchStatus | None:
+        return one_now(info, LaunchStatus, self.status_id)
 
     @strawberry.field(description="A picture of the launch (detailed mode).")
-    async def image(self, info: Info) -> Image | None:
-        return await one(info, Image, self.image_id)
+    def image(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.image_id)

@@ -29,10 +29,10 @@ from gql_server.graphql.sources import PAYLOAD_FLIGHT_EVENTS
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
-    listed,
+    listed_now,
     ll2_id,
     name_of,
-    one,
+    one_now,
 )
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.images import Image
@@ -61,8 +61,8 @@ class Program(RowType):
     image_id: strawberry.Private[int | None]
 
     @strawberry.field(description="A picture of the program.")
-    async def image(self, info: Info) -> Image | None:
-        return await one(info, Image, self.image_id)
+    def image(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.image_id)
 
 
 @strawberry.type(
@@ -87,28 +87,28 @@ class Payload(RowType):
     program_listed: strawberry.Private[bool | None]
 
     @strawberry.field(description="What kind of payload this is.")
-    async def type(self, info: Info) -> PayloadType | None:
-        return await one(info, PayloadType, self.type_id)
+    def type(self, info: Info) -> PayloadType | None:
+        return one_now(info, PayloadType, self.type_id)
 
     @strawberry.field(description="Who built it.")
-    async def manufacturer(self, info: Info) -> Agency | None:
-        return await one(info, Agency, self.manufacturer_id)
+    def manufacturer(self, info: Info) -> Agency | None:
+        return one_now(info, Agency, self.manufacturer_id)
 
     @strawberry.field(description="Who operates it.")
-    async def operator(self, info: Info) -> Agency | None:
-        return await one(info, Agency, self.operator_id)
+    def operator(self, info: Info) -> Agency | None:
+        return one_now(info, Agency, self.operator_id)
 
     @strawberry.field(description="A picture of it.")
-    async def image(self, info: Info) -> Image | None:
-        return await one(info, Image, self.image_id)
+    def image(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.image_id)
 
     @strawberry.field(
         description="The programs it belongs to; null until its detailed form is ingested."
     )
-    async def program(self, info: Info) -> list[Program] | None:
+    def program(self, info: Info) -> list[Program] | None:
         if not self.program_listed:
             return None
-        return await listed(info, Program, models.PayloadProgram.__table__, self.id)
+        return listed_now(info, Program, models.PayloadProgram.__table__, self.id)
 
 
 @strawberry.type(description="One flight of a payload: what launched it, where it went.")
@@ -123,16 +123,16 @@ class PayloadFlight(RowType):
     landing_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The payload that flew.")
-    async def payload(self, info: Info) -> Payload | None:
-        return await one(info, Payload, self.payload_id)
+    def payload(self, info: Info) -> Payload | None:
+        return one_now(info, Payload, self.payload_id)
 
     @strawberry.field(description="The launch that carried it.")
-    async def launch(self, info: Info) -> Launch | None:
-        return await one(info, Launch, self.launch_id)
+    def launch(self, info: Info) -> Launch | None:
+        return one_now(info, Launch, self.launch_id)
 
     @strawberry.field(description="Its landing, when it landed.")
-    async def landing(self, info: Info) -> Landing | None:
-        return await one(info, Landing, self.landing_id)
+    def landing(self, info: Info) -> Landing | None:
+        return one_now(info, Landing, self.landing_id)
 
     @strawberry.field(
         description=(

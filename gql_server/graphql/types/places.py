@@ -6,7 +6,13 @@ import strawberry
 
 from gql_server.db import models
 from gql_server.graphql.context import Info
-from gql_server.graphql.types._base import RowType, api_url, ll2_id, name_of, one
+from gql_server.graphql.types._base import (
+    RowType,
+    api_url,
+    ll2_id,
+    name_of,
+    one_now,
+)
 from gql_server.graphql.types.agencies import Country
 from gql_server.graphql.types.images import Image
 
@@ -36,12 +42,12 @@ class CelestialBody(RowType):
     image_id: strawberry.Private[int | None]
 
     @strawberry.field(description="What kind of body this is.")
-    async def type(self, info: Info) -> CelestialBodyType | None:
-        return await one(info, CelestialBodyType, self.type_id)
+    def type(self, info: Info) -> CelestialBodyType | None:
+        return one_now(info, CelestialBodyType, self.type_id)
 
     @strawberry.field(description="A picture of the body.")
-    async def image(self, info: Info) -> Image | None:
-        return await one(info, Image, self.image_id)
+    def image(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.image_id)
 
 
 @strawberry.type(description="A launch or landing site region (a spaceport, an ocean area).")
@@ -62,12 +68,12 @@ class Location(RowType):
     image_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The country the location is in, when it is in one.")
-    async def country(self, info: Info) -> Country | None:
-        return await one(info, Country, self.country_id)
+    def country(self, info: Info) -> Country | None:
+        return one_now(info, Country, self.country_id)
 
     @strawberry.field(description="A picture of the location.")
-    async def image(self, info: Info) -> Image | None:
-        return await one(info, Image, self.image_id)
+    def image(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.image_id)
 
 
 @strawberry.type(description="A place where spacecraft or boosters land.")
@@ -88,16 +94,16 @@ class LandingLocation(RowType):
     celestial_body_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The wider location (region) this place belongs to.")
-    async def location(self, info: Info) -> Location | None:
-        return await one(info, Location, self.location_id)
+    def location(self, info: Info) -> Location | None:
+        return one_now(info, Location, self.location_id)
 
     @strawberry.field(description="A picture of the place.")
-    async def image(self, info: Info) -> Image | None:
-        return await one(info, Image, self.image_id)
+    def image(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.image_id)
 
     @strawberry.field(description="The body the place is on.")
-    async def celestial_body(self, info: Info) -> CelestialBody | None:
-        return await one(info, CelestialBody, self.celestial_body_id)
+    def celestial_body(self, info: Info) -> CelestialBody | None:
+        return one_now(info, CelestialBody, self.celestial_body_id)
 
 
 @strawberry.type(description="How a landing was made (parachute, propulsive, ...).")
@@ -126,9 +132,9 @@ class Landing(RowType):
     type_id: strawberry.Private[int | None]
 
     @strawberry.field(description="Where it landed.")
-    async def landing_location(self, info: Info) -> LandingLocation | None:
-        return await one(info, LandingLocation, self.landing_location_id)
+    def landing_location(self, info: Info) -> LandingLocation | None:
+        return one_now(info, LandingLocation, self.landing_location_id)
 
     @strawberry.field(description="How it landed.")
-    async def type(self, info: Info) -> LandingType | None:
-        return await one(info, LandingType, self.type_id)
+    def type(self, info: Info) -> LandingType | None:
+        return one_now(info, LandingType, self.type_id)

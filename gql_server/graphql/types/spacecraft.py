@@ -36,10 +36,10 @@ from gql_server.graphql.types._base import (
     RowType,
     api_url,
     child_page_source,
-    listed,
+    listed_now,
     ll2_id,
     name_of,
-    one,
+    one_now,
 )
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.images import Image
@@ -73,12 +73,12 @@ class SpacecraftConfigFamily(RowType):
     parent_id: strawberry.Private[int | None]
 
     @strawberry.field(description="Who builds spacecraft of this family.")
-    async def manufacturer(self, info: Info) -> Agency | None:
-        return await one(info, Agency, self.manufacturer_id)
+    def manufacturer(self, info: Info) -> Agency | None:
+        return one_now(info, Agency, self.manufacturer_id)
 
     @strawberry.field(description="The family this one belongs to, if any.")
-    async def parent(self, info: Info) -> SpacecraftConfigFamily | None:
-        return await one(info, SpacecraftConfigFamily, self.parent_id)
+    def parent(self, info: Info) -> SpacecraftConfigFamily | None:
+        return one_now(info, SpacecraftConfigFamily, self.parent_id)
 
 
 @strawberry.type(description="A spacecraft design (e.g. Crew Dragon, Soyuz MS, Shenzhou).")
@@ -93,21 +93,21 @@ class SpacecraftConfig(RowType):
     image_id: strawberry.Private[int | None]
 
     @strawberry.field(description="What kind of spacecraft this is.")
-    async def type(self, info: Info) -> SpacecraftConfigType | None:
-        return await one(info, SpacecraftConfigType, self.type_id)
+    def type(self, info: Info) -> SpacecraftConfigType | None:
+        return one_now(info, SpacecraftConfigType, self.type_id)
 
     @strawberry.field(description="The agency responsible for the design.")
-    async def agency(self, info: Info) -> Agency | None:
-        return await one(info, Agency, self.agency_id)
+    def agency(self, info: Info) -> Agency | None:
+        return one_now(info, Agency, self.agency_id)
 
     @strawberry.field(description="The families the design belongs to, in LL2 order.")
-    async def family(self, info: Info) -> list[SpacecraftConfigFamily]:
+    def family(self, info: Info) -> list[SpacecraftConfigFamily]:
         link = models.SpacecraftConfigFamilyLink.__table__
-        return await listed(info, SpacecraftConfigFamily, link, self.id)
+        return listed_now(info, SpacecraftConfigFamily, link, self.id)
 
     @strawberry.field(description="A picture of the design.")
-    async def image(self, info: Info) -> Image | None:
-        return await one(info, Image, self.image_id)
+    def image(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.image_id)
 
     @strawberry.field(
         description="The spacecraft of this design, by id; batched over every design."
@@ -151,16 +151,16 @@ class Spacecraft(RowType):
     spacecraft_config_id: strawberry.Private[int | None]
 
     @strawberry.field(description="A picture of it.")
-    async def image(self, info: Info) -> Image | None:
-        return await one(info, Image, self.image_id)
+    def image(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.image_id)
 
     @strawberry.field(description="Its current state.")
-    async def status(self, info: Info) -> SpacecraftStatus | None:
-        return await one(info, SpacecraftStatus, self.status_id)
+    def status(self, info: Info) -> SpacecraftStatus | None:
+        return one_now(info, SpacecraftStatus, self.status_id)
 
     @strawberry.field(description="Its design.")
-    async def spacecraft_config(self, info: Info) -> SpacecraftConfig | None:
-        return await one(info, SpacecraftConfig, self.spacecraft_config_id)
+    def spacecraft_config(self, info: Info) -> SpacecraftConfig | None:
+        return one_now(info, SpacecraftConfig, self.spacecraft_config_id)
 
     @strawberry.field(
         description="The flights of this spacecraft, by id; batched over every spacecraft."
@@ -189,16 +189,16 @@ class SpacecraftFlight(RowType):
     landing_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The spacecraft that flew.")
-    async def spacecraft(self, info: Info) -> Spacecraft | None:
-        return await one(info, Spacecraft, self.spacecraft_id)
+    def spacecraft(self, info: Info) -> Spacecraft | None:
+        return one_now(info, Spacecraft, self.spacecraft_id)
 
     @strawberry.field(description="The launch that started the flight.")
-    async def launch(self, info: Info) -> Launch | None:
-        return await one(info, Launch, self.launch_id)
+    def launch(self, info: Info) -> Launch | None:
+        return one_now(info, Launch, self.launch_id)
 
     @strawberry.field(description="The landing that ended it, once known.")
-    async def landing(self, info: Info) -> Landing | None:
-        return await one(info, Landing, self.landing_id)
+    def landing(self, info: Info) -> Landing | None:
+        return one_now(info, Landing, self.landing_id)
 
     @strawberry.field(
         description=(

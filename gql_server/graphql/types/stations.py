@@ -33,7 +33,15 @@ from gql_server.graphql.sources import (
     STATION_LOCATIONS,
     ChildSource,
 )
-from gql_server.graphql.types._base import RowType, api_url, children, listed, ll2_id, name_of, one
+from gql_server.graphql.types._base import (
+    RowType,
+    api_url,
+    children,
+    listed_now,
+    ll2_id,
+    name_of,
+    one_now,
+)
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.payloads import Payload
@@ -81,24 +89,24 @@ class SpaceStation(RowType):
     owners_listed: strawberry.Private[bool | None]
 
     @strawberry.field(description="A picture of the station.")
-    async def image(self, info: Info) -> Image | None:
-        return await one(info, Image, self.image_id)
+    def image(self, info: Info) -> Image | None:
+        return one_now(info, Image, self.image_id)
 
     @strawberry.field(description="Its state.")
-    async def status(self, info: Info) -> SpaceStationStatus | None:
-        return await one(info, SpaceStationStatus, self.status_id)
+    def status(self, info: Info) -> SpaceStationStatus | None:
+        return one_now(info, SpaceStationStatus, self.status_id)
 
     @strawberry.field(description="What kind of station it is.")
-    async def type(self, info: Info) -> SpaceStationType | None:
-        return await one(info, SpaceStationType, self.type_id)
+    def type(self, info: Info) -> SpaceStationType | None:
+        return one_now(info, SpaceStationType, self.type_id)
 
     @strawberry.field(
         description="The agencies that own it; null until its detailed form is ingested."
     )
-    async def owners(self, info: Info) -> list[Agency] | None:
+    def owners(self, info: Info) -> list[Agency] | None:
         if not self.owners_listed:
             return None
-        return await listed(info, Agency, models.SpaceStationOwner.__table__, self.id)
+        return listed_now(info, Agency, models.SpaceStationOwner.__table__, self.id)
 
     @strawberry.field(
         description=(
@@ -141,9 +149,7 @@ class SpaceStation(RowType):
     async def docked_at(
         self,
         info: Info,
-        at: Annotated[
-            datetime | None, arg("The instant; null (the default) means now.")
-        ] = None,
+        at: Annotated[datetime | None, arg("The instant; null (the default) means now.")] = None,
     ) -> list[Annotated[DockingEvent, strawberry.lazy(DOCKING)]]:
         from gql_server.graphql.types.docking import DockingEvent
 
@@ -178,16 +184,16 @@ class DockingLocation(RowType):
     payload_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The station the port is on, if it is on one.")
-    async def spacestation(self, info: Info) -> SpaceStation | None:
-        return await one(info, SpaceStation, self.spacestation_id)
+    def spacestation(self, info: Info) -> SpaceStation | None:
+        return one_now(info, SpaceStation, self.spacestation_id)
 
     @strawberry.field(description="The spacecraft design the port is on, if it is on one.")
-    async def spacecraft(self, info: Info) -> SpacecraftConfig | None:
-        return await one(info, SpacecraftConfig, self.spacecraft_id)
+    def spacecraft(self, info: Info) -> SpacecraftConfig | None:
+        return one_now(info, SpacecraftConfig, self.spacecraft_id)
 
     @strawberry.field(description="The payload the port is on, if it is on one.")
-    async def payload(self, info: Info) -> Payload | None:
-        return await one(info, Payload, self.payload_id)
+    def payload(self, info: Info) -> Payload | None:
+        return one_now(info, Payload, self.payload_id)
 
     @strawberry.field(
         description=(

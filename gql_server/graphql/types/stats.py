@@ -5,7 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from gql_server.graphql.context import Info
-from gql_server.graphql.types._base import one
+from gql_server.graphql.types._base import (
+    one_now,
+)
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.enums import DockingPartyKind
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation
@@ -31,16 +33,16 @@ class DockingStatsBucketKey:
     )
 
     @strawberry.field(description="`STATION`: the station (target, else chaser).")
-    async def station(self, info: Info) -> SpaceStation | None:
-        return await one(info, SpaceStation, self.station_id)
+    def station(self, info: Info) -> SpaceStation | None:
+        return one_now(info, SpaceStation, self.station_id)
 
     @strawberry.field(description="`DOCKING_LOCATION`: the port.")
-    async def docking_location(self, info: Info) -> DockingLocation | None:
-        return await one(info, DockingLocation, self.docking_location_id)
+    def docking_location(self, info: Info) -> DockingLocation | None:
+        return one_now(info, DockingLocation, self.docking_location_id)
 
     @strawberry.field(description="`CHASER_AGENCY`: the chaser's agency.")
-    async def chaser_agency(self, info: Info) -> Agency | None:
-        return await one(info, Agency, self.chaser_agency_id)
+    def chaser_agency(self, info: Info) -> Agency | None:
+        return one_now(info, Agency, self.chaser_agency_id)
 
 
 @strawberry.type(description="One group of docking events and its totals.")
