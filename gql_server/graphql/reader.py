@@ -45,6 +45,12 @@ class Reader:
 
     async def _open(self) -> AsyncConnection:
         conn = await self._engine.connect()
+        if conn.dialect.name == "postgresql":
+            # READ COMMITTED (the default) takes a new snapshot per statement; a request's
+            # statements must all read the data as of its first one.
+            conn = await conn.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
         await conn.begin()
         return conn
 

@@ -9,11 +9,10 @@ process can only reuse an answer computed from the very data it would read now.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
-
-import orjson
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -45,15 +44,15 @@ class LRU(Generic[K, V]):
 
 
 def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def request_key(query: str, operation_name: str | None, variables: dict[str, Any] | None) -> str:
     """What identifies a request's answer, given the data: document, operation, variables."""
-    canonical = orjson.dumps(
-        [sha256(query), operation_name, variables or {}], option=orjson.OPT_SORT_KEYS
-    )
-    return hashlib.sha256(canonical).hexdigest()
+    # json with ensure_ascii: variables may hold lone surrogates (JSON can escape them),
+    # which UTF-8 encoders (orjson included) refuse.
+    canonical = json.dumps([sha256(query), operation_name, variables or {}], sort_keys=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 @dataclass(frozen=True)

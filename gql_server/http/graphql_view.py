@@ -326,7 +326,7 @@ class GraphQLHTTPView:
             body["errors"] = [error.formatted for error in errors]
         if result.extensions:
             body["extensions"] = result.extensions
-        encoded = orjson.dumps(body)
+        encoded = encode(body)
         if errors:  # only clean answers are reused (and given an ETag)
             return self._send(encoded, media_type, request_id, request_error)
         self.responses.put(versioned, CachedResponse(encoded, request_error))
@@ -343,7 +343,7 @@ class GraphQLHTTPView:
     ) -> Response:
         """application/json: always 200 for a well-formed request; graphql-response+json:
         ``status`` (400 unless told) when the request failed before execution."""
-        return self._send(orjson.dumps(body), media_type, request_id, request_error, status=status)
+        return self._send(encode(body), media_type, request_id, request_error, status=status)
 
     def _send(
         self,
@@ -385,6 +385,15 @@ async def _within(coroutine: Coroutine[Any, Any, T], seconds: float) -> T:
     with contextlib.suppress(BaseException):
         await task
     raise TimeoutError
+
+
+def encode(body: dict[str, Any]) -> bytes:
+    """JSON bytes (orjson: fast); a body that holds a lone surrogate (an error message can
+    quote a client's variable) falls back to json's escapes."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
 
 
 def _etags(header: str | None) -> set[str]:

@@ -163,11 +163,22 @@ def _insert(conn: AsyncConnection, table: Table) -> Any:
 
 
 async def _upsert(conn: AsyncConnection, table: Table, rows: Sequence[Row]) -> None:
-    # Rows with the same keys share one statement; absent keys are left alone.
-    groups: dict[tuple[str, ...], list[Row]] = {}
-    for row in rows:
-        groups.setdefault(tuple(row), []).append(row)
-    for keys, group in groups.items():
+    # Rows with the same keys share one statement; absent keys are left alone. In a
+    # self-referencing table (``rows`` come parents first) only consecutive rows do: a
+    # parent in a shorter form than its child must still be written before it.
+    groups: list[tuple[tuple[str, ...], list[Row]]] = []
+    if any(fk.column.table is table for column in table.columns for fk in column.foreign_keys):
+        for row in rows:
+            if groups and groups[-1][0] == tuple(row):
+                groups[-1][1].append(row)
+            else:
+                groups.append((tuple(row), [row]))
+    else:
+        by_keys: dict[tuple[str, ...], list[Row]] = {}
+        for row in rows:
+            by_keys.setdefault(tuple(row), []).append(row)
+        groups = list(by_keys.items())
+    for keys, group in groups:
         stmt = _upsert_statement(conn.dialect.name, table, keys)
         for chunk in _chunks(group):
             await conn.execute(stmt, chunk)

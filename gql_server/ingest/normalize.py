@@ -156,6 +156,11 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
     return row_id
 
 
+# GraphQL's Int and PostgreSQL's integer are 32-bit: a larger value is refused here, with its
+# JSON path, rather than by the database (without one) or at serving time.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
 class _Bad(Exception):
     """A value of the wrong type; the caller adds the JSON path."""
 
@@ -172,10 +177,10 @@ def _convert(value: Any, kind: type) -> Any:
     if kind is bool:
         pass
     elif kind is int:
-        if value_type is int and -(2**63) <= value < 2**63:
+        if value_type is int and INT_MIN <= value <= INT_MAX:
             return value
         if isinstance(value, int) and not isinstance(value, bool):
-            if -(2**63) <= value < 2**63:
+            if INT_MIN <= value <= INT_MAX:
                 return value
             raise _Bad(f"integer out of range: {value}")
     elif kind is float:

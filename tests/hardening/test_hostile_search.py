@@ -1,0 +1,189 @@
+"""Hostile search strings through HTTP: every one is answered with 200 and exactly what a
+plain Python reading of the README's rule finds, or with a GraphQL error that has a code;
+never a 500, never INTERNAL_SERVER_ERROR; the database is intact afterwards."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from conftest import Client, seed_events
+from db_dump import dump
+
+from gql_server.search import split_terms
+
+HOSTILE = [
+    "",
+    "   ",
+    ",,, ,",
+    '"',
+    '""',
+    "'",
+    '"crew dragon", harmony',
+    '"crew dragon',
+    "crew dragon\"'",
+    "'harmony' \"nadir\"",
+    '"a\\"b"',
+    '"\\\\"',
+    "%",
+    "%%",
+    "_",
+    "__",
+    "100%",
+    "a_b",
+    "\\",
+    "\\\\",
+    "\\%",
+    "\\_",
+    "'; DROP TABLE docking_event; --",
+    '" OR 1=1 --',
+    "' OR '1'='1",
+    "1; SELECT * FROM space_station",
+    "*) OR (1=1",
+    'NEAR("a" "b")',  # FTS5 query syntax
+    "dragon*",
+    "^harmony",
+    "harmony OR nadir",
+    "x\x00y",
+    "\x00",
+    "harmony\x00",
+    "\x1f",
+    "harmony\x1fnadir",
+    "\t\n\r\u00a0\u2028",
+    "x" * 10_000,
+    "%" * 10_000,
+    "\\" * 10_000,
+    "\U0001f680" * 10_000,  # 40,000 bytes of UTF-8
+    "\U0001f680" * 13_000,  # more than SQLite's 50,000-byte LIKE pattern limit
+    " ".join(["a"] * 5_000),  # 5,000 terms
+    " ".join(f"w{i}" for i in range(1_500)),  # 1,500 distinct terms
+    "🚀 🛰️ 👩‍🚀",
+    "محطة الفضاء الدولية",  # Arabic
+    "תחנת החלל",  # Hebrew
+    "\u202eharmony\u202c",  # right-to-left override
+    "e\u0301",  # combining acute accent
+    "Ha\u0308rmony",
+    "STRASSE",
+    "ß",
+    "ﬀ",  # a ligature that folds to "ff"
+    "İ",  # folds to i + combining dot
+    "ДРАГОН",
+    "tianhe",
+    "TIANGONG",
+    "iss",
+    "space",
+]
+
+EVENTS = """query($s: String) { dockingEvents(search: $s, limit: 100) { count results { id } } }"""
+STATIONS = """query($s: String) { spaceStations(search: $s, limit: 100) { count results { id } } }"""
+LOCATIONS = """query($s: String) { dockingLocations(search: $s, limit: 100) { count results { id } } }"""
+
+
+def _names(obj: Any, *path: str) -> str | None:
+    for key in path:
+        if obj is None:
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+def event_fields(event: dict[str, Any]) -> list[str]:
+    """The seven fields LL2 searches: the docking location's name; the chaser's and the
+    target's spacecraft, payload or station name."""
+    fields = [
+        _names(event, "docking_location", "name"),
+        _names(event, "flight_vehicle_chaser", "spacecraft", "name"),
+        _names(event, "flight_vehicle_target", "spacecraft", "name"),
+        _names(event, "payload_flight_chaser", "payload", "name"),
+        _names(event, "payload_flight_target", "payload", "name"),
+        _names(event, "space_station_chaser", "name"),
+        _names(event, "space_station_target", "name"),
+    ]
+    return [field for field in fields if field]
+
+
+def matches(search: str, fields: list[str]) -> bool:
+    """The README's rule: every term (split as DRF does) occurs, after casefold, in one
+    field; a blank search matches everything."""
+    folded = [field.casefold() for field in fields]
+    return all(any(term.casefold() in field for field in folded) for term in split_terms(search))
+
+
+def reference() -> dict[str, list[tuple[int, list[str]]]]:
+    events = sorted(seed_events(), key=lambda e: (e["docking"], e["id"]))
+    stations: dict[int, str] = {}
+    locations: dict[int, str] = {}
+    for event in events:
+        location = event["docking_location"]
+        locations[location["id"]] = location["name"]
+        for key in ("space_station_chaser", "space_station_target"):
+            if event.get(key):
+                stations[event[key]["id"]] = event[key]["name"]
+        if location.get("spacestation"):
+            stations[location["spacestation"]["id"]] = location["spacestation"]["name"]
+    return {
+        "dockingEvents": [(e["id"], event_fields(e)) for e in events],
+        "spaceStations": [(i, [n]) for i, n in sorted(stations.items())],
+        "dockingLocations": [(i, [n]) for i, n in sorted(locations.items())],
+    }
+
+
+def check_answer(response: Any, field: str, search: str, rows: list[tuple[int, list[str]]]) -> None:
+    assert response.status_code != 500, (field, search[:50])
+    body = response.json()
+    errors = body.get("errors") or []
+    for error in errors:
+        code = (error.get("extensions") or {}).get("code")
+        assert code and code != "INTERNAL_SERVER_ERROR", (field, search[:50], error)
+    if errors:
+        return  # a clear refusal, with a code
+    assert response.status_code == 200
+    want = [row_id for row_id, fields in rows if matches(search, fields)]
+    page = body["data"][field]
+    assert (page["count"], [r["id"] for r in page["results"]]) == (len(want), want), (field, search[:50])
+
+
+@pytest.mark.parametrize("field", ["dockingEvents", "spaceStations", "dockingLocations"])
+def test_hostile_searches(client: Client, db_url: str, field: str) -> None:
+    before = dump(db_url)
+    rows = reference()[field]
+    query = {"dockingEvents": EVENTS, "spaceStations": STATIONS, "dockingLocations": LOCATIONS}[field]
+    # The seed answers sensible searches at all (the reference is not vacuous).
+    assert any(matches(s, fields) for s in ("harmony", "tianhe", "station") for _, fields in rows)
+    for search in HOSTILE:
+        response = client.http.post("/graphql", json={"query": query, "variables": {"s": search}})
+        check_answer(response, field, search, rows)
+        # The same string inline in the document (GraphQL string escapes), over GET too
+        # when it is short enough for a URL.
+        literal = json.dumps(search)
+        inline = query.replace("query($s: String)", "query").replace("$s", literal)
+        check_answer(client.http.post("/graphql", json={"query": inline}), field, search, rows)
+        if len(search) < 200:
+            check_answer(client.http.get("/graphql", params={"query": inline}), field, search, rows)
+    assert dump(db_url) == before
+
+
+def test_lone_surrogates_in_the_raw_json_body(client: Client, db_url: str) -> None:
+    """JSON may escape a lone surrogate (``"\\ud800"``), which is not text: as a variable it
+    matches nothing (200); inside the GraphQL document it is a syntax error with a code."""
+    before = dump(db_url)
+    for field in ("dockingEvents", "spaceStations", "dockingLocations"):
+        for escaped in ("\\ud800", "\\udfff", "a\\ud800b", "\\ud83d", "harmony \\udc00"):
+            query = f"query($s: String) {{ {field}(search: $s) {{ count }} }}"
+            body = f'{{"query": "{query}", "variables": {{"s": "{escaped}"}}}}'.encode()
+            response = client.http.post(
+                "/graphql", content=body, headers={"content-type": "application/json"}
+            )
+            assert response.status_code == 200, response.text
+            assert response.json() == {"data": {field: {"count": 0}}}
+
+            doubled = escaped.replace("\\", "\\\\")  # JSON text for the GraphQL escape
+            inline = f'{{"query": "{{ {field}(search: \\"{doubled}\\") {{ count }} }}"}}'.encode()
+            response = client.http.post(
+                "/graphql", content=inline, headers={"content-type": "application/json"}
+            )
+            assert response.status_code in (200, 400), response.text
+            (error,) = response.json()["errors"]
+            assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    assert dump(db_url) == before
