@@ -24,6 +24,16 @@ class DockingEvent(Base):
         CheckConstraint(_at_most_one(TARGET_COLUMNS), name="one_target"),
         Index("ix_docking_event_docking_id", "docking", "id"),
         Index("ix_docking_event_departure_id", "departure", "id"),
+        # An id filter with a docking range and the default ordering reads an index range
+        # in order and stops at the page's end, however many events the id has.
+        *(
+            Index(f"ix_docking_event_{column}_docking", column, "docking", "id")
+            for column in (
+                "docking_location_id",
+                "flight_vehicle_chaser_id",
+                "space_station_target_id",
+            )
+        ),
         # Substring search without a scan: a trigram index on PostgreSQL (pg_trgm); SQLite
         # gets an FTS5 trigram table instead (migration 0005, gql_server.queries.search).
         Index(
@@ -38,12 +48,13 @@ class DockingEvent(Base):
     url: Mapped[str]
     docking: Mapped[datetime] = mapped_column(UTCDateTime)
     departure: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    docking_location_id: Mapped[int] = ref("docking_location", nullable=False)
-    flight_vehicle_chaser_id: Mapped[int | None] = ref("spacecraft_flight")
+    # The three REST id filters: indexed with docking (below), which also serves joins.
+    docking_location_id: Mapped[int] = ref("docking_location", nullable=False, index=False)
+    flight_vehicle_chaser_id: Mapped[int | None] = ref("spacecraft_flight", index=False)
     payload_flight_chaser_id: Mapped[int | None] = ref("payload_flight")
     space_station_chaser_id: Mapped[int | None] = ref("space_station")
     flight_vehicle_target_id: Mapped[int | None] = ref("spacecraft_flight")
     payload_flight_target_id: Mapped[int | None] = ref("payload_flight")
-    space_station_target_id: Mapped[int | None] = ref("space_station")
+    space_station_target_id: Mapped[int | None] = ref("space_station", index=False)
     # The casefolded names the LL2 search looks at, NUL-separated (see gql_server.search).
     search_document: Mapped[str | None] = mapped_column(info={"derived": True})
