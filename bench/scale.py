@@ -107,11 +107,12 @@ async def latencies(url: str, size: int, repeat: int) -> dict[str, float]:
     return medians
 
 
-def database_url(backend: str, size: int, server: Any) -> str:
+def database_url(backend: str, size: int, server: Any, reuse: bool = False) -> str:
     if backend == "sqlite":
         path = DATA / f"scale-{size}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite+aiosqlite:///{path}"
     name = f"scale_{size}"
     server.drop_database(name)
@@ -126,6 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="SQLite: query the databases an earlier run built (migrated to the newest schema) "
+        "instead of ingesting again; the ingest rate column is then empty",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     backends = args.backends.split(",")
@@ -146,13 +153,21 @@ def main(argv: list[str] | None = None) -> int:
         for backend in backends:
             for size in sizes:
                 print(f"{backend} {size:,}:", flush=True)
-                pages = pages_for(size, args.seed)
-                url = database_url(backend, size, server)
-                seconds = asyncio.run(ingest(url, pages))
-                print(f"  ingested in {seconds:.0f}s ({size / seconds:,.0f} events/s)", flush=True)
+                reuse = (
+                    args.reuse and backend == "sqlite" and (DATA / f"scale-{size}.sqlite3").exists()
+                )
+                url = database_url(backend, size, server, reuse)
+                rate = float("nan")
+                if reuse:
+                    asyncio.run(ingest(url, []))  # migrates it
+                    print("  reusing the database of an earlier run", flush=True)
+                else:
+                    seconds = asyncio.run(ingest(url, pages_for(size, args.seed)))
+                    rate = size / seconds
+                    print(f"  ingested in {seconds:.0f}s ({rate:,.0f} events/s)", flush=True)
                 medians = asyncio.run(latencies(url, size, args.repeat))
                 print("  " + ", ".join(f"{k} {v:.1f} ms" for k, v in medians.items()), flush=True)
-                rows.append((backend, size, size / seconds, medians))
+                rows.append((backend, size, rate, medians))
     finally:
         if server is not None:
             server.stop()
