@@ -2,63 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from conftest import FULL_PAGE_QUERY, ROOT, NewDatabase, make_client, run
+from conftest import FULL_PAGE_QUERY, NewDatabase, make_client, run
+from servers import serve
 
 from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.ingest.files import ingest_paths
 from gql_server.settings import SEED_DIR
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serve(url: str, workers: int = 1) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "GQL_SEED_DIR": ""}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gql_server", "serve", "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(process.stderr.read().decode() if process.stderr else "no start")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
 
 
 def seed(url: str) -> None:
@@ -73,14 +27,22 @@ def seed(url: str) -> None:
     run(go())
 
 
-def test_two_gateways_one_postgresql_answer_identically(new_database: NewDatabase, backend: str) -> None:
+def test_two_gateways_one_postgresql_answer_identically(
+    new_database: NewDatabase, backend: str, tmp_path: Path
+) -> None:
     if backend != "postgresql":
         pytest.skip("scale-out is a PostgreSQL layout")
     url = new_database()
     seed(url)
     body = {"query": FULL_PAGE_QUERY, "variables": {"limit": 100}}
-    with serve(url, workers=2) as first, serve(url) as second:
-        answers = [httpx.post(f"{base}/graphql", json=body, timeout=30).json() for base in (first, second) * 3]
+    with (
+        serve(url, tmp_path / "first.log", workers=2) as first,
+        serve(url, tmp_path / "second.log") as second,
+    ):
+        answers = [
+            httpx.post(f"{base}/graphql", json=body, timeout=30).json()
+            for base in (first, second) * 3
+        ]
     assert answers[0]["data"]["dockingEvents"]["count"] == 7
     assert all(answer == answers[0] for answer in answers)
 
@@ -92,7 +54,9 @@ def test_reads_go_to_the_read_url(new_database: NewDatabase) -> None:
         assert client.data("{ dockingEvents { count } }") == {"dockingEvents": {"count": 7}}
 
 
-def test_serving_needs_only_read_rights(new_database: NewDatabase, backend: str, request: pytest.FixtureRequest) -> None:
+def test_serving_needs_only_read_rights(
+    new_database: NewDatabase, backend: str, request: pytest.FixtureRequest
+) -> None:
     if backend != "postgresql":
         pytest.skip("roles are a PostgreSQL matter")
     url = new_database()
@@ -107,9 +71,13 @@ def test_serving_needs_only_read_rights(new_database: NewDatabase, backend: str,
                     "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
                 )
                 database = url.rsplit("/", 1)[1]
-                await conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO gateway_reader')
+                await conn.exec_driver_sql(
+                    f'GRANT CONNECT ON DATABASE "{database}" TO gateway_reader'
+                )
                 await conn.exec_driver_sql("GRANT USAGE ON SCHEMA public TO gateway_reader")
-                await conn.exec_driver_sql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO gateway_reader")
+                await conn.exec_driver_sql(
+                    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO gateway_reader"
+                )
         finally:
             await engine.dispose()
 

@@ -10,8 +10,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = ROOT / "seed"
@@ -55,41 +54,11 @@ class LiveServer:
 @contextmanager
 def live_server(workdir: Path, **env: str) -> Iterator[LiveServer]:
     """``python -m gql_server serve`` on a free port of 127.0.0.1, on a new SQLite database
-    seeded from ``seed/``; stopped (by its own pid) on exit."""
-    port = free_port()
+    seeded from ``seed/``; stopped on exit."""
     log = workdir / "server.log"
-    environ = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'gateway.db'}",
-        "GQL_SEED_DIR": str(SEED_DIR),
-        **env,
-    }
-    command = [sys.executable, "-m", "gql_server", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT)
-    server = LiveServer(base=f"http://127.0.0.1:{port}", log=log)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited ({process.returncode}):\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{server.base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start in 30 s:\n{log.read_text()}")
-            time.sleep(0.1)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    url = f"sqlite+aiosqlite:///{workdir / 'gateway.db'}"
+    with serve(url, log, seed_dir=SEED_DIR, **env) as base:
+        yield LiveServer(base=base, log=log)
 
 
 def ensure_chromium() -> Path:

@@ -12,16 +12,13 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import httpx
 from conftest import ROOT, run
 from ll2_documents import all_occurrences
-from test_scale_out import serve
+from servers import serve
 
 from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.ingest.files import ingest_paths
@@ -92,22 +89,6 @@ def versions_in(answer: Any) -> Counter[str]:
     return found
 
 
-@contextmanager
-def serve_logged(url: str, log: Path) -> Iterator[str]:
-    """``serve(url)`` of tests/test_scale_out.py, with the server's stderr kept in ``log``."""
-    real = subprocess.Popen
-    with log.open("wb") as sink, ExitStack() as stack:
-
-        def popen(args: Any, **kwargs: Any) -> Any:
-            if "serve" in args:
-                kwargs["stderr"] = sink
-            return real(args, **kwargs)
-
-        with mock.patch("subprocess.Popen", popen):
-            base = stack.enter_context(serve(url))
-        yield base
-
-
 def prepare(url: str, path: Path) -> None:
     async def go() -> None:
         engine = create_engine(url)
@@ -133,7 +114,8 @@ async def load(base: str) -> list[tuple[int, Any, float]]:
                 # can come from a response cache, every one reads the database.
                 after = f"1900-01-01T00:00:00.{number:06d}Z"
                 response = await http.post(
-                    "/graphql", json={"query": PAGE, "variables": {"offset": offset, "after": after}}
+                    "/graphql",
+                    json={"query": PAGE, "variables": {"offset": offset, "after": after}},
                 )
                 try:
                     body = response.json()
@@ -171,7 +153,7 @@ def test_readers_see_one_version_while_ingests_switch_it(
             ingests.append((version, started, time.monotonic(), result.returncode, result.stderr))
 
     server_log = tmp_path / "server.log"
-    with serve_logged(db_url, server_log) as base:
+    with serve(db_url, server_log) as base:
         writer = threading.Thread(target=switch)
         load_started = time.monotonic()
         writer.start()
@@ -180,7 +162,11 @@ def test_readers_see_one_version_while_ingests_switch_it(
         finally:
             writer.join(timeout=600)
         load_ended = time.monotonic()
-        final = httpx.post(f"{base}/graphql", json={"query": PAGE, "variables": {"offset": 0, "after": "1900-01-01T00:00:00Z"}}, timeout=60)
+        final = httpx.post(
+            f"{base}/graphql",
+            json={"query": PAGE, "variables": {"offset": 0, "after": "1900-01-01T00:00:00Z"}},
+            timeout=60,
+        )
 
     # Every ingest succeeded, and at least two of them ran while the readers were reading.
     assert [(v, status) for v, _, _, status, _ in ingests] == [(v, 0) for v in SWITCHES], ingests

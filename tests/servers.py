@@ -1,0 +1,69 @@
+"""A real ``python -m gql_server serve`` on a free port of 127.0.0.1, for tests that need one."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(
+    url: str, log: Path, *, workers: int = 1, seed_dir: Path | None = None, **env: str
+) -> Iterator[str]:
+    """The server's base URL once ``/healthz`` answers 200; its output goes to ``log``; it is
+    stopped on exit. ``seed_dir``: what an empty database is seeded from (none by default)."""
+    port = free_port()
+    environ = {**os.environ, "DATABASE_URL": url, "GQL_SEED_DIR": str(seed_dir or ""), **env}
+    command = [
+        sys.executable,
+        "-m",
+        "gql_server",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    command += ["--workers", str(workers)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited ({process.returncode}):\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start in 60 s:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
