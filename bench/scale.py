@@ -46,6 +46,8 @@ QUERIES = {
     "search": f'{{ dockingEvents(search: "dragon", ordering: [DOCKING_DESC], limit: 20) {{ results {{ {FIELDS} }} }} }}',
     "search+count": f'{{ dockingEvents(search: "dragon", ordering: [DOCKING_DESC], limit: 20) {{ count results {{ {FIELDS} }} }} }}',
     "deep page": f"query ($offset: Int!) {{ dockingEvents(offset: $offset, limit: 100) {{ results {{ {FIELDS} }} }} }}",
+    # The same last page through the keyset connection: no offset to walk.
+    "deep (cursor)": f"{{ dockingEventsConnection(last: 100) {{ edges {{ node {{ {FIELDS} }} }} }} }}",
     "point": f"query ($id: Int!) {{ dockingEvent(id: $id) {{ {FIELDS} }} }}",
 }
 
@@ -85,7 +87,8 @@ def variables(name: str, size: int, rng: random.Random) -> dict[str, Any]:
 
 
 async def latencies(url: str, size: int, repeat: int) -> dict[str, float]:
-    app = create_app(Settings(database_url=url, seed_dir=None))
+    # Uncached: every request executes (the response cache would answer repeats).
+    app = create_app(Settings(database_url=url, seed_dir=None, response_cache_size=0))
     medians: dict[str, float] = {}
     rng = random.Random(7)
     async with app.router.lifespan_context(app):
@@ -146,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     if "postgresql" in backends:
         from pg_server import PostgresServer, require_pg_bin  # tests/pg_server.py
 
-        server = PostgresServer(require_pg_bin(), base_dir=DATA)
+        # The test server's settings, with memory for a million events (tests use 32 MB).
+        tuning = {"shared_buffers": "1GB", "work_mem": "32MB", "effective_cache_size": "4GB"}
+        server = PostgresServer(require_pg_bin(), base_dir=DATA, settings=tuning)
         server.start()
     rows: list[tuple[str, int, float, dict[str, float]]] = []
     try:

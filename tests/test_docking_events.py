@@ -203,3 +203,16 @@ def test_station_and_location_lists(seeded: Client) -> None:
     assert data["none"] == {"count": 0}
     body = seeded.post("{ spaceStations(limit: 200) { count } }")
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("search", ["international", "dragon", "nadir", '"harmony forward"'])
+def test_searched_pages_are_slices_of_the_whole_list(seeded: Client, search: str) -> None:
+    # A small page is first tried over the first events in order (a full answer is the
+    # page); a short one falls back to the search index. Both must give the same slices.
+    variables = {"__types__": {"s": "String"}, "s": search}
+    for ordering in ("[DOCKING_ASC]", "[DOCKING_DESC]", "[DEPARTURE_DESC]"):
+        whole = ids(seeded, f"search: $s, ordering: {ordering}, limit: 100", variables)
+        for limit in (1, 2, 3):
+            for offset in range(len(whole) + 1):
+                arguments = f"search: $s, ordering: {ordering}, limit: {limit}, offset: {offset}"
+                assert ids(seeded, arguments, variables) == whole[offset : offset + limit]

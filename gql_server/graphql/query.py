@@ -100,6 +100,8 @@ class Query:
             source=QuerySource(
                 count_query=docking_events.count(where),
                 results_query=docking_events.page(where, keys, size, start),
+                probe_query=docking_events.probe(where, keys, size, start),
+                limit=size,
             )
         )
 

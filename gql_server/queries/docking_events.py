@@ -4,7 +4,7 @@ plus occupancy (``docked_at``) and keyset positions for cursor paging."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -14,6 +14,7 @@ from sqlalchemy.sql import ColumnCollection
 
 from gql_server.db.models import DockingEvent
 from gql_server.queries.search import search_conditions
+from gql_server.search import folded_terms
 
 EVENTS = DockingEvent.__table__
 
@@ -141,13 +142,18 @@ def _equal(key: SortKey, value: Any) -> ColumnElement[bool]:
     column = EVENTS.c[key.column]
     if value is None:
         return column.is_(None)
-    return column == value if key.nulls_first is None else and_(column.is_not(None), column == value)
+    return (
+        column == value if key.nulls_first is None else and_(column.is_not(None), column == value)
+    )
 
 
 def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
     """Rows strictly after the position ``values`` in the order of ``keys`` (keyset)."""
     alternatives = [
-        and_(*[_equal(k, v) for k, v in zip(keys[:i], values[:i], strict=True)], _after_one(key, value))
+        and_(
+            *[_equal(k, v) for k, v in zip(keys[:i], values[:i], strict=True)],
+            _after_one(key, value),
+        )
         for i, (key, value) in enumerate(zip(keys, values, strict=True))
     ]
     return or_(*alternatives)
@@ -165,6 +171,38 @@ def page(
         select(EVENTS)
         .where(*where.conditions())
         .order_by(*order_by(ordering))
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+# How many events, in the page's order, a searched page looks at before it asks the search
+# index: a common term fills the page from the first few hundred, while the index would
+# hand over every match (a hundred thousand at a million events) to be sorted.
+PROBE_WINDOW = 2000
+
+
+def probe(
+    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int
+) -> Select[tuple[object, ...]] | None:
+    """For a searched page: the page computed over the first ``PROBE_WINDOW`` events (in
+    order, other filters applied) only. When it comes back full, it is the page: the matches
+    at those positions all lie in the window, which is the top of the order. Otherwise the
+    caller runs ``page`` (the search index's plan). None when there is no search."""
+    if not folded_terms(where.search) or offset + limit > PROBE_WINDOW:
+        return None
+    unsearched = replace(where, search=None)
+    window = (
+        select(EVENTS)
+        .where(*unsearched.conditions())
+        .order_by(*order_by(ordering))
+        .limit(PROBE_WINDOW)
+        .subquery("window")
+    )
+    return (
+        select(window)
+        .where(*search_conditions(window.c.search_document, where.search))
+        .order_by(*order_by(ordering, window.c))
         .limit(limit)
         .offset(offset)
     )
