@@ -36,7 +36,7 @@ class SubscriptionEndpoint(GraphQL[Context, None]):
 
 
 async def prepare_database(settings: Settings) -> Any:
-    """The engine for ``settings``, with the schema created and, when the database holds
+    """The engine for ``settings``, its schema migrated (SQLite) or checked, and, when it holds
     no docking event yet, the seed data ingested."""
     engine = create_engine(settings.database_url)
     await ensure_schema(engine)
