@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import strawberry
 
 from gql_server.db import models
 from gql_server.graphql.arguments import (
-    DockedAt,
-    DockingGt,
-    DockingGte,
-    DockingLocationId,
-    DockingLt,
-    DockingLte,
-    FlightVehicleChaserId,
     Limit,
     Offset,
-    OrderingArg,
-    Role,
-    Search,
-    SpaceStationTargetId,
-    event_filter,
 )
 from gql_server.graphql.context import Info
 from gql_server.graphql.paging import DEFAULT_LIMIT
@@ -42,12 +30,13 @@ from gql_server.graphql.types._base import (
     one_now,
 )
 from gql_server.graphql.types.agencies import Agency
+from gql_server.graphql.types.event_lists import EventPage, events_by_role
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.launches import Launch
 from gql_server.graphql.types.places import Landing
 
 if TYPE_CHECKING:
-    from gql_server.graphql.types.docking import DockingEventPage
+    pass
 
 
 @strawberry.type(description="The kind of a spacecraft configuration (capsule, ...).")
@@ -200,36 +189,13 @@ class SpacecraftFlight(RowType):
     def landing(self, info: Info) -> Landing | None:
         return one_now(info, Landing, self.landing_id)
 
-    @strawberry.field(
+    docking_events: EventPage = events_by_role(
+        FLIGHT_EVENTS,
         description=(
             "Docking events of this flight, as chaser or as target (`role` picks one), with "
             "`dockingEvents`' filters, search, ordering and paging. Batched over every flight."
-        )
+        ),
     )
-    def docking_events(
-        self,
-        role: Role = None,
-        docking_gt: DockingGt = None,
-        docking_gte: DockingGte = None,
-        docking_lt: DockingLt = None,
-        docking_lte: DockingLte = None,
-        docked_at: DockedAt = None,
-        docking_location_id: DockingLocationId = None,
-        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
-        space_station_target_id: SpaceStationTargetId = None,
-        search: Search = None,
-        ordering: OrderingArg = None,
-        limit: Limit = DEFAULT_LIMIT,
-        offset: Offset = 0,
-    ) -> Annotated[DockingEventPage, strawberry.lazy("gql_server.graphql.types.docking")]:
-        from gql_server.graphql.types.docking import event_page
-
-        where = event_filter(
-            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
-            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
-        )  # fmt: skip
-        relation = FLIGHT_EVENTS[role.value if role else None]
-        return event_page(relation, self.id, where, ordering, limit, offset)
 
 
 @strawberry.type(description="One page of a spacecraft's flights, by id.")

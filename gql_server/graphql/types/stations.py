@@ -9,24 +9,10 @@ import strawberry
 
 from gql_server.db import models
 from gql_server.graphql.arguments import (
-    DockedAt,
-    DockingGt,
-    DockingGte,
-    DockingLocationId,
-    DockingLt,
-    DockingLte,
-    FlightVehicleChaserId,
-    Limit,
-    Offset,
-    OrderingArg,
-    Role,
-    Search,
-    SpaceStationTargetId,
     arg,
     event_filter,
 )
 from gql_server.graphql.context import Info
-from gql_server.graphql.paging import DEFAULT_LIMIT
 from gql_server.graphql.sources import (
     LOCATION_EVENTS,
     STATION_EVENTS,
@@ -43,13 +29,14 @@ from gql_server.graphql.types._base import (
     one_now,
 )
 from gql_server.graphql.types.agencies import Agency
+from gql_server.graphql.types.event_lists import EventPage, events_by_role, events_of
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.payloads import Payload
 from gql_server.graphql.types.spacecraft import SpacecraftConfig
 from gql_server.queries.docking_events import order_by
 
 if TYPE_CHECKING:
-    from gql_server.graphql.types.docking import DockingEvent, DockingEventPage
+    from gql_server.graphql.types.docking import DockingEvent
 
 DOCKING = "gql_server.graphql.types.docking"
 
@@ -108,37 +95,14 @@ class SpaceStation(RowType):
             return None
         return listed_now(info, Agency, models.SpaceStationOwner.__table__, self.id)
 
-    @strawberry.field(
+    docking_events: EventPage = events_by_role(
+        STATION_EVENTS,
         description=(
             "Docking events this station took part in, as target or as chaser (`role` picks "
             "one), with `dockingEvents`' filters, search, ordering and paging. Batched: one "
             "statement for the events of every station of a request."
-        )
+        ),
     )
-    def docking_events(
-        self,
-        role: Role = None,
-        docking_gt: DockingGt = None,
-        docking_gte: DockingGte = None,
-        docking_lt: DockingLt = None,
-        docking_lte: DockingLte = None,
-        docked_at: DockedAt = None,
-        docking_location_id: DockingLocationId = None,
-        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
-        space_station_target_id: SpaceStationTargetId = None,
-        search: Search = None,
-        ordering: OrderingArg = None,
-        limit: Limit = DEFAULT_LIMIT,
-        offset: Offset = 0,
-    ) -> Annotated[DockingEventPage, strawberry.lazy(DOCKING)]:
-        from gql_server.graphql.types.docking import event_page
-
-        where = event_filter(
-            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
-            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
-        )  # fmt: skip
-        relation = STATION_EVENTS[role.value if role else None]
-        return event_page(relation, self.id, where, ordering, limit, offset)
 
     @strawberry.field(
         description=(
@@ -195,31 +159,10 @@ class DockingLocation(RowType):
     def payload(self, info: Info) -> Payload | None:
         return one_now(info, Payload, self.payload_id)
 
-    @strawberry.field(
+    docking_events: EventPage = events_of(
+        LOCATION_EVENTS,
         description=(
             "Docking events at this port, with `dockingEvents`' filters, search, ordering "
             "and paging. Batched over every port of a request."
-        )
+        ),
     )
-    def docking_events(
-        self,
-        docking_gt: DockingGt = None,
-        docking_gte: DockingGte = None,
-        docking_lt: DockingLt = None,
-        docking_lte: DockingLte = None,
-        docked_at: DockedAt = None,
-        docking_location_id: DockingLocationId = None,
-        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
-        space_station_target_id: SpaceStationTargetId = None,
-        search: Search = None,
-        ordering: OrderingArg = None,
-        limit: Limit = DEFAULT_LIMIT,
-        offset: Offset = 0,
-    ) -> Annotated[DockingEventPage, strawberry.lazy(DOCKING)]:
-        from gql_server.graphql.types.docking import event_page
-
-        where = event_filter(
-            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
-            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
-        )  # fmt: skip
-        return event_page(LOCATION_EVENTS, self.id, where, ordering, limit, offset)
