@@ -248,10 +248,6 @@ def duration(delta: timedelta) -> str:
     return f"P{days}DT{hours}H{minutes}M{secs}S"
 
 
-def _year(value: float) -> datetime:
-    return datetime(int(value), 1, 1, tzinfo=UTC) + timedelta(days=(value % 1) * 365.25)
-
-
 def _clone(value: Any) -> Any:
     """A deep copy of JSON data (much faster than ``copy.deepcopy``)."""
     if isinstance(value, dict):
