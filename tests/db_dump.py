@@ -1,7 +1,8 @@
-"""The whole database as a value: shared by the ingest and hardening tests."""
+"""Database helpers shared by the tests: ingest files, read the whole database as a value."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from conftest import run
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from gql_server.db.base import Base
 from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.ingest.files import ingest_paths
 
 
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -26,3 +28,17 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
         return tables
 
     return run(read())
+
+
+def ingest(url: str, *paths: Path) -> None:
+    """Ingest ``paths`` into the database at ``url`` (migrated first), as the CLI would."""
+
+    async def go() -> None:
+        engine = create_engine(url)
+        try:
+            await ensure_schema(engine, migrate=True)
+            await ingest_paths(engine, paths)
+        finally:
+            await engine.dispose()
+
+    run(go())

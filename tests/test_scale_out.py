@@ -8,23 +8,11 @@ from typing import Any
 import httpx
 import pytest
 from conftest import FULL_PAGE_QUERY, NewDatabase, make_client, run
+from db_dump import ingest
 from servers import serve
 
-from gql_server.db.engine import create_engine, ensure_schema
-from gql_server.ingest.files import ingest_paths
+from gql_server.db.engine import create_engine
 from gql_server.settings import SEED_DIR
-
-
-def seed(url: str) -> None:
-    async def go() -> None:
-        engine = create_engine(url)
-        try:
-            await ensure_schema(engine, migrate=True)
-            await ingest_paths(engine, [SEED_DIR])
-        finally:
-            await engine.dispose()
-
-    run(go())
 
 
 def test_two_gateways_one_postgresql_answer_identically(
@@ -33,7 +21,7 @@ def test_two_gateways_one_postgresql_answer_identically(
     if backend != "postgresql":
         pytest.skip("scale-out is a PostgreSQL layout")
     url = new_database()
-    seed(url)
+    ingest(url, SEED_DIR)
     body = {"query": FULL_PAGE_QUERY, "variables": {"limit": 100}}
     with (
         serve(url, tmp_path / "first.log", workers=2) as first,
@@ -49,7 +37,7 @@ def test_two_gateways_one_postgresql_answer_identically(
 
 def test_reads_go_to_the_read_url(new_database: NewDatabase) -> None:
     writer, replica = new_database(), new_database()
-    seed(replica)  # stands in for a replica that has the data
+    ingest(replica, SEED_DIR)  # stands in for a replica that has the data
     for client in make_client(writer, seed_dir=None, database_read_url=replica):
         assert client.data("{ dockingEvents { count } }") == {"dockingEvents": {"count": 7}}
 
@@ -60,7 +48,7 @@ def test_serving_needs_only_read_rights(
     if backend != "postgresql":
         pytest.skip("roles are a PostgreSQL matter")
     url = new_database()
-    seed(url)
+    ingest(url, SEED_DIR)
 
     async def grant() -> None:
         engine = create_engine(url)

@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Client, run, seed_events
+from conftest import Client, seed_events
+from db_dump import ingest
 from graphql import GraphQLObjectType
 
-from gql_server.db.engine import create_engine
 from gql_server.graphql.schema import build_schema
 from gql_server.graphql.types._base import RowType
-from gql_server.ingest.files import ingest_paths
 
 ALL = [569, 570, 609, 613, 616, 619, 620]  # by docking
 
@@ -237,14 +236,7 @@ def test_a_page_does_not_shift_when_events_are_inserted_before_it(
     source = tmp_path / "early.json"
     source.write_text(json.dumps(early))
 
-    async def ingest() -> None:
-        engine = create_engine(db_url)
-        try:
-            await ingest_paths(engine, [source])
-        finally:
-            await engine.dispose()
-
-    run(ingest())
+    ingest(db_url, source)
     after = connection(client, first=3, after=first["pageInfo"]["endCursor"])
     assert edge_ids(after) == [613, 616, 619]  # the keyset page stays put
     assert after["totalCount"] == 9 and after["pageInfo"]["hasPreviousPage"] is True

@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Client, make_client, run, seed_events
-
-from gql_server.db.engine import create_engine, ensure_schema
-from gql_server.ingest.files import ingest_paths
+from conftest import Client, make_client, seed_events
+from db_dump import ingest
 
 
 def ids(page: dict[str, Any]) -> list[int]:
@@ -97,7 +95,10 @@ def test_graph_navigates_both_ways(seeded: Client) -> None:
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
-    [("limit: 0", "limit must be between 1 and 100, got 0"), ("offset: -1", "offset must be 0 or more, got -1")],
+    [
+        ("limit: 0", "limit must be between 1 and 100, got 0"),
+        ("offset: -1", "offset must be 0 or more, got -1"),
+    ],
 )
 def test_paging_bounds_on_reverse_relations(seeded: Client, arguments: str, message: str) -> None:
     body = seeded.post(f"{{ spaceStation(id: 4) {{ dockingEvents({arguments}) {{ count }} }} }}")
@@ -133,16 +134,7 @@ def station_events(stations: int, per_station: int = 7) -> list[dict[str, Any]]:
 def load_into(url: str, events: list[dict[str, Any]], folder: Path) -> None:
     source = folder / "events.json"
     source.write_text(json.dumps(events))
-
-    async def load() -> None:
-        engine = create_engine(url)
-        try:
-            await ensure_schema(engine)
-            await ingest_paths(engine, [source])
-        finally:
-            await engine.dispose()
-
-    run(load())
+    ingest(url, source)
 
 
 STATIONS_WITH_LAST_FIVE = """query ($n: Int) {
@@ -177,7 +169,9 @@ def test_stations_with_their_last_five_events_cost_the_same_for_2_or_20(
             assert station["dockingLocations"] == [{"name": f"Port of station {s}"}]
             got = station["dockingEvents"]
             assert got["count"] == 7
-            assert [e["id"] for e in got["results"]] == [100_000 + s * 100 + k for k in (6, 5, 4, 3, 2)]
+            assert [e["id"] for e in got["results"]] == [
+                100_000 + s * 100 + k for k in (6, 5, 4, 3, 2)
+            ]
             assert {e["dockingLocation"]["spacestation"]["name"] for e in got["results"]} == {
                 f"Station {s}"
             }

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED_PAGE, run
-from db_dump import dump
+from db_dump import dump, ingest
 from sqlalchemy import text
 
-from gql_server.db.engine import create_engine, ensure_schema
-from gql_server.ingest.files import ingest_paths
+from gql_server.db.engine import create_engine
 from gql_server.synthetic import generate_events
 
 EVENTS = 15_000  # one file: launches, landings and flights pass the 10,000-row progress mark
@@ -35,18 +34,6 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("big") / "big.json"
     path.write_text(json.dumps({"count": len(events), "results": events}))
     return path
-
-
-def seed(url: str) -> None:
-    async def go() -> None:
-        engine = create_engine(url)
-        try:
-            await ensure_schema(engine, migrate=True)
-            await ingest_paths(engine, [SEED_PAGE])
-        finally:
-            await engine.dispose()
-
-    run(go())
 
 
 def start_ingest(
@@ -125,7 +112,7 @@ def count_events(url: str) -> tuple[int, int]:
 def test_sigkill_mid_transaction_leaves_the_previous_state(
     db_url: str, backend: str, big_file: Path
 ) -> None:
-    seed(db_url)
+    ingest(db_url, SEED_PAGE)
     before = dump(db_url)
 
     process, lines, reader = start_ingest(db_url, big_file)

@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SEED_PAGE, make_client, run
-from db_dump import dump
+from conftest import SEED_PAGE, make_client
+from db_dump import dump, ingest
 from hypothesis import HealthCheck, given, settings
 from ll2_documents import (
     EVENT,
@@ -30,9 +30,7 @@ from ll2_documents import (
     valid_documents,
 )
 
-from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.ingest.errors import IngestError
-from gql_server.ingest.files import ingest_paths
 from gql_server.ingest.shape import ROOT, shapes
 
 # Every example on SQLite; fewer on PostgreSQL, where each statement is a round trip.
@@ -44,18 +42,6 @@ COMMON = {
     "derandomize": False,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
 }
-
-
-def ingest(url: str, path: Path) -> None:
-    async def go() -> None:
-        engine = create_engine(url)
-        try:
-            await ensure_schema(engine)
-            await ingest_paths(engine, [path])
-        finally:
-            await engine.dispose()
-
-    run(go())
 
 
 def test_valid_documents_read_back_as_ingested(db_url: str, backend: str, tmp_path: Path) -> None:
@@ -80,7 +66,10 @@ def test_valid_documents_read_back_as_ingested(db_url: str, backend: str, tmp_pa
         for number, event_id in enumerate(ids):
             want = expected(index, ROOT, event_id, EVENT)
             got = served(data[f"e{number}"], EVENT)
-            got["chaser"], got["target"] = data[f"e{number}"]["chaser"], data[f"e{number}"]["target"]
+            got["chaser"], got["target"] = (
+                data[f"e{number}"]["chaser"],
+                data[f"e{number}"]["target"],
+            )
             assert got == want
 
     try:
@@ -89,7 +78,9 @@ def test_valid_documents_read_back_as_ingested(db_url: str, backend: str, tmp_pa
         clients.close()
 
 
-def test_broken_documents_are_refused_at_their_path(db_url: str, backend: str, tmp_path: Path) -> None:
+def test_broken_documents_are_refused_at_their_path(
+    db_url: str, backend: str, tmp_path: Path
+) -> None:
     """Break a valid document at one JSON path (a wrong type, a missing required key, a bad
     or out-of-range date-time, a second chaser or target, a non-object where an object is
     required, NUL or a lone surrogate in a string): ingestion raises IngestError naming

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import ROOT, run
+from conftest import ROOT
+from db_dump import ingest
 from ll2_documents import all_occurrences
 from servers import serve
 
-from gql_server.db.engine import create_engine, ensure_schema
-from gql_server.ingest.files import ingest_paths
 from gql_server.synthetic import generate_events
 
 EVENTS = 1_500
@@ -89,18 +88,6 @@ def versions_in(answer: Any) -> Counter[str]:
     return found
 
 
-def prepare(url: str, path: Path) -> None:
-    async def go() -> None:
-        engine = create_engine(url)
-        try:
-            await ensure_schema(engine, migrate=True)
-            await ingest_paths(engine, [path])
-        finally:
-            await engine.dispose()
-
-    run(go())
-
-
 async def load(base: str) -> list[tuple[int, Any, float]]:
     """``REQUESTS`` requests from ``CLIENTS`` concurrent clients; (status, body, end time)."""
     numbers = iter(range(REQUESTS))
@@ -135,7 +122,7 @@ def test_readers_see_one_version_while_ingests_switch_it(
     for version in "AB":
         files[version] = tmp_path / f"version-{version}.json"
         files[version].write_text(json.dumps(version_document(events, version)))
-    prepare(db_url, files["A"])
+    ingest(db_url, files["A"])
 
     ingests: list[tuple[str, float, float, int, str]] = []  # version, start, end, status, stderr
 

@@ -7,10 +7,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from conftest import Client, make_client, run, seed_events
-
-from gql_server.db.engine import create_engine
-from gql_server.ingest.files import ingest_paths
+from conftest import Client, make_client, seed_events
+from db_dump import ingest
 
 Q = "{ dockingEvent(id: 569) { id departure } }"
 
@@ -28,15 +26,7 @@ def change_569(url: str, tmp_path: Path, departure: str) -> None:
     event["departure"] = departure
     path = tmp_path / f"change-{departure[:10]}.json"
     path.write_text(json.dumps(event))
-
-    async def go() -> None:
-        engine = create_engine(url)
-        try:
-            await ingest_paths(engine, [path])
-        finally:
-            await engine.dispose()
-
-    run(go())
+    ingest(url, path)
 
 
 def test_persisted_query_round_trip_over_get(client: Client) -> None:

@@ -11,24 +11,11 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, SEED_PAGE, run, seed_events
-from db_dump import dump
+from db_dump import dump, ingest
 
 from gql_server.db.base import Base
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
 from gql_server.ingest.errors import IngestError
-from gql_server.ingest.files import ingest_paths
-
-
-def ingest(url: str, *paths: Path) -> None:
-    async def go() -> None:
-        engine = create_engine(url)
-        await ensure_schema(engine)
-        try:
-            await ingest_paths(engine, paths)
-        finally:
-            await engine.dispose()
-
-    run(go())
 
 
 def write(path: Path, document: Any) -> Path:
