@@ -35,17 +35,33 @@ Json = dict[str, Any]
 
 LICENSES = [
     (1, "Unknown", 9, None),
-    (4, "NASA Image and Media Guidelines", 0, "https://www.nasa.gov/nasa-brand-center/images-and-media/"),
+    (
+        4,
+        "NASA Image and Media Guidelines",
+        0,
+        "https://www.nasa.gov/nasa-brand-center/images-and-media/",
+    ),
     (20, "CC BY-SA 4.0", 6, "https://creativecommons.org/licenses/by-sa/4.0/"),
     (25, "CC0 1.0", 3, "https://creativecommons.org/publicdomain/zero/1.0/deed.en"),
-    (11, "Government Open Data License - India (GODL)", 3, "https://data.gov.in/sites/default/files/Gazette_Notification_OGDL.pdf"),
+    (
+        11,
+        "Government Open Data License - India (GODL)",
+        3,
+        "https://data.gov.in/sites/default/files/Gazette_Notification_OGDL.pdf",
+    ),
     (2, "CC BY 2.0", 5, "https://creativecommons.org/licenses/by/2.0/"),
     (7, "ESA Standard License", 4, "https://www.esa.int/ESA_Multimedia/Terms_and_conditions"),
     (9, "JAXA Image Use Policy", 4, "https://global.jaxa.jp/policy.html"),
 ]
 CREDITS = [None, None, None, "NASA", "SpaceX", "Roscosmos", "CNSA", "ESA", "JAXA", "ISRO"]
 
-AGENCY_TYPES = {1: "Government", 2: "Multinational", 3: "Commercial", 4: "Educational", 5: "Private"}
+AGENCY_TYPES = {
+    1: "Government",
+    2: "Multinational",
+    3: "Commercial",
+    4: "Educational",
+    5: "Private",
+}
 # (id, name, abbrev, type id)
 AGENCIES = [
     (44, "National Aeronautics and Space Administration", "NASA", 1),
@@ -92,24 +108,75 @@ AGENCIES = [
 
 # (id, name, bloc, first year, last year, weight, ports)
 STATIONS = [
-    (4, "International Space Station", "intl", 1998.9, 2031, 60.0,
-     ["Harmony forward", "Harmony zenith", "Harmony nadir", "Unity nadir", "Poisk zenith",
-      "Rassvet nadir", "Prichal nadir", "Zvezda aft", "Nauka nadir", "Pirs nadir",
-      "Zarya nadir", "Destiny forward"]),
-    (18, "Tiangong space station", "cn", 2021.3, 2036, 22.0,
-     ["Tianhe forward", "Tianhe nadir", "Tianhe aft", "Tianhe zenith"]),
-    (2, "Mir", "intl", 1986.1, 2001.2, 4.0,
-     ["Kvant-1 aft", "Mir forward", "Kristall axial", "Mir aft"]),
+    (
+        4,
+        "International Space Station",
+        "intl",
+        1998.9,
+        2031,
+        60.0,
+        [
+            "Harmony forward",
+            "Harmony zenith",
+            "Harmony nadir",
+            "Unity nadir",
+            "Poisk zenith",
+            "Rassvet nadir",
+            "Prichal nadir",
+            "Zvezda aft",
+            "Nauka nadir",
+            "Pirs nadir",
+            "Zarya nadir",
+            "Destiny forward",
+        ],
+    ),
+    (
+        18,
+        "Tiangong space station",
+        "cn",
+        2021.3,
+        2036,
+        22.0,
+        ["Tianhe forward", "Tianhe nadir", "Tianhe aft", "Tianhe zenith"],
+    ),
+    (
+        2,
+        "Mir",
+        "intl",
+        1986.1,
+        2001.2,
+        4.0,
+        ["Kvant-1 aft", "Mir forward", "Kristall axial", "Mir aft"],
+    ),
     (8, "Tiangong-1", "cn", 2011.7, 2016.2, 1.5, ["Tiangong-1 forward"]),
     (9, "Tiangong-2", "cn", 2016.7, 2019.5, 1.5, ["Tiangong-2 forward", "Tiangong-2 aft"]),
 ]
 EXTRA_STATIONS = [
-    "Axiom Station", "Starlab", "Orbital Reef", "Haven-1", "Lunar Gateway",
-    "Bharatiya Antariksh Station", "Russian Orbital Station", "Haven-2", "Voyager Station",
-    "Pioneer Station", "Aurora Station", "Vast Station 3", "Skylab II", "Freedom Station",
-    "Columbus Free Flyer", "Mir-2", "Tiangong Lunar Outpost", "Gravitics Outpost",
-    "Max Space Habitat", "Orbital Assembly Voyager", "Kibo Free Flyer", "Nautilus Station",
-    "Polaris Station", "Astra Station", "Meridian Station",
+    "Axiom Station",
+    "Starlab",
+    "Orbital Reef",
+    "Haven-1",
+    "Lunar Gateway",
+    "Bharatiya Antariksh Station",
+    "Russian Orbital Station",
+    "Haven-2",
+    "Voyager Station",
+    "Pioneer Station",
+    "Aurora Station",
+    "Vast Station 3",
+    "Skylab II",
+    "Freedom Station",
+    "Columbus Free Flyer",
+    "Mir-2",
+    "Tiangong Lunar Outpost",
+    "Gravitics Outpost",
+    "Max Space Habitat",
+    "Orbital Assembly Voyager",
+    "Kibo Free Flyer",
+    "Nautilus Station",
+    "Polaris Station",
+    "Astra Station",
+    "Meridian Station",
 ]
 DIRECTIONS = ["forward", "aft", "zenith", "nadir", "port", "starboard"]
 
@@ -117,18 +184,89 @@ CONFIG_TYPES = {2: "Capsule", 4: "Cargo Resupply", 5: "Spaceplane"}
 STATUSES = {1: "Active", 2: "Retired", 3: "Destroyed", 4: "Single Use"}
 # (id, name, description, manufacturer agency id, parent family id, maiden flight)
 FAMILIES = [
-    (6, "Dragon", "Dragon is a family of spacecraft developed and produced by American private space transportation company SpaceX.", 121, None, "2010-12-08"),
-    (7, "Dragon 2", "Dragon 2 is a family of spacecraft developed and produced by American private space transportation company SpaceX. It was redesigned for human spaceflight, and is capable of docking to the ISS.", 121, 6, "2019-03-02"),
-    (1, "Soyuz", "Soyuz is a series of spacecraft which has been in service since the 1960s, having made more than 140 flights. It was designed for the Soviet space program by the Korolev Design Bureau (now Energia).", 1000, None, "1966-11-28"),
-    (2, "Progress", "The Progress is a Russian expendable cargo spacecraft. Its purpose is to deliver the supplies needed to sustain a human presence in orbit.", 1000, None, "1978-01-20"),
-    (10, "Tianzhou", "Tianzhou is a Chinese automated cargo spacecraft developed from the Tiangong-1 laboratory.", 88, None, "2017-04-20"),
-    (11, "Cygnus", "Cygnus is an expendable American cargo spacecraft developed for ISS resupply missions.", 257, None, "2013-09-18"),
-    (12, "HTV", "The H-II Transfer Vehicle is an expendable automated cargo spacecraft used to resupply the ISS.", 98, None, "2009-09-10"),
+    (
+        6,
+        "Dragon",
+        "Dragon is a family of spacecraft developed and produced by American private space transportation company SpaceX.",
+        121,
+        None,
+        "2010-12-08",
+    ),
+    (
+        7,
+        "Dragon 2",
+        "Dragon 2 is a family of spacecraft developed and produced by American private space transportation company SpaceX. It was redesigned for human spaceflight, and is capable of docking to the ISS.",
+        121,
+        6,
+        "2019-03-02",
+    ),
+    (
+        1,
+        "Soyuz",
+        "Soyuz is a series of spacecraft which has been in service since the 1960s, having made more than 140 flights. It was designed for the Soviet space program by the Korolev Design Bureau (now Energia).",
+        1000,
+        None,
+        "1966-11-28",
+    ),
+    (
+        2,
+        "Progress",
+        "The Progress is a Russian expendable cargo spacecraft. Its purpose is to deliver the supplies needed to sustain a human presence in orbit.",
+        1000,
+        None,
+        "1978-01-20",
+    ),
+    (
+        10,
+        "Tianzhou",
+        "Tianzhou is a Chinese automated cargo spacecraft developed from the Tiangong-1 laboratory.",
+        88,
+        None,
+        "2017-04-20",
+    ),
+    (
+        11,
+        "Cygnus",
+        "Cygnus is an expendable American cargo spacecraft developed for ISS resupply missions.",
+        257,
+        None,
+        "2013-09-18",
+    ),
+    (
+        12,
+        "HTV",
+        "The H-II Transfer Vehicle is an expendable automated cargo spacecraft used to resupply the ISS.",
+        98,
+        None,
+        "2009-09-10",
+    ),
     (16, "HTV-X", "HTV-X is the successor of the H-II Transfer Vehicle.", 37, 12, "2025-10-26"),
-    (13, "ATV", "The Automated Transfer Vehicle was an expendable cargo spacecraft developed by ESA.", 1024, None, "2008-03-09"),
-    (14, "Space Shuttle", "The Space Shuttle was a partially reusable low Earth orbital spacecraft system operated by NASA.", 44, None, "1981-04-12"),
-    (15, "CST-100", "The CST-100 Starliner is a crew capsule built by Boeing.", 80, None, "2019-12-20"),
+    (
+        13,
+        "ATV",
+        "The Automated Transfer Vehicle was an expendable cargo spacecraft developed by ESA.",
+        1024,
+        None,
+        "2008-03-09",
+    ),
+    (
+        14,
+        "Space Shuttle",
+        "The Space Shuttle was a partially reusable low Earth orbital spacecraft system operated by NASA.",
+        44,
+        None,
+        "1981-04-12",
+    ),
+    (
+        15,
+        "CST-100",
+        "The CST-100 Starliner is a crew capsule built by Boeing.",
+        80,
+        None,
+        "2019-12-20",
+    ),
 ]
+
 
 # name, type, agency, families, in use, bloc, years, reusable, spacecraft names ({n}),
 # how many spacecraft, stay in days (min, max), rocket, landing site kind
@@ -151,26 +289,326 @@ class ConfigSpec:
 
 
 CONFIGS = [
-    ConfigSpec(6, "Crew Dragon 2", 2, 121, (6, 7), True, "intl", (2020.4, 2031), True, "Crew Dragon {ship} C2{n:02d}", 6, (120, 210), "Falcon 9 Block 5", "splash"),
-    ConfigSpec(7, "Cargo Dragon 2", 2, 121, (6, 7), True, "intl", (2020.9, 2031), True, "Cargo Dragon C2{n:02d}", 4, (25, 45), "Falcon 9 Block 5", "splash"),
-    ConfigSpec(9, "Dragon 1", 4, 121, (6,), False, "intl", (2012.4, 2020.3), True, "Dragon C1{n:02d}", 12, (25, 40), "Falcon 9", "splash"),
-    ConfigSpec(38, "Soyuz MS", 2, 63, (1,), True, "intl", (2016.5, 2031), False, "Soyuz MS-{n:02d}", 28, (150, 370), "Soyuz 2.1a", "kazakh"),
-    ConfigSpec(39, "Soyuz TMA-M", 2, 63, (1,), False, "intl", (2010.8, 2016.5), False, "Soyuz TMA-{n:02d}M", 20, (150, 200), "Soyuz-FG", "kazakh"),
-    ConfigSpec(40, "Soyuz TMA", 2, 63, (1,), False, "intl", (2002.8, 2011.9), False, "Soyuz TMA-{n}", 22, (150, 200), "Soyuz-FG", "kazakh"),
-    ConfigSpec(41, "Soyuz TM", 2, 63, (1,), False, "intl", (1998.9, 2002.9), False, "Soyuz TM-{n}", 10, (100, 200), "Soyuz-U", "kazakh"),
-    ConfigSpec(33, "Progress-MS", 4, 63, (2,), True, "intl", (2015.9, 2031), False, "Progress MS-{n:02d}", 30, (90, 370), "Soyuz 2.1a", "burn"),
-    ConfigSpec(34, "Progress M-M", 4, 63, (2,), False, "intl", (2008.9, 2015.9), False, "Progress M-{n:02d}M", 29, (60, 200), "Soyuz-U", "burn"),
-    ConfigSpec(35, "Progress M", 4, 63, (2,), False, "intl", (1998.9, 2009.5), False, "Progress M-{n}", 25, (60, 200), "Soyuz-U", "burn"),
-    ConfigSpec(2, "Shenzhou", 2, 17, (), True, "cn", (2011.8, 2036), False, "Shenzhou {n}", 22, (30, 190), "Long March 2F/G", "china"),
-    ConfigSpec(20, "Tianzhou", 4, 17, (10,), True, "cn", (2017.3, 2036), False, "Tianzhou {n}", 14, (150, 370), "Long March 7", "burn"),
-    ConfigSpec(21, "Cygnus", 4, 257, (11,), True, "intl", (2013.7, 2031), False, "Cygnus NG-{n}", 24, (40, 100), "Antares 230+", "burn"),
-    ConfigSpec(22, "Cygnus XL", 4, 257, (11,), True, "intl", (2025.5, 2031), False, "Cygnus XL-{n}", 4, (60, 120), "Falcon 9 Block 5", "burn"),
-    ConfigSpec(23, "H-II Transfer Vehicle", 4, 37, (12,), False, "intl", (2009.7, 2020.4), False, "HTV-{n}", 9, (30, 60), "H-IIB", "burn"),
-    ConfigSpec(24, "HTV-X", 4, 37, (16,), True, "intl", (2025.8, 2031), False, "HTV-X{n}", 4, (90, 180), "H3-24W", "burn"),
-    ConfigSpec(25, "Automated Transfer Vehicle", 4, 27, (13,), False, "intl", (2008.2, 2015.1), False, "ATV-{n}", 5, (120, 190), "Ariane 5 ES", "burn"),
-    ConfigSpec(1, "Space Shuttle", 5, 44, (14,), False, "intl", (1998.9, 2011.6), True, "Space Shuttle {ship}", 4, (6, 14), "Space Shuttle", "runway"),
-    ConfigSpec(26, "CST-100 Starliner", 2, 80, (15,), True, "intl", (2019.9, 2031), True, "Starliner {ship}", 2, (7, 95), "Atlas V N22", "desert"),
-    ConfigSpec(27, "Dream Chaser", 5, 1046, (), True, "intl", (2025.9, 2031), True, "Dream Chaser {ship}", 2, (30, 75), "Vulcan VC4L", "runway"),
+    ConfigSpec(
+        6,
+        "Crew Dragon 2",
+        2,
+        121,
+        (6, 7),
+        True,
+        "intl",
+        (2020.4, 2031),
+        True,
+        "Crew Dragon {ship} C2{n:02d}",
+        6,
+        (120, 210),
+        "Falcon 9 Block 5",
+        "splash",
+    ),
+    ConfigSpec(
+        7,
+        "Cargo Dragon 2",
+        2,
+        121,
+        (6, 7),
+        True,
+        "intl",
+        (2020.9, 2031),
+        True,
+        "Cargo Dragon C2{n:02d}",
+        4,
+        (25, 45),
+        "Falcon 9 Block 5",
+        "splash",
+    ),
+    ConfigSpec(
+        9,
+        "Dragon 1",
+        4,
+        121,
+        (6,),
+        False,
+        "intl",
+        (2012.4, 2020.3),
+        True,
+        "Dragon C1{n:02d}",
+        12,
+        (25, 40),
+        "Falcon 9",
+        "splash",
+    ),
+    ConfigSpec(
+        38,
+        "Soyuz MS",
+        2,
+        63,
+        (1,),
+        True,
+        "intl",
+        (2016.5, 2031),
+        False,
+        "Soyuz MS-{n:02d}",
+        28,
+        (150, 370),
+        "Soyuz 2.1a",
+        "kazakh",
+    ),
+    ConfigSpec(
+        39,
+        "Soyuz TMA-M",
+        2,
+        63,
+        (1,),
+        False,
+        "intl",
+        (2010.8, 2016.5),
+        False,
+        "Soyuz TMA-{n:02d}M",
+        20,
+        (150, 200),
+        "Soyuz-FG",
+        "kazakh",
+    ),
+    ConfigSpec(
+        40,
+        "Soyuz TMA",
+        2,
+        63,
+        (1,),
+        False,
+        "intl",
+        (2002.8, 2011.9),
+        False,
+        "Soyuz TMA-{n}",
+        22,
+        (150, 200),
+        "Soyuz-FG",
+        "kazakh",
+    ),
+    ConfigSpec(
+        41,
+        "Soyuz TM",
+        2,
+        63,
+        (1,),
+        False,
+        "intl",
+        (1998.9, 2002.9),
+        False,
+        "Soyuz TM-{n}",
+        10,
+        (100, 200),
+        "Soyuz-U",
+        "kazakh",
+    ),
+    ConfigSpec(
+        33,
+        "Progress-MS",
+        4,
+        63,
+        (2,),
+        True,
+        "intl",
+        (2015.9, 2031),
+        False,
+        "Progress MS-{n:02d}",
+        30,
+        (90, 370),
+        "Soyuz 2.1a",
+        "burn",
+    ),
+    ConfigSpec(
+        34,
+        "Progress M-M",
+        4,
+        63,
+        (2,),
+        False,
+        "intl",
+        (2008.9, 2015.9),
+        False,
+        "Progress M-{n:02d}M",
+        29,
+        (60, 200),
+        "Soyuz-U",
+        "burn",
+    ),
+    ConfigSpec(
+        35,
+        "Progress M",
+        4,
+        63,
+        (2,),
+        False,
+        "intl",
+        (1998.9, 2009.5),
+        False,
+        "Progress M-{n}",
+        25,
+        (60, 200),
+        "Soyuz-U",
+        "burn",
+    ),
+    ConfigSpec(
+        2,
+        "Shenzhou",
+        2,
+        17,
+        (),
+        True,
+        "cn",
+        (2011.8, 2036),
+        False,
+        "Shenzhou {n}",
+        22,
+        (30, 190),
+        "Long March 2F/G",
+        "china",
+    ),
+    ConfigSpec(
+        20,
+        "Tianzhou",
+        4,
+        17,
+        (10,),
+        True,
+        "cn",
+        (2017.3, 2036),
+        False,
+        "Tianzhou {n}",
+        14,
+        (150, 370),
+        "Long March 7",
+        "burn",
+    ),
+    ConfigSpec(
+        21,
+        "Cygnus",
+        4,
+        257,
+        (11,),
+        True,
+        "intl",
+        (2013.7, 2031),
+        False,
+        "Cygnus NG-{n}",
+        24,
+        (40, 100),
+        "Antares 230+",
+        "burn",
+    ),
+    ConfigSpec(
+        22,
+        "Cygnus XL",
+        4,
+        257,
+        (11,),
+        True,
+        "intl",
+        (2025.5, 2031),
+        False,
+        "Cygnus XL-{n}",
+        4,
+        (60, 120),
+        "Falcon 9 Block 5",
+        "burn",
+    ),
+    ConfigSpec(
+        23,
+        "H-II Transfer Vehicle",
+        4,
+        37,
+        (12,),
+        False,
+        "intl",
+        (2009.7, 2020.4),
+        False,
+        "HTV-{n}",
+        9,
+        (30, 60),
+        "H-IIB",
+        "burn",
+    ),
+    ConfigSpec(
+        24,
+        "HTV-X",
+        4,
+        37,
+        (16,),
+        True,
+        "intl",
+        (2025.8, 2031),
+        False,
+        "HTV-X{n}",
+        4,
+        (90, 180),
+        "H3-24W",
+        "burn",
+    ),
+    ConfigSpec(
+        25,
+        "Automated Transfer Vehicle",
+        4,
+        27,
+        (13,),
+        False,
+        "intl",
+        (2008.2, 2015.1),
+        False,
+        "ATV-{n}",
+        5,
+        (120, 190),
+        "Ariane 5 ES",
+        "burn",
+    ),
+    ConfigSpec(
+        1,
+        "Space Shuttle",
+        5,
+        44,
+        (14,),
+        False,
+        "intl",
+        (1998.9, 2011.6),
+        True,
+        "Space Shuttle {ship}",
+        4,
+        (6, 14),
+        "Space Shuttle",
+        "runway",
+    ),
+    ConfigSpec(
+        26,
+        "CST-100 Starliner",
+        2,
+        80,
+        (15,),
+        True,
+        "intl",
+        (2019.9, 2031),
+        True,
+        "Starliner {ship}",
+        2,
+        (7, 95),
+        "Atlas V N22",
+        "desert",
+    ),
+    ConfigSpec(
+        27,
+        "Dream Chaser",
+        5,
+        1046,
+        (),
+        True,
+        "intl",
+        (2025.9, 2031),
+        True,
+        "Dream Chaser {ship}",
+        2,
+        (30, 75),
+        "Vulcan VC4L",
+        "runway",
+    ),
 ]
 SHIPS = {
     "Crew Dragon 2": ["Endeavour", "Resilience", "Endurance", "Freedom", "Grace", "Fortune"],
@@ -187,21 +625,109 @@ LANDING_TYPES = {
 }
 # (name, abbrev, description, landing kind, body, location index or None, has coordinates)
 LANDING_SITES = [
-    ("Kazakhstan", "KZ", "Steppe of Kazakhstan, southeast of Dzhezkazgan.", "kazakh", "Earth", 2, True),
-    ("Kazakhstan (ballistic)", "KZB", "Ballistic reentry zone in Kazakhstan.", "kazakh", "Earth", None, False),
-    ("Pacific Ocean", "PO", "Splashdown off the coast of California.", "splash", "Earth", None, False),
+    (
+        "Kazakhstan",
+        "KZ",
+        "Steppe of Kazakhstan, southeast of Dzhezkazgan.",
+        "kazakh",
+        "Earth",
+        2,
+        True,
+    ),
+    (
+        "Kazakhstan (ballistic)",
+        "KZB",
+        "Ballistic reentry zone in Kazakhstan.",
+        "kazakh",
+        "Earth",
+        None,
+        False,
+    ),
+    (
+        "Pacific Ocean",
+        "PO",
+        "Splashdown off the coast of California.",
+        "splash",
+        "Earth",
+        None,
+        False,
+    ),
     ("Gulf of Mexico", "GOM", "Splashdown in the Gulf of Mexico.", "splash", "Earth", None, False),
     ("Atlantic Ocean", "AO", "Splashdown off the coast of Florida.", "splash", "Earth", None, True),
-    ("Dongfeng Landing Site", "DLS", "Dongfeng landing site in the Gobi Desert, North China's Inner Mongolia Autonomous Region.", "china", "Earth", 3, False),
-    ("Siziwang Banner", "SWB", "Landing zone in Inner Mongolia used by early Shenzhou missions.", "china", "Earth", None, True),
+    (
+        "Dongfeng Landing Site",
+        "DLS",
+        "Dongfeng landing site in the Gobi Desert, North China's Inner Mongolia Autonomous Region.",
+        "china",
+        "Earth",
+        3,
+        False,
+    ),
+    (
+        "Siziwang Banner",
+        "SWB",
+        "Landing zone in Inner Mongolia used by early Shenzhou missions.",
+        "china",
+        "Earth",
+        None,
+        True,
+    ),
     ("Unknown", "UNK", "Destructive reentry over the ocean.", "burn", "Earth", None, False),
-    ("South Pacific Ocean Uninhabited Area", "SPOUA", "Where spacecraft are sent to burn up.", "burn", "Earth", None, True),
-    ("Shuttle Landing Facility", "SLF", "Runway 15/33 at the Kennedy Space Center.", "runway", "Earth", 0, True),
+    (
+        "South Pacific Ocean Uninhabited Area",
+        "SPOUA",
+        "Where spacecraft are sent to burn up.",
+        "burn",
+        "Earth",
+        None,
+        True,
+    ),
+    (
+        "Shuttle Landing Facility",
+        "SLF",
+        "Runway 15/33 at the Kennedy Space Center.",
+        "runway",
+        "Earth",
+        0,
+        True,
+    ),
     ("Edwards Air Force Base", "EAFB", "Runway 22 on Rogers Dry Lake.", "runway", "Earth", 1, True),
-    ("White Sands Space Harbor", "WSSH", "Landing zone in New Mexico used by Starliner.", "desert", "Earth", 4, True),
-    ("Chang\u2019e 6 landing site", "CE6", "Landing site of the Chinese lunar sample return mission Chang\u2019e 6 on 1 June 2024.", "moon", "Moon", 5, True),
-    ("Mare Imbrium landing site", "MIL", "A landing site in the Sea of Showers.", "moon", "Moon", 6, True),
-    ("Shackleton rim landing site", "SRL", "A landing site near the lunar south pole.", "moon", "Moon", 7, True),
+    (
+        "White Sands Space Harbor",
+        "WSSH",
+        "Landing zone in New Mexico used by Starliner.",
+        "desert",
+        "Earth",
+        4,
+        True,
+    ),
+    (
+        "Chang\u2019e 6 landing site",
+        "CE6",
+        "Landing site of the Chinese lunar sample return mission Chang\u2019e 6 on 1 June 2024.",
+        "moon",
+        "Moon",
+        5,
+        True,
+    ),
+    (
+        "Mare Imbrium landing site",
+        "MIL",
+        "A landing site in the Sea of Showers.",
+        "moon",
+        "Moon",
+        6,
+        True,
+    ),
+    (
+        "Shackleton rim landing site",
+        "SRL",
+        "A landing site near the lunar south pole.",
+        "moon",
+        "Moon",
+        7,
+        True,
+    ),
 ]
 LOCATIONS = [
     ("Kennedy Space Center, FL, USA", "America/New_York", 28.5729, -80.649),
@@ -214,21 +740,50 @@ LOCATIONS = [
     ("Shackleton crater, Moon", "", -89.9, 0.0),
 ]
 BODIES = {
-    "Earth": (1, "Planet", 12742000.0, 5.972168e24, 9.80655, "1 00:00:00", True,
-              "Earth is the third planet from the Sun and the only astronomical object known to harbor life."),
-    "Moon": (2, "Moon", 3474800.0, 7.342e22, 1.622, "27 07:43:12", False,
-             "The Moon is Earth's only natural satellite."),
+    "Earth": (
+        1,
+        "Planet",
+        12742000.0,
+        5.972168e24,
+        9.80655,
+        "1 00:00:00",
+        True,
+        "Earth is the third planet from the Sun and the only astronomical object known to harbor life.",
+    ),
+    "Moon": (
+        2,
+        "Moon",
+        3474800.0,
+        7.342e22,
+        1.622,
+        "27 07:43:12",
+        False,
+        "The Moon is Earth's only natural satellite.",
+    ),
 }
 
-PAYLOAD_TYPES = {2: "Lunar Lander", 4: "Technology Demonstrator", 5: "Sample Return Vehicle",
-                 6: "Servicing Vehicle", 8: "Lunar Ascender", 9: "Communication Satellite"}
+PAYLOAD_TYPES = {
+    2: "Lunar Lander",
+    4: "Technology Demonstrator",
+    5: "Sample Return Vehicle",
+    6: "Servicing Vehicle",
+    8: "Lunar Ascender",
+    9: "Communication Satellite",
+}
 # Programs of payload pairs: (name, chaser type, target type, agency id, destination)
 PAYLOAD_PROGRAMS = [
-    ("SpaDEx", 4, 4, 31, "LEO"), ("Chang'e", 8, 2, 88, "Moon"), ("Orbital Express", 4, 4, 44, "LEO"),
-    ("ETS-VII", 4, 4, 37, "LEO"), ("Mission Extension Vehicle", 6, 9, 1034, "GEO"),
-    ("ADRAS-J", 6, 4, 1035, "LEO"), ("ClearSpace", 6, 4, 1036, "LEO"), ("Otter", 6, 9, 1043, "GEO"),
-    ("Tianyuan", 6, 4, 1037, "LEO"), ("KPLO Rendezvous", 4, 4, 1038, "Moon"),
-    ("Mars Sample Return", 5, 5, 27, "Mars"), ("Dragonfly Tug", 6, 4, 1041, "LEO"),
+    ("SpaDEx", 4, 4, 31, "LEO"),
+    ("Chang'e", 8, 2, 88, "Moon"),
+    ("Orbital Express", 4, 4, 44, "LEO"),
+    ("ETS-VII", 4, 4, 37, "LEO"),
+    ("Mission Extension Vehicle", 6, 9, 1034, "GEO"),
+    ("ADRAS-J", 6, 4, 1035, "LEO"),
+    ("ClearSpace", 6, 4, 1036, "LEO"),
+    ("Otter", 6, 9, 1043, "GEO"),
+    ("Tianyuan", 6, 4, 1037, "LEO"),
+    ("KPLO Rendezvous", 4, 4, 1038, "Moon"),
+    ("Mars Sample Return", 5, 5, 27, "Mars"),
+    ("Dragonfly Tug", 6, 4, 1041, "LEO"),
 ]
 
 # --- small helpers --------------------------------------------------------------------
@@ -385,7 +940,10 @@ class World:
             ships = SHIPS.get(spec.name, [])
             for n in range(1, spec.fleet + 1):
                 spacecraft_id += 1
-                name = spec.pattern.format(n=n + (5 if spec.reusable else 0), ship=ships[(n - 1) % len(ships)] if ships else "")
+                name = spec.pattern.format(
+                    n=n + (5 if spec.reusable else 0),
+                    ship=ships[(n - 1) % len(ships)] if ships else "",
+                )
                 fleet.append(self._spacecraft(spacecraft_id, name, spec, config))
             self.configs.append((spec, config, fleet))
 
@@ -468,8 +1026,16 @@ class World:
                     "abbrev": abbrev,
                     "description": text,
                     "location": location,
-                    "longitude": (location["longitude"] if location else round(rng.uniform(-170, 170), 4)) if coords else None,
-                    "latitude": (location["latitude"] if location else round(rng.uniform(-60, 60), 4)) if coords else None,
+                    "longitude": (
+                        location["longitude"] if location else round(rng.uniform(-170, 170), 4)
+                    )
+                    if coords
+                    else None,
+                    "latitude": (
+                        location["latitude"] if location else round(rng.uniform(-60, 60), 4)
+                    )
+                    if coords
+                    else None,
                     "image": self.image(f"{name} landing"),
                     "successful_landings": attempted - failed,
                     "attempted_landings": attempted,
@@ -494,7 +1060,9 @@ class World:
                 "id": payload_id,
                 "name": name,
                 "type": {"id": type_id, "name": PAYLOAD_TYPES[type_id]},
-                "manufacturer": self.agencies[rng.choice([agency, agency, rng.choice(AGENCIES)[0]])],
+                "manufacturer": self.agencies[
+                    rng.choice([agency, agency, rng.choice(AGENCIES)[0]])
+                ],
                 "operator": self.agencies[agency],
                 "image": image,
             }
@@ -508,7 +1076,9 @@ class World:
                 chasers.append(payload(f"{name} {label} {n}", chaser_type, agency, image))
             self.chasers[name] = chasers
             for n in range(1, rng.randint(1, 2) + 1):
-                target = payload(f"{name} Target {n}", target_type, agency, self.image(f"{name} target"))
+                target = payload(
+                    f"{name} Target {n}", target_type, agency, self.image(f"{name} target")
+                )
                 location = {
                     "id": len(self.locations) + 1,
                     "name": target["name"],
@@ -529,8 +1099,12 @@ class World:
             live = [s for s in self.stations if bloc is None or s.bloc == bloc]
         return rng.choices(live, weights=[s.weight for s in live])[0]
 
-    def config_at(self, when: float, bloc: str, rng: random.Random) -> tuple[ConfigSpec, Json, list[Json]]:
-        live = [c for c in self.configs if c[0].bloc == bloc and c[0].years[0] <= when <= c[0].years[1]]
+    def config_at(
+        self, when: float, bloc: str, rng: random.Random
+    ) -> tuple[ConfigSpec, Json, list[Json]]:
+        live = [
+            c for c in self.configs if c[0].bloc == bloc and c[0].years[0] <= when <= c[0].years[1]
+        ]
         if not live:
             live = [c for c in self.configs if c[0].bloc == bloc]
         return rng.choice(live)
@@ -577,7 +1151,14 @@ class _Stream:
             "type": {"id": type_id, "name": name, "abbrev": abbrev, "description": text},
         }
 
-    def spacecraft_flight(self, docked: datetime, stays: list[timedelta], station: Station, spec: ConfigSpec, fleet: list[Json]) -> tuple[Json, list[datetime | None]]:
+    def spacecraft_flight(
+        self,
+        docked: datetime,
+        stays: list[timedelta],
+        station: Station,
+        spec: ConfigSpec,
+        fleet: list[Json],
+    ) -> tuple[Json, list[datetime | None]]:
         """A new flight and its departures (one per stay; null when after END)."""
         rng = self.rng
         self.flight_id += 1
@@ -662,9 +1243,13 @@ class _Stream:
         at = docked
         for port, left in zip(ports, departures, strict=True):
             parts.append(
-                {"docking": at, "departure": left, "location": port,
-                 "chaser": ("flight_vehicle_chaser", flight),
-                 "target": ("space_station_target", station.json)}
+                {
+                    "docking": at,
+                    "departure": left,
+                    "location": port,
+                    "chaser": ("flight_vehicle_chaser", flight),
+                    "target": ("space_station_target", station.json),
+                }
             )
             if left is None:
                 break
@@ -675,19 +1260,29 @@ class _Stream:
         rng = self.rng
         port = rng.choice(self.world.ports)
         name, _c, _t, _agency, destination = port.program
-        launch = self.launch(f"{rng.choice(['PSLV-CA', 'Long March 5', 'Falcon 9 Block 5', 'Electron', 'H-IIA'])} | {name}")
+        launch = self.launch(
+            f"{rng.choice(['PSLV-CA', 'Long March 5', 'Falcon 9 Block 5', 'Electron', 'H-IIA'])} | {name}"
+        )
         lunar = destination == "Moon"
-        chaser = self.payload_flight(rng.choice(self.world.chasers[name]), destination, launch, False)
-        target = self.payload_flight(port.payload, destination, launch, lunar and rng.random() < 0.8)
+        chaser = self.payload_flight(
+            rng.choice(self.world.chasers[name]), destination, launch, False
+        )
+        target = self.payload_flight(
+            port.payload, destination, launch, lunar and rng.random() < 0.8
+        )
         parts = []
         at = docked
         for _ in range(rng.choice([1, 1, 1, 2, 3])):
             stay = timedelta(hours=rng.uniform(0, 2000)) if rng.random() < 0.85 else timedelta(0)
             left = at + stay
             parts.append(
-                {"docking": at, "departure": left if left <= END else None, "location": port.location,
-                 "chaser": ("payload_flight_chaser", chaser),
-                 "target": ("payload_flight_target", target)}
+                {
+                    "docking": at,
+                    "departure": left if left <= END else None,
+                    "location": port.location,
+                    "chaser": ("payload_flight_chaser", chaser),
+                    "target": ("payload_flight_target", target),
+                }
             )
             if left > END:
                 break
@@ -702,14 +1297,24 @@ class _Stream:
         stay = timedelta(days=rng.uniform(*spec.stay))
         flight, departures = self.spacecraft_flight(docked, [stay], station, spec, fleet)
         return [
-            {"docking": docked, "departure": departures[0], "location": rng.choice(station.ports),
-             "chaser": ("space_station_chaser", station.json),
-             "target": ("flight_vehicle_target", flight)}
+            {
+                "docking": docked,
+                "departure": departures[0],
+                "location": rng.choice(station.ports),
+                "chaser": ("space_station_chaser", station.json),
+                "target": ("flight_vehicle_target", flight),
+            }
         ]
 
 
-def _event(index: int, docking: datetime, departure: datetime | None, location: Json,
-           chaser: tuple[str, Json], target: tuple[str, Json]) -> Json:
+def _event(
+    index: int,
+    docking: datetime,
+    departure: datetime | None,
+    location: Json,
+    chaser: tuple[str, Json],
+    target: tuple[str, Json],
+) -> Json:
     sides = {chaser[0]: chaser[1], target[0]: target[1]}
     return {
         "id": index,

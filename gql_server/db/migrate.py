@@ -62,7 +62,9 @@ def include_object_for(dialect_name: str) -> Any:
     """Alembic's ``include_object`` hook for ``dialect_name``: objects of other dialects
     (``info={"dialect": ...}``) and the FTS5 tables are not compared with the models."""
 
-    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    def include_object(
+        obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+    ) -> bool:
         if type_ == "table" and name and name.startswith(SQLITE_ONLY_TABLES):
             return False
         wanted = getattr(obj, "info", {}).get("dialect")

@@ -51,7 +51,9 @@ Search = Annotated[
 ]
 OrderingArg = Annotated[
     list[DockingEventOrdering] | None,
-    arg("Sort keys applied in order (LL2 `ordering`); ties break by id. Default: docking ascending."),
+    arg(
+        "Sort keys applied in order (LL2 `ordering`); ties break by id. Default: docking ascending."
+    ),
 ]
 Limit = Annotated[int | None, arg(LIMIT)]
 Offset = Annotated[int | None, arg(OFFSET)]

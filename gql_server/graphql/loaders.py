@@ -138,7 +138,9 @@ class Loaders:
 
             async def load(keys: Sequence[Hashable]) -> list[int]:
                 rows = relation.branches(keys, conditions)
-                stmt = select(rows.c["_parent"], func.count().label("n")).group_by(rows.c["_parent"])
+                stmt = select(rows.c["_parent"], func.count().label("n")).group_by(
+                    rows.c["_parent"]
+                )
                 found = {row["_parent"]: row["n"] for row in await self._reader.rows(stmt)}
                 return [int(found.get(key, 0)) for key in keys]
 

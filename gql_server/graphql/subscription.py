@@ -109,9 +109,7 @@ class VersionWatch:
         try:
             import asyncpg
 
-            dsn = self.engine.url.set(drivername="postgresql").render_as_string(
-                hide_password=False
-            )
+            dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
             connection = await asyncpg.connect(dsn)
             await connection.add_listener(DATA_VERSION_CHANNEL, lambda *_: self._kick.set())
         except Exception:
@@ -203,12 +201,16 @@ async def _changes_after(
     them)."""
     log_table = models.DockingEventChange.__table__
     rows = (
-        await conn.execute(
-            select(log_table)
-            .where(log_table.c.version > seen, log_table.c.version <= latest)
-            .order_by(log_table.c.seq)
+        (
+            await conn.execute(
+                select(log_table)
+                .where(log_table.c.version > seen, log_table.c.version <= latest)
+                .order_by(log_table.c.seq)
+            )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
     alive = sorted({row["event_id"] for row in rows if row["kind"] != "removed"})
     matching: set[int] = set()
     for start in range(0, len(alive), CHUNK):

@@ -98,5 +98,3 @@ def shapes() -> dict[str, Shape]:
         pending.extend(target for _, target in shape.refs.values())
         pending.extend(listed.child for listed in shape.lists.values())
     return result
-
-

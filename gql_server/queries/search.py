@@ -115,4 +115,6 @@ def _all(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
     if len(conditions) <= 2:
         return and_(*conditions)
     middle = len(conditions) // 2
-    return and_(_Parenthesized(_all(conditions[:middle])), _Parenthesized(_all(conditions[middle:])))
+    return and_(
+        _Parenthesized(_all(conditions[:middle])), _Parenthesized(_all(conditions[middle:]))
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Awaitable, Mapping
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -13,6 +14,7 @@ from gql_server.graphql.context import Info
 from gql_server.graphql.loaders import Relation
 from gql_server.graphql.paging import checked
 from gql_server.graphql.relay import encode_global_id
+from gql_server.graphql.resolution import KEY, Children, Listed, Party, ToOne
 from gql_server.graphql.sources import ChildSource
 
 
@@ -40,12 +42,16 @@ class RowType(Node):
 
     _table: ClassVar[Table]
     _columns: ClassVar[tuple[str, ...]]
-    # Every row type by GraphQL type name, for ``node(id:)``.
+    # Every row type by GraphQL type name, for ``node(id:)``, and by table name.
     registry: ClassVar[dict[str, type[RowType]]] = {}
+    by_table: ClassVar[dict[str, type[RowType]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         RowType.registry[cls.__name__] = cls
+        table = cls.__dict__.get("_table")
+        if table is not None:
+            RowType.by_table[table.name] = cls
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
@@ -130,3 +136,65 @@ def child_page_source(
     """A parent's page of ``relation`` by id (results and count batched over parents)."""
     size, start = checked(limit, offset)
     return ChildSource(relation, parent, "all", (), id_order, size, start)
+
+
+# Relation fields, declared: each factory gives the Strawberry field (its type is the
+# annotation it is assigned to) and records how it resolves, for the look-ahead planner.
+
+
+@functools.cache
+def _referenced(table: Table, column: str) -> type[RowType]:
+    """The row type a foreign key column points at."""
+    (key,) = table.c[column].foreign_keys
+    return RowType.by_table[key.column.table.name]
+
+
+def reference(column: str, description: str) -> Any:
+    """The row whose id this row holds in ``column`` (null when the column is)."""
+
+    def resolve(self: Any, info: Info):  # type: ignore[no-untyped-def]
+        return one_now(info, _referenced(type(self)._table, column), getattr(self, column))
+
+    return strawberry.field(
+        resolver=resolve, description=description, metadata={KEY: ToOne(column)}
+    )
+
+
+def listed(link: Table, description: str, *, flag: str | None = None) -> Any:
+    """The rows ``link`` lists for this row, in LL2 order; null while ``flag`` is false."""
+
+    def resolve(self: Any, info: Info):  # type: ignore[no-untyped-def]
+        if flag is not None and not getattr(self, flag):
+            return None
+        return listed_now(info, _referenced(link, "child_id"), link, self.id)
+
+    return strawberry.field(
+        resolver=resolve, description=description, metadata={KEY: Listed(link, flag)}
+    )
+
+
+def party(columns: tuple[str, ...], description: str) -> Any:
+    """The row the first set column of ``columns`` points at (a union member each)."""
+
+    def resolve(self: Any, info: Info):  # type: ignore[no-untyped-def]
+        table = type(self)._table
+        for column in columns:
+            key = getattr(self, column)
+            if key is not None:
+                return one_now(info, _referenced(table, column), key)
+        return None
+
+    return strawberry.field(
+        resolver=resolve, description=description, metadata={KEY: Party(columns)}
+    )
+
+
+def children_of(relation: Relation, description: str) -> Any:
+    """Every row of ``relation`` that names this row, by id."""
+
+    async def resolve(self: Any, info: Info):  # type: ignore[no-untyped-def]
+        return await children(info, RowType.by_table[relation.table.name], relation, self.id)
+
+    return strawberry.field(
+        resolver=resolve, description=description, metadata={KEY: Children(relation)}
+    )

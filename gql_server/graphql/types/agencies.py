@@ -13,10 +13,10 @@ from gql_server.graphql.types._base import (
     RowType,
     api_url,
     children,
-    listed_now,
+    listed,
     ll2_id,
     name_of,
-    one_now,
+    reference,
 )
 from gql_server.graphql.types.images import Image
 
@@ -69,29 +69,21 @@ class Agency(RowType):
     social_logo_id: strawberry.Private[int | None]
     country_listed: strawberry.Private[bool | None]
 
-    @strawberry.field(description="What kind of organization this is.")
-    def type(self, info: Info) -> AgencyType | None:
-        return one_now(info, AgencyType, self.type_id)
+    type: AgencyType | None = reference("type_id", "What kind of organization this is.")
 
-    @strawberry.field(
-        description="The countries the agency belongs to; null until its normal form is ingested."
+    country: list[Country] | None = listed(
+        models.AgencyCountry.__table__,
+        "The countries the agency belongs to; null until its normal form is ingested.",
+        flag="country_listed",
     )
-    def country(self, info: Info) -> list[Country] | None:
-        if not self.country_listed:
-            return None
-        return listed_now(info, Country, models.AgencyCountry.__table__, self.id)
 
-    @strawberry.field(description="A picture of the agency.")
-    def image(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.image_id)
+    image: Image | None = reference("image_id", "A picture of the agency.")
 
-    @strawberry.field(description="The agency's logo.")
-    def logo(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.logo_id)
+    logo: Image | None = reference("logo_id", "The agency's logo.")
 
-    @strawberry.field(description="The agency's logo sized for social media cards.")
-    def social_logo(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.social_logo_id)
+    social_logo: Image | None = reference(
+        "social_logo_id", "The agency's logo sized for social media cards."
+    )
 
     @strawberry.field(
         description="The spacecraft designs this agency is responsible for, by id; batched."

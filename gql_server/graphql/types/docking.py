@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -18,8 +18,8 @@ from gql_server.graphql.types._base import (
     RowType,
     api_url,
     ll2_id,
-    one,
-    one_now,
+    party,
+    reference,
 )
 from gql_server.graphql.types.enums import DockingEventOrdering
 from gql_server.graphql.types.payloads import PayloadFlight
@@ -81,64 +81,41 @@ class DockingEvent(RowType):
         seconds = self.duration_seconds()
         return None if seconds is None else iso_duration(seconds)
 
-    @strawberry.field(description="The port where it docked.")
-    async def docking_location(self, info: Info) -> DockingLocation:
-        location = await one(info, DockingLocation, self.docking_location_id)
-        assert location is not None, "docking_location is a non-null foreign key"
-        return location
-
-    @strawberry.field(
-        description="The vehicle that arrived: whichever of the three chasers is set."
+    docking_location: DockingLocation = reference(
+        "docking_location_id", "The port where it docked."
     )
-    def chaser(self, info: Info) -> DockingParty | None:
-        return _party(
-            info,
-            self.flight_vehicle_chaser_id,
-            self.payload_flight_chaser_id,
-            self.space_station_chaser_id,
-        )
+    chaser: DockingParty | None = party(
+        ("flight_vehicle_chaser_id", "payload_flight_chaser_id", "space_station_chaser_id"),
+        "The vehicle that arrived: whichever of the three chasers is set.",
+    )
+    target: DockingParty | None = party(
+        ("flight_vehicle_target_id", "payload_flight_target_id", "space_station_target_id"),
+        "What it docked with: whichever of the three targets is set.",
+    )
 
-    @strawberry.field(description="What it docked with: whichever of the three targets is set.")
-    def target(self, info: Info) -> DockingParty | None:
-        return _party(
-            info,
-            self.flight_vehicle_target_id,
-            self.payload_flight_target_id,
-            self.space_station_target_id,
-        )
+    flight_vehicle_chaser: SpacecraftFlight | None = reference(
+        "flight_vehicle_chaser_id", "The chaser when it is a spacecraft flight (LL2's key)."
+    )
 
-    @strawberry.field(description="The chaser when it is a spacecraft flight (LL2's key).")
-    def flight_vehicle_chaser(self, info: Info) -> SpacecraftFlight | None:
-        return one_now(info, SpacecraftFlight, self.flight_vehicle_chaser_id)
+    payload_flight_chaser: PayloadFlight | None = reference(
+        "payload_flight_chaser_id", "The chaser when it is a payload flight (LL2's key)."
+    )
 
-    @strawberry.field(description="The chaser when it is a payload flight (LL2's key).")
-    def payload_flight_chaser(self, info: Info) -> PayloadFlight | None:
-        return one_now(info, PayloadFlight, self.payload_flight_chaser_id)
+    space_station_chaser: SpaceStation | None = reference(
+        "space_station_chaser_id", "The chaser when it is a space station (LL2's key)."
+    )
 
-    @strawberry.field(description="The chaser when it is a space station (LL2's key).")
-    def space_station_chaser(self, info: Info) -> SpaceStation | None:
-        return one_now(info, SpaceStation, self.space_station_chaser_id)
+    flight_vehicle_target: SpacecraftFlight | None = reference(
+        "flight_vehicle_target_id", "The target when it is a spacecraft flight (LL2's key)."
+    )
 
-    @strawberry.field(description="The target when it is a spacecraft flight (LL2's key).")
-    def flight_vehicle_target(self, info: Info) -> SpacecraftFlight | None:
-        return one_now(info, SpacecraftFlight, self.flight_vehicle_target_id)
+    payload_flight_target: PayloadFlight | None = reference(
+        "payload_flight_target_id", "The target when it is a payload flight (LL2's key)."
+    )
 
-    @strawberry.field(description="The target when it is a payload flight (LL2's key).")
-    def payload_flight_target(self, info: Info) -> PayloadFlight | None:
-        return one_now(info, PayloadFlight, self.payload_flight_target_id)
-
-    @strawberry.field(description="The target when it is a space station (LL2's key).")
-    def space_station_target(self, info: Info) -> SpaceStation | None:
-        return one_now(info, SpaceStation, self.space_station_target_id)
-
-
-def _party(info: Info, flight: int | None, payload_flight: int | None, station: int | None) -> Any:
-    """The side that is set (the object, or an awaitable of it; see ``one_now``)."""
-    if flight is not None:
-        return one_now(info, SpacecraftFlight, flight)
-    if payload_flight is not None:
-        return one_now(info, PayloadFlight, payload_flight)
-    return one_now(info, SpaceStation, station)
+    space_station_target: SpaceStation | None = reference(
+        "space_station_target_id", "The target when it is a space station (LL2's key)."
+    )
 
 
 def iso_duration(seconds: int) -> str:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.context import Info
 from gql_server.graphql.types._base import (
     RowType,
-    listed_now,
+    listed,
     ll2_id,
     name_of,
-    one_now,
+    reference,
 )
 
 
@@ -40,9 +39,7 @@ class ImageVariant(RowType):
     image_url: str | None = strawberry.field(description="Where this rendition is served.")
     type_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="What kind of rendition this is.")
-    def type(self, info: Info) -> ImageVariantType | None:
-        return one_now(info, ImageVariantType, self.type_id)
+    type: ImageVariantType | None = reference("type_id", "What kind of rendition this is.")
 
 
 @strawberry.type(description="An image LL2 shows for an object, with its credit and license.")
@@ -58,10 +55,10 @@ class Image(RowType):
     )
     license_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The license under which the image may be used.")
-    def license(self, info: Info) -> ImageLicense | None:
-        return one_now(info, ImageLicense, self.license_id)
+    license: ImageLicense | None = reference(
+        "license_id", "The license under which the image may be used."
+    )
 
-    @strawberry.field(description="Other renditions of the image; often empty.")
-    def variants(self, info: Info) -> list[ImageVariant]:
-        return listed_now(info, ImageVariant, models.ImageVariantLink.__table__, self.id)
+    variants: list[ImageVariant] = listed(
+        models.ImageVariantLink.__table__, "Other renditions of the image; often empty."
+    )

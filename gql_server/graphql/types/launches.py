@@ -8,12 +8,11 @@ from datetime import datetime
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.context import Info
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
     name_of,
-    one_now,
+    reference,
 )
 from gql_server.graphql.types.images import Image
 
@@ -77,10 +76,6 @@ class Launch(RowType):
     status_id: strawberry.Private[int | None]
     image_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The launch's status (detailed mode).")
-    def status(self, info: Info) -> LaunchStatus | None:
-        return one_now(info, LaunchStatus, self.status_id)
+    status: LaunchStatus | None = reference("status_id", "The launch's status (detailed mode).")
 
-    @strawberry.field(description="A picture of the launch (detailed mode).")
-    def image(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.image_id)
+    image: Image | None = reference("image_id", "A picture of the launch (detailed mode).")

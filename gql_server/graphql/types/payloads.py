@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.context import Info
 from gql_server.graphql.sources import PAYLOAD_FLIGHT_EVENTS
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
-    listed_now,
+    listed,
     ll2_id,
     name_of,
-    one_now,
+    reference,
 )
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.event_lists import EventPage, events_by_role
@@ -44,9 +43,7 @@ class Program(RowType):
     wiki_url: str | None = strawberry.field(description="Its Wikipedia article.")
     image_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="A picture of the program.")
-    def image(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.image_id)
+    image: Image | None = reference("image_id", "A picture of the program.")
 
 
 @strawberry.type(
@@ -70,29 +67,19 @@ class Payload(RowType):
     image_id: strawberry.Private[int | None]
     program_listed: strawberry.Private[bool | None]
 
-    @strawberry.field(description="What kind of payload this is.")
-    def type(self, info: Info) -> PayloadType | None:
-        return one_now(info, PayloadType, self.type_id)
+    type: PayloadType | None = reference("type_id", "What kind of payload this is.")
 
-    @strawberry.field(description="Who built it.")
-    def manufacturer(self, info: Info) -> Agency | None:
-        return one_now(info, Agency, self.manufacturer_id)
+    manufacturer: Agency | None = reference("manufacturer_id", "Who built it.")
 
-    @strawberry.field(description="Who operates it.")
-    def operator(self, info: Info) -> Agency | None:
-        return one_now(info, Agency, self.operator_id)
+    operator: Agency | None = reference("operator_id", "Who operates it.")
 
-    @strawberry.field(description="A picture of it.")
-    def image(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.image_id)
+    image: Image | None = reference("image_id", "A picture of it.")
 
-    @strawberry.field(
-        description="The programs it belongs to; null until its detailed form is ingested."
+    program: list[Program] | None = listed(
+        models.PayloadProgram.__table__,
+        "The programs it belongs to; null until its detailed form is ingested.",
+        flag="program_listed",
     )
-    def program(self, info: Info) -> list[Program] | None:
-        if not self.program_listed:
-            return None
-        return listed_now(info, Program, models.PayloadProgram.__table__, self.id)
 
 
 @strawberry.type(description="One flight of a payload: what launched it, where it went.")
@@ -106,17 +93,11 @@ class PayloadFlight(RowType):
     launch_id: strawberry.Private[object | None]
     landing_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The payload that flew.")
-    def payload(self, info: Info) -> Payload | None:
-        return one_now(info, Payload, self.payload_id)
+    payload: Payload | None = reference("payload_id", "The payload that flew.")
 
-    @strawberry.field(description="The launch that carried it.")
-    def launch(self, info: Info) -> Launch | None:
-        return one_now(info, Launch, self.launch_id)
+    launch: Launch | None = reference("launch_id", "The launch that carried it.")
 
-    @strawberry.field(description="Its landing, when it landed.")
-    def landing(self, info: Info) -> Landing | None:
-        return one_now(info, Landing, self.landing_id)
+    landing: Landing | None = reference("landing_id", "Its landing, when it landed.")
 
     docking_events: EventPage = events_by_role(
         PAYLOAD_FLIGHT_EVENTS,

@@ -5,13 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.context import Info
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
     ll2_id,
     name_of,
-    one_now,
+    reference,
 )
 from gql_server.graphql.types.agencies import Country
 from gql_server.graphql.types.images import Image
@@ -41,13 +40,9 @@ class CelestialBody(RowType):
     type_id: strawberry.Private[int | None]
     image_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="What kind of body this is.")
-    def type(self, info: Info) -> CelestialBodyType | None:
-        return one_now(info, CelestialBodyType, self.type_id)
+    type: CelestialBodyType | None = reference("type_id", "What kind of body this is.")
 
-    @strawberry.field(description="A picture of the body.")
-    def image(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.image_id)
+    image: Image | None = reference("image_id", "A picture of the body.")
 
 
 @strawberry.type(description="A launch or landing site region (a spaceport, an ocean area).")
@@ -67,13 +62,11 @@ class Location(RowType):
     country_id: strawberry.Private[int | None]
     image_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The country the location is in, when it is in one.")
-    def country(self, info: Info) -> Country | None:
-        return one_now(info, Country, self.country_id)
+    country: Country | None = reference(
+        "country_id", "The country the location is in, when it is in one."
+    )
 
-    @strawberry.field(description="A picture of the location.")
-    def image(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.image_id)
+    image: Image | None = reference("image_id", "A picture of the location.")
 
 
 @strawberry.type(description="A place where spacecraft or boosters land.")
@@ -93,17 +86,15 @@ class LandingLocation(RowType):
     image_id: strawberry.Private[int | None]
     celestial_body_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The wider location (region) this place belongs to.")
-    def location(self, info: Info) -> Location | None:
-        return one_now(info, Location, self.location_id)
+    location: Location | None = reference(
+        "location_id", "The wider location (region) this place belongs to."
+    )
 
-    @strawberry.field(description="A picture of the place.")
-    def image(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.image_id)
+    image: Image | None = reference("image_id", "A picture of the place.")
 
-    @strawberry.field(description="The body the place is on.")
-    def celestial_body(self, info: Info) -> CelestialBody | None:
-        return one_now(info, CelestialBody, self.celestial_body_id)
+    celestial_body: CelestialBody | None = reference(
+        "celestial_body_id", "The body the place is on."
+    )
 
 
 @strawberry.type(description="How a landing was made (parachute, propulsive, ...).")
@@ -131,10 +122,6 @@ class Landing(RowType):
     landing_location_id: strawberry.Private[int | None]
     type_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="Where it landed.")
-    def landing_location(self, info: Info) -> LandingLocation | None:
-        return one_now(info, LandingLocation, self.landing_location_id)
+    landing_location: LandingLocation | None = reference("landing_location_id", "Where it landed.")
 
-    @strawberry.field(description="How it landed.")
-    def type(self, info: Info) -> LandingType | None:
-        return one_now(info, LandingType, self.type_id)
+    type: LandingType | None = reference("type_id", "How it landed.")

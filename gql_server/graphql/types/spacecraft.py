@@ -27,7 +27,7 @@ from gql_server.graphql.types._base import (
     listed_now,
     ll2_id,
     name_of,
-    one_now,
+    reference,
 )
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.event_lists import EventPage, events_by_role
@@ -61,13 +61,13 @@ class SpacecraftConfigFamily(RowType):
     manufacturer_id: strawberry.Private[int | None]
     parent_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="Who builds spacecraft of this family.")
-    def manufacturer(self, info: Info) -> Agency | None:
-        return one_now(info, Agency, self.manufacturer_id)
+    manufacturer: Agency | None = reference(
+        "manufacturer_id", "Who builds spacecraft of this family."
+    )
 
-    @strawberry.field(description="The family this one belongs to, if any.")
-    def parent(self, info: Info) -> SpacecraftConfigFamily | None:
-        return one_now(info, SpacecraftConfigFamily, self.parent_id)
+    parent: SpacecraftConfigFamily | None = reference(
+        "parent_id", "The family this one belongs to, if any."
+    )
 
 
 @strawberry.type(description="A spacecraft design (e.g. Crew Dragon, Soyuz MS, Shenzhou).")
@@ -81,22 +81,16 @@ class SpacecraftConfig(RowType):
     agency_id: strawberry.Private[int | None]
     image_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="What kind of spacecraft this is.")
-    def type(self, info: Info) -> SpacecraftConfigType | None:
-        return one_now(info, SpacecraftConfigType, self.type_id)
+    type: SpacecraftConfigType | None = reference("type_id", "What kind of spacecraft this is.")
 
-    @strawberry.field(description="The agency responsible for the design.")
-    def agency(self, info: Info) -> Agency | None:
-        return one_now(info, Agency, self.agency_id)
+    agency: Agency | None = reference("agency_id", "The agency responsible for the design.")
 
     @strawberry.field(description="The families the design belongs to, in LL2 order.")
     def family(self, info: Info) -> list[SpacecraftConfigFamily]:
         link = models.SpacecraftConfigFamilyLink.__table__
         return listed_now(info, SpacecraftConfigFamily, link, self.id)
 
-    @strawberry.field(description="A picture of the design.")
-    def image(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.image_id)
+    image: Image | None = reference("image_id", "A picture of the design.")
 
     @strawberry.field(
         description="The spacecraft of this design, by id; batched over every design."
@@ -139,17 +133,11 @@ class Spacecraft(RowType):
     status_id: strawberry.Private[int | None]
     spacecraft_config_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="A picture of it.")
-    def image(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.image_id)
+    image: Image | None = reference("image_id", "A picture of it.")
 
-    @strawberry.field(description="Its current state.")
-    def status(self, info: Info) -> SpacecraftStatus | None:
-        return one_now(info, SpacecraftStatus, self.status_id)
+    status: SpacecraftStatus | None = reference("status_id", "Its current state.")
 
-    @strawberry.field(description="Its design.")
-    def spacecraft_config(self, info: Info) -> SpacecraftConfig | None:
-        return one_now(info, SpacecraftConfig, self.spacecraft_config_id)
+    spacecraft_config: SpacecraftConfig | None = reference("spacecraft_config_id", "Its design.")
 
     @strawberry.field(
         description="The flights of this spacecraft, by id; batched over every spacecraft."
@@ -177,17 +165,11 @@ class SpacecraftFlight(RowType):
     launch_id: strawberry.Private[object | None]
     landing_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The spacecraft that flew.")
-    def spacecraft(self, info: Info) -> Spacecraft | None:
-        return one_now(info, Spacecraft, self.spacecraft_id)
+    spacecraft: Spacecraft | None = reference("spacecraft_id", "The spacecraft that flew.")
 
-    @strawberry.field(description="The launch that started the flight.")
-    def launch(self, info: Info) -> Launch | None:
-        return one_now(info, Launch, self.launch_id)
+    launch: Launch | None = reference("launch_id", "The launch that started the flight.")
 
-    @strawberry.field(description="The landing that ended it, once known.")
-    def landing(self, info: Info) -> Landing | None:
-        return one_now(info, Landing, self.landing_id)
+    landing: Landing | None = reference("landing_id", "The landing that ended it, once known.")
 
     docking_events: EventPage = events_by_role(
         FLIGHT_EVENTS,

@@ -22,11 +22,11 @@ from gql_server.graphql.sources import (
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
-    children,
-    listed_now,
+    children_of,
+    listed,
     ll2_id,
     name_of,
-    one_now,
+    reference,
 )
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.event_lists import EventPage, events_by_role, events_of
@@ -75,25 +75,17 @@ class SpaceStation(RowType):
     type_id: strawberry.Private[int | None]
     owners_listed: strawberry.Private[bool | None]
 
-    @strawberry.field(description="A picture of the station.")
-    def image(self, info: Info) -> Image | None:
-        return one_now(info, Image, self.image_id)
+    image: Image | None = reference("image_id", "A picture of the station.")
 
-    @strawberry.field(description="Its state.")
-    def status(self, info: Info) -> SpaceStationStatus | None:
-        return one_now(info, SpaceStationStatus, self.status_id)
+    status: SpaceStationStatus | None = reference("status_id", "Its state.")
 
-    @strawberry.field(description="What kind of station it is.")
-    def type(self, info: Info) -> SpaceStationType | None:
-        return one_now(info, SpaceStationType, self.type_id)
+    type: SpaceStationType | None = reference("type_id", "What kind of station it is.")
 
-    @strawberry.field(
-        description="The agencies that own it; null until its detailed form is ingested."
+    owners: list[Agency] | None = listed(
+        models.SpaceStationOwner.__table__,
+        "The agencies that own it; null until its detailed form is ingested.",
+        flag="owners_listed",
     )
-    def owners(self, info: Info) -> list[Agency] | None:
-        if not self.owners_listed:
-            return None
-        return listed_now(info, Agency, models.SpaceStationOwner.__table__, self.id)
 
     docking_events: EventPage = events_by_role(
         STATION_EVENTS,
@@ -128,9 +120,9 @@ class SpaceStation(RowType):
         )
         return [DockingEvent.from_row(row) for row in await source.rows(info)]
 
-    @strawberry.field(description="The docking locations (ports) on this station, by id.")
-    async def docking_locations(self, info: Info) -> list[DockingLocation]:
-        return await children(info, DockingLocation, STATION_LOCATIONS, self.id)
+    docking_locations: list[DockingLocation] = children_of(
+        STATION_LOCATIONS, "The docking locations (ports) on this station, by id."
+    )
 
 
 @strawberry.type(
@@ -147,17 +139,17 @@ class DockingLocation(RowType):
     spacecraft_id: strawberry.Private[int | None]
     payload_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The station the port is on, if it is on one.")
-    def spacestation(self, info: Info) -> SpaceStation | None:
-        return one_now(info, SpaceStation, self.spacestation_id)
+    spacestation: SpaceStation | None = reference(
+        "spacestation_id", "The station the port is on, if it is on one."
+    )
 
-    @strawberry.field(description="The spacecraft design the port is on, if it is on one.")
-    def spacecraft(self, info: Info) -> SpacecraftConfig | None:
-        return one_now(info, SpacecraftConfig, self.spacecraft_id)
+    spacecraft: SpacecraftConfig | None = reference(
+        "spacecraft_id", "The spacecraft design the port is on, if it is on one."
+    )
 
-    @strawberry.field(description="The payload the port is on, if it is on one.")
-    def payload(self, info: Info) -> Payload | None:
-        return one_now(info, Payload, self.payload_id)
+    payload: Payload | None = reference(
+        "payload_id", "The payload the port is on, if it is on one."
+    )
 
     docking_events: EventPage = events_of(
         LOCATION_EVENTS,
