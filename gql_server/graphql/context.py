@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.types import Info as _Info
@@ -22,6 +23,8 @@ class Context:
     loaders: Loaders = field(init=False)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     request_id: str = ""  # the HTTP request's id, for logs and error extensions
+    # The look-ahead planner's loaded rows (gql_server.graphql.planner.state.PlanState).
+    plan_state: Any = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.reader)
@@ -44,6 +47,7 @@ class Context:
         cached: the next read starts a new snapshot. Subscriptions call it between events."""
         await self.reader.close()
         self.loaders = Loaders(self.reader)
+        self.plan_state = None
         self.now = datetime.now(UTC)
 
     async def close(self) -> None:

@@ -20,6 +20,7 @@ from strawberry.types.graphql import OperationType
 from gql_server.graphql.context import Context
 from gql_server.graphql.errors import MaskUnexpectedErrors
 from gql_server.graphql.limits import EnforceLimits, Limits
+from gql_server.graphql.planner.executor import PlanningExecutor
 from gql_server.graphql.query import Query
 from gql_server.graphql.scalars import DATETIME_Z, UUID_SCALAR
 from gql_server.graphql.subscription import Subscription
@@ -49,7 +50,9 @@ class CloseReader(SchemaExtension):
                 await context.close()
 
 
-def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+def build_schema(limits: Limits | None = None, *, planner: bool = True) -> strawberry.Schema:
+    """The schema; ``planner=False`` leaves every field to graphql-core (the planner's
+    tests compare the two)."""
     limits = limits or Limits()
     extensions: list[Any] = [
         CloseReader,
@@ -65,6 +68,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         subscription=Subscription,
         config=StrawberryConfig(scalar_map={datetime: DATETIME_Z, uuid.UUID: UUID_SCALAR}),
         extensions=extensions,
+        execution_context_class=PlanningExecutor if planner else None,
     )
 
 

@@ -24,7 +24,7 @@ from gql_server.graphql.types._base import (
     RowType,
     api_url,
     child_page_source,
-    listed_now,
+    listed,
     ll2_id,
     name_of,
     reference,
@@ -85,10 +85,10 @@ class SpacecraftConfig(RowType):
 
     agency: Agency | None = reference("agency_id", "The agency responsible for the design.")
 
-    @strawberry.field(description="The families the design belongs to, in LL2 order.")
-    def family(self, info: Info) -> list[SpacecraftConfigFamily]:
-        link = models.SpacecraftConfigFamilyLink.__table__
-        return listed_now(info, SpacecraftConfigFamily, link, self.id)
+    family: list[SpacecraftConfigFamily] = listed(
+        models.SpacecraftConfigFamilyLink.__table__,
+        "The families the design belongs to, in LL2 order.",
+    )
 
     image: Image | None = reference("image_id", "A picture of the design.")
 

@@ -1,0 +1,131 @@
+"""The execution context Strawberry runs with: graphql-core's, except that a value of a row
+type (or a list of them) whose whole selection the planner understands is completed by the
+planner in one go, instead of field by field.
+
+graphql-core still parses, validates, coerces variables and calls the root resolvers (and
+every resolver the planner does not understand); the planner takes over below them. If it
+meets something it cannot answer exactly as graphql-core would (a null in a non-null field,
+a value a scalar refuses), that part is completed by graphql-core after all, so errors and
+their paths are graphql-core's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    get_named_type,
+    is_abstract_type,
+)
+from graphql.pyutils import Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from gql_server.graphql.context import Context
+from gql_server.graphql.planner.plan import Compiler, ObjectPlan, Unplannable
+from gql_server.graphql.planner.state import PlanState
+from gql_server.graphql.types._base import RowType
+
+
+class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
+    _compiler: Compiler | None = None
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if result is not None and isinstance(self.context_value, Context):
+            try:
+                shape = self._shape(return_type, field_details_list, result)
+            except Unplannable:
+                shape = None
+            if shape is not None:
+                return self._complete_planned(
+                    shape, return_type, field_details_list, info, path, result, position_context
+                )
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _shape(
+        self, return_type: GraphQLOutputType, field_details_list: Any, result: Any
+    ) -> tuple[bool, list[tuple[ObjectPlan, RowType | None]]] | None:
+        """(is a list, each item's plan and object), or None when the planner is not for
+        this value; Unplannable when its selection is not."""
+        gtype = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        is_list = isinstance(gtype, GraphQLList)
+        item_type = gtype.of_type if is_list else gtype
+        item_non_null = isinstance(item_type, GraphQLNonNull)
+        named = get_named_type(item_type)
+        if isinstance(item_type, GraphQLNonNull):
+            item_type = item_type.of_type
+        if isinstance(item_type, GraphQLList):
+            return None
+        if not (isinstance(named, GraphQLObjectType) or is_abstract_type(named)):
+            return None
+        items = list(result) if is_list else [result]
+        compiler = self._compiler_for()
+        planned: list[tuple[ObjectPlan, RowType | None]] = []
+        for obj in items:
+            if obj is None:
+                if item_non_null:
+                    return None
+                planned.append((None, None))  # type: ignore[arg-type]
+                continue
+            if not isinstance(obj, RowType):
+                return None
+            if isinstance(named, GraphQLObjectType):
+                plan = compiler.object_plan(named, field_details_list)
+            else:
+                plan = compiler.member_plan(named, obj, field_details_list)
+            planned.append((plan, obj))
+        return is_list, planned
+
+    def _compiler_for(self) -> Compiler:
+        if self._compiler is None:
+            self._compiler = Compiler(self.schema, self.collect_subfields)
+        return self._compiler
+
+    def _state(self) -> PlanState:
+        context: Context = self.context_value
+        state = getattr(context, "plan_state", None)
+        if state is None:
+            state = context.plan_state = PlanState(context.reader)
+        return state
+
+    async def _complete_planned(
+        self,
+        shape: tuple[bool, list[tuple[ObjectPlan, RowType | None]]],
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        is_list, planned = shape
+        state = self._state()
+        by_plan: dict[int, tuple[ObjectPlan, list[RowType]]] = {}
+        for plan, obj in planned:
+            if obj is not None:
+                by_plan.setdefault(id(plan), (plan, []))[1].append(obj)
+        await state.load(list(by_plan.values()))
+        try:
+            built = [None if obj is None else state.build(plan, obj) for plan, obj in planned]
+        except Unplannable:
+            completed = super().complete_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+            if self.is_awaitable(completed):
+                return await completed
+            return completed
+        return built if is_list else built[0]

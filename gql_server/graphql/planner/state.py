@@ -1,0 +1,253 @@
+"""One request's planned loads and the objects they built.
+
+Loading is breadth-first over the plans, batched across every planned part of the request
+that asks in the same turn of the event loop: each round runs one statement per table (or
+link, or relation) that no other pending load can still add ids to, so a table reached at
+several depths (an agency as manufacturer, operator and owner) is read once. Rows are kept by
+table and id for the whole request; answers are built once per plan and row and shared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from gql_server.graphql.loaders import Relation
+from gql_server.graphql.planner.plan import (
+    ChildEdge,
+    Edge,
+    LinkEdge,
+    LoadKey,
+    ObjectPlan,
+    RefEdge,
+    Unplannable,
+    edge_keys,
+)
+from gql_server.graphql.reader import Reader
+from gql_server.graphql.types._base import RowType
+
+Root = tuple[ObjectPlan, Sequence[RowType]]
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.roots: list[Root] = []
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+
+class PlanState:
+    def __init__(self, reader: Reader) -> None:
+        self._reader = reader
+        self._rows: dict[str, dict[Any, RowType | None]] = defaultdict(dict)
+        self._lists: dict[tuple[str, Any], list[Any]] = {}
+        self._children: dict[tuple[str, Any], list[Any]] = {}
+        self._expanded: set[tuple[int, Any]] = set()
+        self._built: dict[tuple[int, Any], dict[str, Any]] = {}
+        self._open: _Batch | None = None
+        # Statements the planner ran (tests and the benchmark read it).
+        self.statements = 0
+
+    # Loading.
+
+    async def load(self, roots: Sequence[Root]) -> None:
+        """Load everything ``roots`` need, together with whatever other planned parts of
+        the request ask for before the next turn of the event loop."""
+        batch = self._open
+        leader = batch is None
+        if batch is None:
+            batch = self._open = _Batch()
+        batch.roots.extend(roots)
+        if not leader:
+            await asyncio.shield(batch.done)
+            return
+        # The first to ask runs the batch, after letting the others join.
+        try:
+            try:
+                await asyncio.sleep(0)
+            finally:
+                self._open = None
+            await self._run(batch.roots)
+        except asyncio.CancelledError:
+            batch.done.cancel()
+            raise
+        except BaseException as exc:
+            batch.done.set_exception(exc)
+            batch.done.exception()  # marked retrieved: the leader raises it itself
+            raise
+        batch.done.set_result(None)
+
+    async def _run(self, roots: Sequence[Root]) -> None:
+        queue: dict[LoadKey, list[tuple[Any, list[Any]]]] = {}
+        for plan, objects in roots:
+            rows = self._rows[plan.table.name]
+            for obj in objects:
+                rows.setdefault(obj.id, obj)
+            self._expand(plan, objects, queue)
+        while queue:
+            ready = [key for key in queue if not self._awaited(key, queue)] or list(queue)
+            for key in ready:
+                await self._fetch(key, queue.pop(key), queue)
+
+    @staticmethod
+    def _awaited(key: LoadKey, queue: dict[LoadKey, list[tuple[Any, list[Any]]]]) -> bool:
+        """Whether a pending load elsewhere may still ask ``key`` for more."""
+        for other, demands in queue.items():
+            if other == key:
+                continue
+            for what, _ in demands:
+                reach = what.reach if isinstance(what, ObjectPlan) else edge_keys(what)
+                if key in reach:
+                    return True
+        return False
+
+    def _expand(
+        self,
+        plan: ObjectPlan,
+        objects: Iterable[RowType],
+        queue: dict[LoadKey, list[tuple[Any, list[Any]]]],
+    ) -> None:
+        fresh = []
+        marker = id(plan)
+        for obj in objects:
+            seen = (marker, obj.id)
+            if seen not in self._expanded:
+                self._expanded.add(seen)
+                fresh.append(obj)
+        if not fresh:
+            return
+        for edge in plan.edges:
+            if isinstance(edge, RefEdge):
+                ids = list({key for o in fresh if (key := getattr(o, edge.column)) is not None})
+                if ids:
+                    queue.setdefault(edge.target.load_key(), []).append((edge.target, ids))
+            else:
+                flag = edge.flag if isinstance(edge, LinkEdge) else None
+                parents = [o.id for o in fresh if flag is None or getattr(o, flag)]
+                if parents:
+                    key: LoadKey = (
+                        ("link", edge.link.name)
+                        if isinstance(edge, LinkEdge)
+                        else ("children", edge.relation.name)
+                    )
+                    queue.setdefault(key, []).append((edge, parents))
+
+    async def _fetch(
+        self,
+        key: LoadKey,
+        demands: list[tuple[Any, list[Any]]],
+        queue: dict[LoadKey, list[tuple[Any, list[Any]]]],
+    ) -> None:
+        kind = key[0]
+        if kind == "rows":
+            await self._fetch_rows(demands)
+            for plan, ids in demands:
+                rows = self._rows[plan.table.name]
+                self._expand(plan, [r for i in ids if (r := rows.get(i)) is not None], queue)
+        elif kind == "link":
+            await self._fetch_links(demands, queue)
+        else:
+            await self._fetch_children(demands, queue)
+
+    async def _fetch_rows(self, demands: list[tuple[Any, list[Any]]]) -> None:
+        plan: ObjectPlan = demands[0][0]
+        table, cls = plan.table, plan.cls
+        rows = self._rows[table.name]
+        missing = {i for _, ids in demands for i in ids if i not in rows}
+        if not missing:
+            return
+        for row in await self._rows_of(select(table).where(table.c.id.in_(missing))):
+            rows[row["id"]] = cls.from_row(row)
+        for i in missing:
+            rows.setdefault(i, None)
+
+    async def _fetch_links(
+        self, demands: list[tuple[Any, list[Any]]], queue: dict[LoadKey, list[tuple[Any, list[Any]]]]
+    ) -> None:
+        edge: LinkEdge = demands[0][0]
+        link = edge.link
+        missing = {p for _, parents in demands for p in parents if (link.name, p) not in self._lists}
+        if missing:
+            for p in missing:
+                self._lists[(link.name, p)] = []
+            stmt = (
+                select(link.c.parent_id, link.c.child_id)
+                .where(link.c.parent_id.in_(missing))
+                .order_by(link.c.parent_id, link.c.position)
+            )
+            for row in await self._rows_of(stmt):
+                self._lists[(link.name, row["parent_id"])].append(row["child_id"])
+        for what, parents in demands:
+            ids = list({c for p in parents for c in self._lists[(link.name, p)]})
+            if ids:
+                target = what.target
+                queue.setdefault(target.load_key(), []).append((target, ids))
+
+    async def _fetch_children(
+        self, demands: list[tuple[Any, list[Any]]], queue: dict[LoadKey, list[tuple[Any, list[Any]]]]
+    ) -> None:
+        edge: ChildEdge = demands[0][0]
+        relation = edge.relation
+        table, cls = edge.target.table, edge.target.cls
+        missing = {
+            p for _, parents in demands for p in parents if (relation.name, p) not in self._children
+        }
+        if missing:
+            for p in missing:
+                self._children[(relation.name, p)] = []
+            columns = [table.c[name] for name in relation.columns]
+            stmt = select(table).where(or_(*(c.in_(missing) for c in columns))).order_by(table.c.id)
+            rows = self._rows[table.name]
+            for row in await self._rows_of(stmt):
+                obj = rows.get(row["id"]) or cls.from_row(row)
+                rows[row["id"]] = obj
+                for parent in {row[name] for name in relation.columns}:
+                    if parent in missing:
+                        self._children[(relation.name, parent)].append(row["id"])
+        for what, parents in demands:
+            rows = self._rows[table.name]
+            objects = [
+                rows[i] for p in parents for i in self._children[(relation.name, p)]
+            ]
+            self._expand(what.target, [o for o in objects if o is not None], queue)
+
+    async def _rows_of(self, statement: Any) -> Sequence[Any]:
+        self.statements += 1
+        return await self._reader.rows(statement)
+
+    # Building: what the plan's fields read.
+
+    def referenced(self, plan: ObjectPlan, key: Any) -> RowType | None:
+        if key is None:
+            return None
+        return self._rows[plan.table.name].get(key)
+
+    def listed(self, link: Any, parent: Any) -> list[Any]:
+        return self._lists[(link.name, parent)]
+
+    def children_of(self, relation: Relation, parent: Any) -> list[Any]:
+        return self._children[(relation.name, parent)]
+
+    def build_all(self, plan: ObjectPlan, ids: Sequence[Any]) -> list[dict[str, Any]]:
+        rows = self._rows[plan.table.name]
+        out = []
+        for i in ids:
+            row = rows.get(i)
+            if row is None:
+                raise Unplannable("a listed row is missing")
+            out.append(self.build(plan, row))
+        return out
+
+    def build(self, plan: ObjectPlan, obj: RowType) -> dict[str, Any]:
+        memo = (id(plan), obj.id)  # type: ignore[attr-defined]
+        built = self._built.get(memo)
+        if built is None:
+            built = {f.key: f.value(self, obj) for f in plan.fields}
+            self._built[memo] = built
+        return built
+
+
+__all__ = ["Edge", "PlanState", "Root"]
