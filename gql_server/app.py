@@ -61,7 +61,7 @@ async def healthz(request: Request) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    schema = build_schema(settings.limits)
+    schema = build_schema(settings.limits, planner=settings.planner)
     http = GraphQLHTTPView(
         schema,
         max_body_bytes=settings.max_body_bytes,

@@ -25,6 +25,7 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     response_cache_size: int = 512  # answers kept per process (0: no response cache)
     cache_max_age: int = 0  # Cache-Control max-age of GET answers, seconds
+    planner: bool = True  # look-ahead planning (off: graphql-core resolves every field)
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
@@ -41,6 +42,7 @@ class Settings:
             max_body_bytes=_size(env.get("GQL_MAX_BODY_BYTES"), default=256 * 1024),
             response_cache_size=_size(env.get("GQL_RESPONSE_CACHE"), default=512),
             cache_max_age=_size(env.get("GQL_CACHE_MAX_AGE"), default=0),
+            planner=_flag(env.get("GQL_PLANNER"), default=True),
             limits=Limits.from_env(env),
         )
 

@@ -196,7 +196,10 @@ def serializer(named: GraphQLLeafType) -> Callable[[Any], Any]:
     coerce = named.coerce_output_value
 
     def general(value: Any) -> Any:
-        out = coerce(value)
+        try:
+            out = coerce(value)
+        except Exception as exc:  # graphql-core reports it as a field error, with its path
+            raise Unplannable("a value its scalar refuses") from exc
         if out is None or out is Undefined:
             raise Unplannable("a value its scalar cannot serialize")
         return out
