@@ -26,7 +26,8 @@ from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gql_server.graphql.context import Context
-from gql_server.graphql.planner.plan import Compiler, ObjectPlan, Unplannable
+from gql_server.graphql.planner.cache import PLANS
+from gql_server.graphql.planner.plan import Compiler, ObjectPlan, Unplannable, runtime_type
 from gql_server.graphql.planner.state import PlanState
 from gql_server.graphql.types._base import RowType
 
@@ -73,7 +74,6 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         if not (isinstance(named, GraphQLObjectType) or is_abstract_type(named)):
             return None
         items = list(result) if is_list else [result]
-        compiler = self._compiler_for()
         planned: list[tuple[ObjectPlan, RowType | None]] = []
         for obj in items:
             if obj is None:
@@ -83,17 +83,41 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
                 continue
             if not isinstance(obj, RowType):
                 return None
-            if isinstance(named, GraphQLObjectType):
-                plan = compiler.object_plan(named, field_details_list)
-            else:
-                plan = compiler.member_plan(named, obj, field_details_list)
+            gtype = (
+                named
+                if isinstance(named, GraphQLObjectType)
+                else runtime_type(self.schema, named, obj)
+            )
+            if gtype is None:
+                return None
+            plan = self._plan(gtype, field_details_list)
+            if plan is None:
+                return None
             planned.append((plan, obj))
         return is_list, planned
 
-    def _compiler_for(self) -> Compiler:
+    def _plan(self, gtype: GraphQLObjectType, field_details_list: Any) -> ObjectPlan | None:
+        """The plan for these fields on ``gtype``, compiled on first use in the process."""
+        switches = PLANS.switches(self.operation, self.fragments)
+        coerced = self.variable_values.coerced
+        nodes = tuple(details.node for details in field_details_list)
+        key = (
+            id(self.schema),
+            gtype.name,
+            tuple(map(id, nodes)),
+            tuple(coerced.get(name) for name in switches),
+        )
+        hit = PLANS.get(key)
+        if hit is not None:
+            return hit[1]
         if self._compiler is None:
             self._compiler = Compiler(self.schema, self.collect_subfields)
-        return self._compiler
+        try:
+            plan: ObjectPlan | None = self._compiler.object_plan(gtype, field_details_list)
+        except Unplannable:
+            plan = None
+        PLANS.put(key, (self.schema, nodes), plan)
+        return plan
 
     def _state(self) -> PlanState:
         context: Context = self.context_value

@@ -254,14 +254,6 @@ class Compiler:
         self.plans[memo] = plan
         return plan
 
-    def member_plan(self, abstract: Any, obj: Any, field_group: Any) -> ObjectPlan:
-        """The plan for ``obj`` in a union or interface position (its runtime type)."""
-        definition = getattr(type(obj), "__strawberry_definition__", None)
-        gtype = self.schema.get_type(definition.name) if definition else None
-        if not isinstance(gtype, GraphQLObjectType) or not self.schema.is_sub_type(abstract, gtype):
-            raise Unplannable("unknown runtime type")
-        return self.object_plan(gtype, field_group)
-
     def _compile(self, gtype: GraphQLObjectType, field_group: Any) -> ObjectPlan:
         cls = row_class(gtype)
         grouped, defer_usages, *_ = self.collect(gtype, field_group)
@@ -331,6 +323,15 @@ class Compiler:
         raise Unplannable(key)
 
 
+def runtime_type(schema: Any, abstract: Any, obj: Any) -> GraphQLObjectType | None:
+    """The object type of ``obj`` in a union or interface position, if it is one of its."""
+    definition = getattr(type(obj), "__strawberry_definition__", None)
+    gtype = schema.get_type(definition.name) if definition else None
+    if isinstance(gtype, GraphQLObjectType) and schema.is_sub_type(abstract, gtype):
+        return gtype
+    return None
+
+
 def _attribute(name: str) -> Callable[[Any], Any]:
     return lambda obj: getattr(obj, name)
 
@@ -341,4 +342,3 @@ def _referenced_type(schema: Any, table: Table, column: str) -> GraphQLObjectTyp
     gtype = schema.get_type(cls.__strawberry_definition__.name)  # type: ignore[attr-defined]
     assert isinstance(gtype, GraphQLObjectType)
     return gtype
-

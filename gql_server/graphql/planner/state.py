@@ -165,11 +165,15 @@ class PlanState:
             rows.setdefault(i, None)
 
     async def _fetch_links(
-        self, demands: list[tuple[Any, list[Any]]], queue: dict[LoadKey, list[tuple[Any, list[Any]]]]
+        self,
+        demands: list[tuple[Any, list[Any]]],
+        queue: dict[LoadKey, list[tuple[Any, list[Any]]]],
     ) -> None:
         edge: LinkEdge = demands[0][0]
         link = edge.link
-        missing = {p for _, parents in demands for p in parents if (link.name, p) not in self._lists}
+        missing = {
+            p for _, parents in demands for p in parents if (link.name, p) not in self._lists
+        }
         if missing:
             for p in missing:
                 self._lists[(link.name, p)] = []
@@ -187,7 +191,9 @@ class PlanState:
                 queue.setdefault(target.load_key(), []).append((target, ids))
 
     async def _fetch_children(
-        self, demands: list[tuple[Any, list[Any]]], queue: dict[LoadKey, list[tuple[Any, list[Any]]]]
+        self,
+        demands: list[tuple[Any, list[Any]]],
+        queue: dict[LoadKey, list[tuple[Any, list[Any]]]],
     ) -> None:
         edge: ChildEdge = demands[0][0]
         relation = edge.relation
@@ -209,9 +215,7 @@ class PlanState:
                         self._children[(relation.name, parent)].append(row["id"])
         for what, parents in demands:
             rows = self._rows[table.name]
-            objects = [
-                rows[i] for p in parents for i in self._children[(relation.name, p)]
-            ]
+            objects = [rows[i] for p in parents for i in self._children[(relation.name, p)]]
             self._expand(what.target, [o for o in objects if o is not None], queue)
 
     async def _rows_of(self, statement: Any) -> Sequence[Any]:
