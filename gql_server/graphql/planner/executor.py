@@ -62,9 +62,9 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> tuple[bool, list[tuple[ObjectPlan, RowType | None]]] | None:
         """(is a list, each item's plan and object), or None when the planner is not for
         this value; Unplannable when its selection is not."""
-        gtype = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-        is_list = isinstance(gtype, GraphQLList)
-        item_type = gtype.of_type if is_list else gtype
+        outer: Any = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        is_list = isinstance(outer, GraphQLList)
+        item_type: Any = outer.of_type if is_list else outer
         item_non_null = isinstance(item_type, GraphQLNonNull)
         named = get_named_type(item_type)
         if isinstance(item_type, GraphQLNonNull):
@@ -83,14 +83,14 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
                 continue
             if not isinstance(obj, RowType):
                 return None
-            gtype = (
+            runtime = (
                 named
                 if isinstance(named, GraphQLObjectType)
                 else runtime_type(self.schema, named, obj)
             )
-            if gtype is None:
+            if runtime is None:
                 return None
-            plan = self._plan(gtype, field_details_list)
+            plan = self._plan(runtime, field_details_list)
             if plan is None:
                 return None
             planned.append((plan, obj))

@@ -301,7 +301,7 @@ class Compiler:
                 raise Unplannable(key)
             return Leaf(key, compute, serializer(named), non_null)
         if isinstance(resolution, ToOne):
-            target = self.object_plan(named, details)
+            target = self.object_plan(_object_type(named), details)
             plan.edges.append(RefEdge(resolution.column, target))
             return Reference(key, resolution.column, target, non_null)
         if isinstance(resolution, Party):
@@ -313,11 +313,11 @@ class Compiler:
                 options.append((column, target))
             return Alternatives(key, options, non_null)
         if isinstance(resolution, Listed):
-            target = self.object_plan(named, details)
+            target = self.object_plan(_object_type(named), details)
             plan.edges.append(LinkEdge(resolution.link, resolution.flag, target))
             return ListedRows(key, resolution.link, resolution.flag, target)
         if isinstance(resolution, Children):
-            target = self.object_plan(named, details)
+            target = self.object_plan(_object_type(named), details)
             plan.edges.append(ChildEdge(resolution.relation, target))
             return ChildRows(key, resolution.relation, target)
         raise Unplannable(key)
@@ -330,6 +330,12 @@ def runtime_type(schema: Any, abstract: Any, obj: Any) -> GraphQLObjectType | No
     if isinstance(gtype, GraphQLObjectType) and schema.is_sub_type(abstract, gtype):
         return gtype
     return None
+
+
+def _object_type(named: Any) -> GraphQLObjectType:
+    if not isinstance(named, GraphQLObjectType):
+        raise Unplannable(f"{named} is not an object type")
+    return named
 
 
 def _attribute(name: str) -> Callable[[Any], Any]:

@@ -85,7 +85,7 @@ class PlanState:
         for plan, objects in roots:
             rows = self._rows[plan.table.name]
             for obj in objects:
-                rows.setdefault(obj.id, obj)
+                rows.setdefault(obj.id, obj)  # type: ignore[attr-defined]
             self._expand(plan, objects, queue)
         while queue:
             ready = [key for key in queue if not self._awaited(key, queue)] or list(queue)
@@ -113,7 +113,7 @@ class PlanState:
         fresh = []
         marker = id(plan)
         for obj in objects:
-            seen = (marker, obj.id)
+            seen = (marker, obj.id)  # type: ignore[attr-defined]
             if seen not in self._expanded:
                 self._expanded.add(seen)
                 fresh.append(obj)
@@ -126,14 +126,14 @@ class PlanState:
                     queue.setdefault(edge.target.load_key(), []).append((edge.target, ids))
             else:
                 flag = edge.flag if isinstance(edge, LinkEdge) else None
-                parents = [o.id for o in fresh if flag is None or getattr(o, flag)]
+                parents = [o.id for o in fresh if flag is None or getattr(o, flag)]  # type: ignore[attr-defined]
                 if parents:
-                    key: LoadKey = (
+                    load: LoadKey = (
                         ("link", edge.link.name)
                         if isinstance(edge, LinkEdge)
                         else ("children", edge.relation.name)
                     )
-                    queue.setdefault(key, []).append((edge, parents))
+                    queue.setdefault(load, []).append((edge, parents))
 
     async def _fetch(
         self,
