@@ -1,8 +1,9 @@
 """The floor W1 is compared with: the same JSON as the full-page query's ``data``, built by
 hand from SQLite with plain SELECTs (one per table, ``WHERE id IN (...)``) and json.dumps.
 
-No GraphQL, no ORM types: driver rows in, dicts out. It runs on the app's own engine, so
-its statements go through the same driver, pool and counter as the GraphQL workloads.
+No GraphQL, no ORM types: driver rows in, dicts out. It reads through the gateway's own
+SQLite read engine (``gql_server.db.engine.sqlite_reader``: pysqlite on the event loop's
+thread), so its statements take the same driver, pool and counter as the GraphQL workloads.
 It is written for SQLite's storage forms (text instants, 0/1 booleans, hex UUIDs).
 """
 
@@ -14,11 +15,14 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from gql_server.db.engine import sqlite_reader
 
 Row = dict[str, Any]
 
@@ -26,7 +30,7 @@ Row = dict[str, Any]
 class Rows:
     """The rows a page needs, fetched table by table with IN lists."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.tables: dict[str, dict[Any, Row]] = {}
 
@@ -35,7 +39,7 @@ class Rows:
         found = self.tables.setdefault(table, {})
         if wanted:
             marks = ",".join("?" * len(wanted))
-            result = await self.conn.exec_driver_sql(
+            result = self.conn.exec_driver_sql(
                 f"SELECT * FROM {table} WHERE id IN ({marks})", tuple(wanted)
             )
             for row in result.mappings():
@@ -47,7 +51,7 @@ class Rows:
         grouped: dict[Any, list[Row]] = {key: [] for key in keys}
         if keys:
             marks = ",".join("?" * len(keys))
-            result = await self.conn.exec_driver_sql(
+            result = self.conn.exec_driver_sql(
                 f"SELECT l.parent_id AS _parent, c.* FROM {link} l JOIN {child} c "
                 f"ON c.id = l.child_id WHERE l.parent_id IN ({marks}) "
                 "ORDER BY l.parent_id, l.position",
@@ -79,11 +83,11 @@ def _bool(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
-async def full_page(conn: AsyncConnection, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+async def full_page(conn: Connection, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """``{"dockingEvents": {"count", "results"}}`` exactly as docs/queries/full-page.graphql
     answers it for the default ordering (docking, then id)."""
-    count = (await conn.exec_driver_sql("SELECT count(*) FROM docking_event")).scalar()
-    result = await conn.exec_driver_sql(
+    count = conn.exec_driver_sql("SELECT count(*) FROM docking_event").scalar()
+    result = conn.exec_driver_sql(
         "SELECT * FROM docking_event ORDER BY docking, id LIMIT ? OFFSET ?", (limit, offset)
     )
     events = [dict(row) for row in result.mappings()]
@@ -93,7 +97,8 @@ async def full_page(conn: AsyncConnection, limit: int = 100, offset: int = 0) ->
     locations = (await db.fetch("docking_location", _col(events, "docking_location_id"))).values()
     flights = (
         await db.fetch(
-            "spacecraft_flight", _col(events, "flight_vehicle_chaser_id", "flight_vehicle_target_id")
+            "spacecraft_flight",
+            _col(events, "flight_vehicle_chaser_id", "flight_vehicle_target_id"),
         )
     ).values()
     payload_flights = (
@@ -114,7 +119,9 @@ async def full_page(conn: AsyncConnection, limit: int = 100, offset: int = 0) ->
         )
     ).values()
     payloads = (
-        await db.fetch("payload", _col(payload_flights, "payload_id") + _col(locations, "payload_id"))
+        await db.fetch(
+            "payload", _col(payload_flights, "payload_id") + _col(locations, "payload_id")
+        )
     ).values()
     both = [*flights, *payload_flights]
     await db.fetch("launch", _col(both, "launch_id"))
@@ -178,7 +185,11 @@ async def full_page(conn: AsyncConnection, limit: int = 100, offset: int = 0) ->
             else {k: lic[k] for k in ("id", "name", "priority", "link")},
             "singleUse": _bool(row["single_use"]),
             "variants": [
-                {"id": v["id"], "imageUrl": v["image_url"], "type": pair("image_variant_type", v["type_id"])}
+                {
+                    "id": v["id"],
+                    "imageUrl": v["image_url"],
+                    "type": pair("image_variant_type", v["type_id"]),
+                }
                 for v in variants.get(row["id"], [])
             ],
         }
@@ -199,7 +210,12 @@ async def full_page(conn: AsyncConnection, limit: int = 100, offset: int = 0) ->
         row = db.get("space_station", key)
         if row is None:
             return None
-        return {"id": row["id"], "url": row["url"], "name": row["name"], "image": img(row["image_id"])}
+        return {
+            "id": row["id"],
+            "url": row["url"],
+            "name": row["name"],
+            "image": img(row["image_id"]),
+        }
 
     def config(key: Any) -> Row | None:
         row = db.get("spacecraft_config", key)
@@ -418,9 +434,15 @@ async def full_page(conn: AsyncConnection, limit: int = 100, offset: int = 0) ->
 
 async def full_page_bytes(engine: AsyncEngine, limit: int = 100, offset: int = 0) -> bytes:
     """The HTTP body a raw endpoint would send: ``{"data": ...}`` as compact JSON."""
-    async with engine.connect() as conn:
+    with read_engine(engine).connect() as conn:
         data = await full_page(conn, limit, offset)
     return json.dumps({"data": data}, separators=(",", ":")).encode()
+
+
+def read_engine(engine: AsyncEngine) -> Engine:
+    reader = sqlite_reader(engine)
+    assert reader is not None, "the raw baseline reads a SQLite file"
+    return reader
 
 
 def raw_app(engine: AsyncEngine) -> Starlette:
@@ -429,7 +451,9 @@ def raw_app(engine: AsyncEngine) -> Starlette:
 
     async def endpoint(request: Request) -> Response:
         args = await request.json()
-        body = await full_page_bytes(engine, int(args.get("limit", 100)), int(args.get("offset", 0)))
+        body = await full_page_bytes(
+            engine, int(args.get("limit", 100)), int(args.get("offset", 0))
+        )
         return Response(body, media_type="application/json")
 
     return Starlette(routes=[Route("/raw", endpoint, methods=["POST"])])
@@ -454,4 +478,3 @@ def first_difference(a: Any, b: Any, path: str = "$") -> str | None:
                 return found
         return None
     return None if a == b else f"{path}: {a!r} vs {b!r}"
-

@@ -33,12 +33,16 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from raw_baseline import first_difference, full_page, raw_app  # noqa: E402
+from raw_baseline import first_difference, full_page, raw_app, read_engine  # noqa: E402
 from workloads import FULL_PAGE, Workload, workloads  # noqa: E402
 
 from gql_server import synthetic  # noqa: E402
 from gql_server.app import create_app  # noqa: E402
-from gql_server.db.engine import create_engine, ensure_schema  # noqa: E402
+from gql_server.db.engine import (  # noqa: E402
+    create_engine,
+    ensure_schema,
+    statement_sources,
+)
 from gql_server.ingest.files import ingest_paths  # noqa: E402
 from gql_server.settings import Settings  # noqa: E402
 
@@ -199,11 +203,13 @@ async def in_process(db: Path, args: argparse.Namespace) -> tuple[list[Result], 
     async with app.router.lifespan_context(app), warm_app.router.lifespan_context(warm_app):
         engine = app.state.engine
         counter = StatementCounter()
-        event.listen(engine.sync_engine, "before_cursor_execute", counter)
+        for source in statement_sources(engine):
+            event.listen(source, "before_cursor_execute", counter)
         transport = httpx.ASGITransport(app=app)
         raw_transport = httpx.ASGITransport(app=raw_app(engine))
         warm_engine = warm_app.state.engine
-        event.listen(warm_engine.sync_engine, "before_cursor_execute", counter)
+        for source in statement_sources(warm_engine):
+            event.listen(source, "before_cursor_execute", counter)
         async with (
             httpx.AsyncClient(transport=transport, base_url="http://bench") as gql,
             httpx.AsyncClient(
@@ -258,12 +264,12 @@ async def in_process(db: Path, args: argparse.Namespace) -> tuple[list[Result], 
             )
             results.append(result)
 
-            async with engine.connect() as conn:
+            with read_engine(engine).connect() as conn:
                 raw_data = await full_page(conn, 100, 0)
             difference = first_difference(raw_data, w1_data)
             verdict = "yes" if difference is None else f"NO, first difference at {difference}"
-        event.remove(engine.sync_engine, "before_cursor_execute", counter)
-        event.remove(warm_engine.sync_engine, "before_cursor_execute", counter)
+        for source in statement_sources(engine) + statement_sources(warm_engine):
+            event.remove(source, "before_cursor_execute", counter)
     return results, verdict
 
 

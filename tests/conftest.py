@@ -20,7 +20,7 @@ from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from gql_server.app import create_app
-from gql_server.db.engine import create_engine
+from gql_server.db.engine import create_engine, statement_sources
 from gql_server.db.migrate import upgrade
 from gql_server.settings import SEED_DIR, Settings
 
@@ -96,7 +96,8 @@ class Client:
         self.http = http
         self.statements = 0
         engine = http.app.state.engine  # type: ignore[attr-defined]
-        event.listen(engine.sync_engine, "before_cursor_execute", self._count)
+        for source in statement_sources(engine):
+            event.listen(source, "before_cursor_execute", self._count)
 
     def _count(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         # SQLite's BEGIN is a statement we send (the request's snapshot); PostgreSQL's is

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Engine, event, inspect
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gql_server.db import models  # noqa: F401  (registers every table)
@@ -21,6 +23,41 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # every statement of a request reads one snapshot (SQLAlchemy's documented recipe).
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
+
+
+_READERS: weakref.WeakKeyDictionary[AsyncEngine, Engine] = weakref.WeakKeyDictionary()
+
+
+def sqlite_reader(engine: AsyncEngine) -> Engine | None:
+    """For a SQLite file, a synchronous engine on the same file for request reads (None for
+    other databases). A read through aiosqlite costs several thread hand-offs (cursor,
+    execute, fetch); pysqlite on the event loop's thread costs none, and the short reads
+    (rows by id, the data version) run there. Disposed with ``engine``."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return None
+    if "memory" in str(engine.url.query.get("mode", "")):
+        return None
+    reader = _READERS.get(engine)
+    if reader is None:
+        reader = create_sync_engine(
+            engine.url.set(drivername="sqlite"),
+            # A request's connection may run a long read on a worker thread; requests
+            # never share one (each holds its own until it ends).
+            connect_args={"check_same_thread": False},
+            pool_size=8,
+            max_overflow=-1,  # never wait for a connection: waiting would block the loop
+        )
+        event.listen(reader, "connect", _sqlite_pragmas)
+        event.listen(reader, "begin", _sqlite_begin)
+        event.listen(engine.sync_engine, "engine_disposed", lambda _engine: reader.dispose())
+        _READERS[engine] = reader
+    return reader
+
+
+def statement_sources(engine: AsyncEngine) -> list[Engine]:
+    """Every engine that runs statements for ``engine``'s requests (to count or log them)."""
+    reader = sqlite_reader(engine)
+    return [engine.sync_engine, *([reader] if reader is not None else [])]
 
 
 def _sqlite_begin(conn: Any) -> None:

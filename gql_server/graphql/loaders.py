@@ -58,7 +58,9 @@ class Loaders:
         if loader is None:
 
             async def load(keys: Sequence[Hashable]) -> list[RowMapping | None]:
-                rows = await self._reader.rows(select(table).where(table.c.id.in_(keys)))
+                rows = await self._reader.rows(
+                    select(table).where(table.c.id.in_(keys)), long=False
+                )
                 found = {row["id"]: row for row in rows}
                 return [found.get(key) for key in keys]
 
@@ -78,7 +80,7 @@ class Loaders:
                     .order_by(link.c.parent_id, link.c.position)
                 )
                 grouped: dict[Any, list[RowMapping]] = {key: [] for key in keys}
-                for row in await self._reader.rows(stmt):
+                for row in await self._reader.rows(stmt, long=False):
                     grouped[row["_parent"]].append(row)
                 return [grouped[key] for key in keys]
 

@@ -250,7 +250,7 @@ class Query:
         )
     )
     async def data_version(self, info: Info) -> int:
-        return int(await info.context.reader.scalar(DATA_VERSION) or 0)
+        return int(await info.context.reader.scalar(DATA_VERSION, long=False) or 0)
 
     @strawberry.field(description="One docking event by LL2 id, or null.")
     async def docking_event(self, info: Info, id: Annotated[int, arg(ID)]) -> DockingEvent | None:

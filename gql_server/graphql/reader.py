@@ -3,37 +3,82 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import Any
+import contextlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
-from sqlalchemy import RowMapping
+from sqlalchemy import Connection, Engine, RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
+
+from gql_server.db.engine import sqlite_reader
+
+T = TypeVar("T")
+# Long SQLite reads (pages, counts, searches) run here, off the event loop's thread.
+_SQLITE_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sqlite-read")
 
 
 class Reader:
     """Runs a request's statements on one connection inside one read transaction, so all of
-    them see the same snapshot; a lock keeps concurrent loader batches from interleaving."""
+    them see the same snapshot; a lock keeps concurrent loader batches from interleaving.
+
+    On PostgreSQL it reads through the async engine. On a SQLite file it reads through a
+    synchronous connection (``gql_server.db.engine.sqlite_reader``): short reads (``long``
+    false: rows by primary key, the data version) run right on the event loop's thread,
+    where they cost microseconds; long ones (a page, a count, a search, a window over
+    children) run on a worker thread so the loop keeps serving other requests.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._local: Engine | None = sqlite_reader(engine)
         self._conn: AsyncConnection | None = None
         self._opening: asyncio.Future[AsyncConnection] | None = None
+        self._sync: Connection | None = None
+        self._job: Future[Any] | None = None
         self._lock = asyncio.Lock()
 
     @property
     def engine(self) -> AsyncEngine:
         return self._engine
 
-    async def rows(self, statement: Executable) -> Sequence[RowMapping]:
+    async def rows(self, statement: Executable, *, long: bool = True) -> Sequence[RowMapping]:
         async with self._lock:
+            if self._local is not None:
+                return await self._run(lambda c: c.execute(statement).mappings().all(), long)
             conn = await self._connection()
             return (await conn.execute(statement)).mappings().all()
 
-    async def scalar(self, statement: Executable) -> Any:
+    async def scalar(self, statement: Executable, *, long: bool = True) -> Any:
         async with self._lock:
+            if self._local is not None:
+                return await self._run(lambda c: c.execute(statement).scalar(), long)
             conn = await self._connection()
             return (await conn.execute(statement)).scalar()
+
+    async def _run(self, work: Callable[[Connection], T], long: bool) -> T:
+        if self._job is not None and not self._job.done():
+            # A long read a cancelled caller left running: the connection is its until done.
+            with contextlib.suppress(BaseException):
+                await asyncio.wrap_future(self._job)
+        conn = self._sync_connection()
+        if not long:
+            return work(conn)
+        self._job = _SQLITE_THREADS.submit(work, conn)
+        return await asyncio.wrap_future(self._job)
+
+    def _sync_connection(self) -> Connection:
+        if self._sync is None:
+            assert self._local is not None
+            conn = self._local.connect()
+            try:
+                conn.begin()
+            except BaseException:
+                conn.close()
+                raise
+            self._sync = conn
+        return self._sync
 
     async def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -57,6 +102,9 @@ class Reader:
     async def close(self) -> None:
         """End the read transaction and return the connection; safe to call twice, and
         after a cancellation (the closing itself is shielded from it)."""
+        sync, self._sync = self._sync, None
+        if sync is not None:
+            await asyncio.shield(self._release_sync(sync, self._job))
         opening, self._opening = self._opening, None
         conn, self._conn = self._conn, None
         if conn is None and opening is not None:
@@ -66,6 +114,21 @@ class Reader:
                 return
         if conn is not None:
             await asyncio.shield(self._release(conn))
+
+    @staticmethod
+    async def _release_sync(conn: Connection, job: Future[Any] | None) -> None:
+        try:
+            if job is not None and not job.done():
+                # A cancelled request's long read is still running on its thread: stop it
+                # and wait, so the connection is idle before it goes back to the pool.
+                driver = conn.connection.driver_connection
+                if driver is not None:
+                    driver.interrupt()
+                with contextlib.suppress(BaseException):
+                    await asyncio.wrap_future(job)
+            conn.rollback()
+        finally:
+            conn.close()
 
     @staticmethod
     async def _release(conn: AsyncConnection) -> None:

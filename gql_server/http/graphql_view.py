@@ -257,7 +257,7 @@ class GraphQLHTTPView:
     ) -> Response:
         # The data version, read in the request's own snapshot: what it keys is exactly
         # what the execution below reads.
-        version = int(await context.reader.scalar(DATA_VERSION) or 0)
+        version = int(await context.reader.scalar(DATA_VERSION, long=False) or 0)
         key = request_key(query, params.operation_name, params.variables)
         versioned = f"{version}:{key}"
         etag = None

@@ -19,6 +19,7 @@ from conftest import FULL_PAGE_QUERY, SEED_DIR, Client, database_factory, make_c
 from db_dump import ingest
 from sqlalchemy import event
 
+from gql_server.db.engine import statement_sources
 from gql_server.synthetic import write_pages
 
 PAIRS: dict[str, tuple[Client, Client]] = {}
@@ -125,11 +126,14 @@ def statements_of(client: Client, query: str, variables: dict[str, Any]) -> list
     def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         seen.append(statement)
 
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    sources = statement_sources(engine)
+    for source in sources:
+        event.listen(source, "before_cursor_execute", record)
     try:
         client.data(query, variables)
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+        for source in sources:
+            event.remove(source, "before_cursor_execute", record)
     return seen
 
 

@@ -220,7 +220,7 @@ class PlanState:
 
     async def _rows_of(self, statement: Any) -> Sequence[Any]:
         self.statements += 1
-        return await self._reader.rows(statement)
+        return await self._reader.rows(statement, long=False)
 
     # Building: what the plan's fields read.
 
