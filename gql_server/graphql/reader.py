@@ -43,12 +43,20 @@ class Reader:
     def engine(self) -> AsyncEngine:
         return self._engine
 
-    async def rows(self, statement: Executable, *, long: bool = True) -> Sequence[RowMapping]:
+    async def rows(
+        self,
+        statement: Executable,
+        parameters: dict[str, Any] | None = None,
+        *,
+        long: bool = True,
+    ) -> Sequence[RowMapping]:
         async with self._lock:
             if self._local is not None:
-                return await self._run(lambda c: c.execute(statement).mappings().all(), long)
+                return await self._run(
+                    lambda c: c.execute(statement, parameters).mappings().all(), long
+                )
             conn = await self._connection()
-            return (await conn.execute(statement)).mappings().all()
+            return (await conn.execute(statement, parameters)).mappings().all()
 
     async def scalar(self, statement: Executable, *, long: bool = True) -> Any:
         async with self._lock:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from gql_server.graphql.loaders import Relation
+from gql_server.graphql.loaders import Relation, listed_ids, rows_by_id
 from gql_server.graphql.planner.plan import (
     ChildEdge,
     Edge,
@@ -159,7 +159,7 @@ class PlanState:
         missing = {i for _, ids in demands for i in ids if i not in rows}
         if not missing:
             return
-        for row in await self._rows_of(select(table).where(table.c.id.in_(missing))):
+        for row in await self._rows_of(rows_by_id(table), list(missing)):
             rows[row["id"]] = cls.from_row(row)
         for i in missing:
             rows.setdefault(i, None)
@@ -177,12 +177,7 @@ class PlanState:
         if missing:
             for p in missing:
                 self._lists[(link.name, p)] = []
-            stmt = (
-                select(link.c.parent_id, link.c.child_id)
-                .where(link.c.parent_id.in_(missing))
-                .order_by(link.c.parent_id, link.c.position)
-            )
-            for row in await self._rows_of(stmt):
+            for row in await self._rows_of(listed_ids(link), list(missing)):
                 self._lists[(link.name, row["parent_id"])].append(row["child_id"])
         for what, parents in demands:
             ids = list({c for p in parents for c in self._lists[(link.name, p)]})
@@ -218,9 +213,10 @@ class PlanState:
             objects = [rows[i] for p in parents for i in self._children[(relation.name, p)]]
             self._expand(what.target, [o for o in objects if o is not None], queue)
 
-    async def _rows_of(self, statement: Any) -> Sequence[Any]:
+    async def _rows_of(self, statement: Any, ids: list[Any] | None = None) -> Sequence[Any]:
         self.statements += 1
-        return await self._reader.rows(statement, long=False)
+        parameters = None if ids is None else {"ids": ids}
+        return await self._reader.rows(statement, parameters, long=False)
 
     # Building: what the plan's fields read.
 
