@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import event
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -42,9 +41,10 @@ from workloads import FULL_PAGE, Workload, workloads  # noqa: E402
 from gql_server import synthetic  # noqa: E402
 from gql_server.app import create_app  # noqa: E402
 from gql_server.db.engine import (  # noqa: E402
+    TRANSACTION_CONTROL,
     create_engine,
     ensure_schema,
-    statement_sources,
+    watch_statements,
 )
 from gql_server.ingest.files import ingest_paths  # noqa: E402
 from gql_server.settings import Settings  # noqa: E402
@@ -147,11 +147,14 @@ class Result:
 
 
 class StatementCounter:
+    """Queries run (transaction control, BEGIN and ROLLBACK, not counted)."""
+
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, *_: Any) -> None:
-        self.count += 1
+    def __call__(self, statement: str) -> None:
+        if statement.strip().upper() not in TRANSACTION_CONTROL:
+            self.count += 1
 
 
 async def measure(
@@ -206,13 +209,11 @@ async def in_process(db: Path, args: argparse.Namespace) -> tuple[list[Result], 
     async with app.router.lifespan_context(app), warm_app.router.lifespan_context(warm_app):
         engine = app.state.engine
         counter = StatementCounter()
-        for source in statement_sources(engine):
-            event.listen(source, "before_cursor_execute", counter)
+        stops = [watch_statements(engine, counter)]
         transport = httpx.ASGITransport(app=app)
         raw_transport = httpx.ASGITransport(app=raw_app(engine))
         warm_engine = warm_app.state.engine
-        for source in statement_sources(warm_engine):
-            event.listen(source, "before_cursor_execute", counter)
+        stops.append(watch_statements(warm_engine, counter))
         async with (
             httpx.AsyncClient(transport=transport, base_url="http://bench") as gql,
             httpx.AsyncClient(
@@ -271,8 +272,8 @@ async def in_process(db: Path, args: argparse.Namespace) -> tuple[list[Result], 
                 raw_data = await full_page(conn, 100, 0)
             difference = first_difference(raw_data, w1_data)
             verdict = "yes" if difference is None else f"NO, first difference at {difference}"
-        for source in statement_sources(engine) + statement_sources(warm_engine):
-            event.remove(source, "before_cursor_execute", counter)
+        for stop in stops:
+            stop()
     return results, verdict
 
 

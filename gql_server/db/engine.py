@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, event, inspect
@@ -25,7 +26,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-_READERS: weakref.WeakKeyDictionary[AsyncEngine, Engine] = weakref.WeakKeyDictionary()
+StatementWatcher = Callable[[str], None]
+TRANSACTION_CONTROL = frozenset({"BEGIN", "ROLLBACK", "COMMIT"})
+# Per async engine: its request reader, and who watches the reader's statements.
+_READERS: weakref.WeakKeyDictionary[AsyncEngine, tuple[Engine, list[StatementWatcher]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def sqlite_reader(engine: AsyncEngine) -> Engine | None:
@@ -37,8 +43,8 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
         return None
     if "memory" in str(engine.url.query.get("mode", "")):
         return None
-    reader = _READERS.get(engine)
-    if reader is None:
+    found = _READERS.get(engine)
+    if found is None:
         reader = create_sync_engine(
             engine.url.set(drivername="sqlite"),
             # A request's connection may run a long read on a worker thread; requests
@@ -47,17 +53,41 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
             pool_size=8,
             max_overflow=-1,  # never wait for a connection: waiting would block the loop
         )
-        event.listen(reader, "connect", _sqlite_pragmas)
+        watchers: list[StatementWatcher] = []
+
+        def connected(dbapi_connection: Any, record: Any) -> None:
+            _sqlite_pragmas(dbapi_connection, record)
+            # SQLite reports every statement it runs, whichever API sent it (the raw reads
+            # of ``Reader.rows_by_id`` bypass SQLAlchemy's events).
+            dbapi_connection.set_trace_callback(lambda sql: [w(sql) for w in watchers])
+
+        event.listen(reader, "connect", connected)
         event.listen(reader, "begin", _sqlite_begin)
         event.listen(engine.sync_engine, "engine_disposed", lambda _engine: reader.dispose())
-        _READERS[engine] = reader
-    return reader
+        found = _READERS[engine] = (reader, watchers)
+    return found[0]
 
 
-def statement_sources(engine: AsyncEngine) -> list[Engine]:
-    """Every engine that runs statements for ``engine``'s requests (to count or log them)."""
-    reader = sqlite_reader(engine)
-    return [engine.sync_engine, *([reader] if reader is not None else [])]
+def watch_statements(engine: AsyncEngine, watcher: StatementWatcher) -> Callable[[], None]:
+    """Call ``watcher`` with the text of every statement run for ``engine``'s requests and
+    writes (SQLAlchemy's events, and SQLite's own trace for the request reader); returns
+    the function that stops watching. Tests and the benchmark count statements with it."""
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        watcher(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before)
+    watchers: list[StatementWatcher] = []
+    if sqlite_reader(engine) is not None:
+        watchers = _READERS[engine][1]
+    watchers.append(watcher)
+
+    def stop() -> None:
+        event.remove(engine.sync_engine, "before_cursor_execute", before)
+        if watcher in watchers:
+            watchers.remove(watcher)
+
+    return stop
 
 
 def _sqlite_begin(conn: Any) -> None:

@@ -3,7 +3,6 @@ one-to-many children (a top-N window per parent, and counts per parent)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +12,6 @@ from sqlalchemy import (
     RowMapping,
     Select,
     Table,
-    bindparam,
     func,
     or_,
     select,
@@ -25,23 +23,6 @@ from strawberry.dataloader import DataLoader
 from gql_server.graphql.reader import Reader
 
 OrderTerms = Callable[[ColumnCollection[str, Any]], Sequence[ColumnElement[Any]]]
-
-
-@functools.cache
-def rows_by_id(table: Table) -> Select[Any]:
-    """``table``'s rows whose id is in the ``ids`` parameter. Built once: a statement
-    object reused keeps its cache key, so SQLAlchemy neither rebuilds nor re-keys it."""
-    return select(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
-
-
-@functools.cache
-def listed_ids(link: Table) -> Select[Any]:
-    """A link table's (parent, child) pairs for the parents in ``ids``, in LL2 order."""
-    return (
-        select(link.c.parent_id, link.c.child_id)
-        .where(link.c.parent_id.in_(bindparam("ids", expanding=True)))
-        .order_by(link.c.parent_id, link.c.position)
-    )
 
 
 @dataclass(frozen=True)
@@ -86,7 +67,7 @@ class Loaders:
         if loader is None:
 
             async def load(keys: Sequence[Hashable]) -> list[RowMapping | None]:
-                rows = await self._reader.rows(rows_by_id(table), {"ids": list(keys)}, long=False)
+                rows = await self._reader.rows_by_id(table, keys)
                 found = {row["id"]: row for row in rows}
                 return [found.get(key) for key in keys]
 

@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 from conftest import FULL_PAGE_QUERY, SEED_DIR, Client, database_factory, make_client
 from db_dump import ingest
-from sqlalchemy import event
 
-from gql_server.db.engine import statement_sources
+from gql_server.db.engine import TRANSACTION_CONTROL, watch_statements
 from gql_server.synthetic import write_pages
 
 PAIRS: dict[str, tuple[Client, Client]] = {}
@@ -121,20 +120,12 @@ def test_the_planner_answers_what_graphql_core_answers(
 
 def statements_of(client: Client, query: str, variables: dict[str, Any]) -> list[str]:
     seen: list[str] = []
-    engine = client.http.app.state.engine  # type: ignore[attr-defined]
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    sources = statement_sources(engine)
-    for source in sources:
-        event.listen(source, "before_cursor_execute", record)
+    stop = watch_statements(client.http.app.state.engine, seen.append)  # type: ignore[attr-defined]
     try:
         client.data(query, variables)
     finally:
-        for source in sources:
-            event.remove(source, "before_cursor_execute", record)
-    return seen
+        stop()
+    return [s for s in seen if s.strip().upper() not in TRANSACTION_CONTROL]
 
 
 def test_the_full_page_reads_each_table_once(pair: tuple[Client, Client]) -> None:

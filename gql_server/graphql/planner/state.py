@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from gql_server.graphql.loaders import Relation, listed_ids, rows_by_id
+from gql_server.graphql.loaders import Relation
 from gql_server.graphql.planner.plan import (
     ChildEdge,
     Edge,
@@ -29,6 +29,7 @@ from gql_server.graphql.planner.plan import (
 )
 from gql_server.graphql.reader import Reader
 from gql_server.graphql.types._base import RowType
+from gql_server.queries.by_id import listed_ids
 
 Root = tuple[ObjectPlan, Sequence[RowType]]
 
@@ -159,7 +160,8 @@ class PlanState:
         missing = {i for _, ids in demands for i in ids if i not in rows}
         if not missing:
             return
-        for row in await self._rows_of(rows_by_id(table), list(missing)):
+        self.statements += 1
+        for row in await self._reader.rows_by_id(table, list(missing)):
             rows[row["id"]] = cls.from_row(row)
         for i in missing:
             rows.setdefault(i, None)

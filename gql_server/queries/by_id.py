@@ -1,0 +1,25 @@
+"""Statements by primary key, built once per table."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from sqlalchemy import Select, Table, bindparam, select
+
+
+@functools.cache
+def rows_by_id(table: Table) -> Select[Any]:
+    """``table``'s rows whose id is in the ``ids`` parameter. Built once: a statement
+    object reused keeps its cache key, so SQLAlchemy neither rebuilds nor re-keys it."""
+    return select(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def listed_ids(link: Table) -> Select[Any]:
+    """A link table's (parent, child) pairs for the parents in ``ids``, in LL2 order."""
+    return (
+        select(link.c.parent_id, link.c.child_id)
+        .where(link.c.parent_id.in_(bindparam("ids", expanding=True)))
+        .order_by(link.c.parent_id, link.c.position)
+    )
