@@ -54,36 +54,38 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
             max_overflow=-1,  # never wait for a connection: waiting would block the loop
         )
         watchers: list[StatementWatcher] = []
-
-        def connected(dbapi_connection: Any, record: Any) -> None:
-            _sqlite_pragmas(dbapi_connection, record)
-            # SQLite reports every statement it runs, whichever API sent it (the raw reads
-            # of ``Reader.rows_by_id`` bypass SQLAlchemy's events).
-            dbapi_connection.set_trace_callback(lambda sql: [w(sql) for w in watchers])
-
-        event.listen(reader, "connect", connected)
+        event.listen(reader, "connect", _sqlite_pragmas)
         event.listen(reader, "begin", _sqlite_begin)
         event.listen(engine.sync_engine, "engine_disposed", lambda _engine: reader.dispose())
         found = _READERS[engine] = (reader, watchers)
     return found[0]
 
 
+def raw_statement_watchers(engine: AsyncEngine) -> list[StatementWatcher]:
+    """Who must hear of the statements the SQLite request reader sends to the driver
+    itself, past SQLAlchemy's events (``Reader.rows_by_id``)."""
+    return _READERS[engine][1] if sqlite_reader(engine) is not None else []
+
+
 def watch_statements(engine: AsyncEngine, watcher: StatementWatcher) -> Callable[[], None]:
     """Call ``watcher`` with the text of every statement run for ``engine``'s requests and
-    writes (SQLAlchemy's events, and SQLite's own trace for the request reader); returns
-    the function that stops watching. Tests and the benchmark count statements with it."""
+    writes: SQLAlchemy's ``before_cursor_execute`` events on its engines, and the request
+    reader's own driver calls. Returns the function that stops watching. Tests and the
+    benchmark count statements with it."""
 
     def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         watcher(statement)
 
-    event.listen(engine.sync_engine, "before_cursor_execute", before)
-    watchers: list[StatementWatcher] = []
-    if sqlite_reader(engine) is not None:
-        watchers = _READERS[engine][1]
+    reader = sqlite_reader(engine)
+    engines = [engine.sync_engine, *([reader] if reader is not None else [])]
+    for target in engines:
+        event.listen(target, "before_cursor_execute", before)
+    watchers = raw_statement_watchers(engine)
     watchers.append(watcher)
 
     def stop() -> None:
-        event.remove(engine.sync_engine, "before_cursor_execute", before)
+        for target in engines:
+            event.remove(target, "before_cursor_execute", before)
         if watcher in watchers:
             watchers.remove(watcher)
 

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Dialect, Engine, RowMapping, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
-from gql_server.db.engine import sqlite_reader
+from gql_server.db.engine import raw_statement_watchers, sqlite_reader
 from gql_server.queries.by_id import rows_by_id
 
 T = TypeVar("T")
@@ -35,6 +35,7 @@ class Reader:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._local: Engine | None = sqlite_reader(engine)
+        self._watchers = raw_statement_watchers(engine)
         self._conn: AsyncConnection | None = None
         self._opening: asyncio.Future[AsyncConnection] | None = None
         self._sync: Connection | None = None
@@ -70,8 +71,11 @@ class Reader:
             await self._settle()
             conn = self._sync_connection()
             reading = _raw_reading(table, conn.dialect)
+            sql = reading.sql(len(ids))
+            for watch in self._watchers:
+                watch(sql)
             cursor = conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
-                reading.sql(len(ids)), [reading.bind(i) for i in ids]
+                sql, [reading.bind(i) for i in ids]
             )
             return [reading.row(values) for values in cursor.fetchall()]
 
