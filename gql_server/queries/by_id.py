@@ -23,3 +23,14 @@ def listed_ids(link: Table) -> Select[Any]:
         .where(link.c.parent_id.in_(bindparam("ids", expanding=True)))
         .order_by(link.c.parent_id, link.c.position)
     )
+
+
+@functools.cache
+def listed_rows(link: Table, child: Table) -> Select[Any]:
+    """``listed_ids`` with each child's row (its parent as ``_parent``)."""
+    return (
+        select(link.c.parent_id.label("_parent"), child)
+        .join(child, child.c.id == link.c.child_id)
+        .where(link.c.parent_id.in_(bindparam("ids", expanding=True)))
+        .order_by(link.c.parent_id, link.c.position)
+    )

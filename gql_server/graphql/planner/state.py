@@ -29,7 +29,7 @@ from gql_server.graphql.planner.plan import (
 )
 from gql_server.graphql.reader import Reader
 from gql_server.graphql.types._base import RowType
-from gql_server.queries.by_id import listed_ids
+from gql_server.queries.by_id import listed_ids, listed_rows
 
 Root = tuple[ObjectPlan, Sequence[RowType]]
 
@@ -179,8 +179,21 @@ class PlanState:
         if missing:
             for p in missing:
                 self._lists[(link.name, p)] = []
-            for row in await self._rows_of(listed_ids(link), list(missing)):
-                self._lists[(link.name, row["parent_id"])].append(row["child_id"])
+            target: ObjectPlan = edge.target
+            child_key = target.load_key()
+            if child_key in queue or self._awaited(child_key, queue):
+                # Other loads want rows of the child table too: read the pairs only, and
+                # the child rows with theirs, in one statement.
+                for row in await self._rows_of(listed_ids(link), list(missing)):
+                    self._lists[(link.name, row["parent_id"])].append(row["child_id"])
+            else:
+                # Only this link leads to the child table now: the pairs and the rows
+                # in one statement.
+                rows = self._rows[target.table.name]
+                for row in await self._rows_of(listed_rows(link, target.table), list(missing)):
+                    self._lists[(link.name, row["_parent"])].append(row["id"])
+                    if row["id"] not in rows:
+                        rows[row["id"]] = target.cls.from_row(row)
         for what, parents in demands:
             ids = list({c for p in parents for c in self._lists[(link.name, p)]})
             if ids:
