@@ -17,6 +17,9 @@ from gql_server.db.engine import raw_statement_watchers, sqlite_reader
 from gql_server.queries.by_id import rows_by_id
 
 T = TypeVar("T")
+# SQLite and asyncpg take at most 32,766 / 32,767 parameters a statement: rows by id are
+# read in slices well below.
+MAX_IDS_PER_STATEMENT = 10_000
 # Long SQLite reads (pages, counts, searches) run here, off the event loop's thread.
 _SQLITE_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sqlite-read")
 
@@ -65,18 +68,27 @@ class Reader:
         """``table``'s rows whose id is in ``ids``: a short read. On SQLite it goes straight
         to the driver (a few microseconds, not SQLAlchemy's few dozen), its values converted
         by the columns' own result processors, so rows come out as SQLAlchemy gives them."""
+        if len(ids) > MAX_IDS_PER_STATEMENT:
+            found: list[Mapping[str, Any]] = []
+            for start in range(0, len(ids), MAX_IDS_PER_STATEMENT):
+                found.extend(
+                    await self.rows_by_id(table, ids[start : start + MAX_IDS_PER_STATEMENT])
+                )
+            return found
+        if not ids:
+            return []
         if self._local is None:
             return await self.rows(rows_by_id(table), {"ids": list(ids)}, long=False)
         async with self._lock:
             await self._settle()
             conn = self._sync_connection()
+            driver = conn.connection.dbapi_connection
+            assert driver is not None
             reading = _raw_reading(table, conn.dialect)
             sql = reading.sql(len(ids))
             for watch in self._watchers:
                 watch(sql)
-            cursor = conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
-                sql, [reading.bind(i) for i in ids]
-            )
+            cursor = driver.execute(sql, [reading.bind(i) for i in ids])
             return [reading.row(values) for values in cursor.fetchall()]
 
     async def scalar(self, statement: Executable, *, long: bool = True) -> Any:

@@ -37,6 +37,7 @@ def test_rows_by_id_equal_sqlalchemy_rows_for_every_table(db_url: str, tmp_path:
                     if not ids:
                         continue
                     fast = await reader.rows_by_id(table, [*ids, *ids[:3]])  # repeats too
+                    assert await reader.rows_by_id(table, []) == []
                     slow = await reader.rows(select(table).where(table.c.id.in_(ids)))
                 finally:
                     await reader.close()
@@ -54,3 +55,22 @@ def test_rows_by_id_equal_sqlalchemy_rows_for_every_table(db_url: str, tmp_path:
         return compared
 
     assert asyncio.run(check()) >= 20  # the tables the data fills
+
+
+def test_rows_by_id_reads_more_ids_than_one_statement_takes(db_url: str) -> None:
+    ingest(db_url, SEED_DIR)
+
+    async def check() -> tuple[int, int]:
+        engine = create_engine(db_url)
+        reader = Reader(engine)
+        try:
+            events = Base.metadata.tables["docking_event"]
+            known = [r["id"] for r in await reader.rows(select(events.c.id))]
+            asked = known + list(range(10**6, 10**6 + 40_000))  # unknown ids fill the rest
+            return len(await reader.rows_by_id(events, asked)), len(known)
+        finally:
+            await reader.close()
+            await engine.dispose()
+
+    found, known = asyncio.run(check())
+    assert found == known > 0
