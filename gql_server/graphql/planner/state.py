@@ -49,8 +49,6 @@ class PlanState:
         self._expanded: set[tuple[int, Any]] = set()
         self._built: dict[tuple[int, Any], dict[str, Any]] = {}
         self._open: _Batch | None = None
-        # Statements the planner ran (tests and the benchmark read it).
-        self.statements = 0
 
     # Loading.
 
@@ -160,7 +158,6 @@ class PlanState:
         missing = {i for _, ids in demands for i in ids if i not in rows}
         if not missing:
             return
-        self.statements += 1
         for row in await self._reader.rows_by_id(table, list(missing)):
             rows[row["id"]] = cls.from_row(row)
         for i in missing:
@@ -229,7 +226,6 @@ class PlanState:
             self._expand(what.target, [o for o in objects if o is not None], queue)
 
     async def _rows_of(self, statement: Any, ids: list[Any] | None = None) -> Sequence[Any]:
-        self.statements += 1
         parameters = None if ids is None else {"ids": ids}
         return await self._reader.rows(statement, parameters, long=False)
 
