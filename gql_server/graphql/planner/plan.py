@@ -1,5 +1,5 @@
-"""Plans: a selection set compiled once per request for a row type, saying what each
-response key holds and which relations must be loaded below it.
+"""Plans: a selection set on a row type compiled into what each response key holds and
+which relations must be loaded below it (once per document: ``cache.py`` keeps them).
 
 A plan is made only when every field under it is a column, a pure function of the row, or a
 relation declared with ``gql_server.graphql.resolution`` (no arguments, no ``@defer``).
