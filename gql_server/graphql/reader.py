@@ -99,10 +99,17 @@ class Reader:
             return (await conn.execute(statement)).scalar()
 
     async def _settle(self) -> None:
-        if self._job is not None and not self._job.done():
-            # A long read a cancelled caller left running: the connection is its until done.
-            with contextlib.suppress(BaseException):
-                await asyncio.wrap_future(self._job)
+        job = self._job
+        if job is None or job.done():
+            return
+        # A long read a cancelled caller left running: the connection is its until done.
+        try:
+            await asyncio.wrap_future(job)
+        except asyncio.CancelledError:
+            if not job.cancelled():
+                raise  # this task is being cancelled, not the read
+        except Exception:
+            pass  # its caller is gone; the read's own error is nobody's now
 
     async def _run(self, work: Callable[[Connection], T], long: bool) -> T:
         await self._settle()

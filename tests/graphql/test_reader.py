@@ -7,9 +7,10 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import SEED_DIR
 from db_dump import ingest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from gql_server.db.base import Base
 from gql_server.db.engine import create_engine
@@ -74,3 +75,34 @@ def test_rows_by_id_reads_more_ids_than_one_statement_takes(db_url: str) -> None
 
     found, known = asyncio.run(check())
     assert found == known > 0
+
+
+def test_a_cancelled_long_read_is_interrupted_and_its_connection_reused(tmp_path: Path) -> None:
+    """SQLite: a long read runs on a worker thread; when its request is cancelled (the
+    timeout), closing the reader interrupts it instead of waiting for it (this one would
+    run for hours), and the pool hands the connection out again in a working state."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'slow.db'}"
+    forever = text(
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100000000000) "
+        "SELECT count(*) FROM n"
+    )
+
+    async def scenario() -> int:
+        engine = create_engine(url)
+        try:
+            reader = Reader(engine)
+            task = asyncio.ensure_future(reader.scalar(forever))
+            await asyncio.sleep(0.2)  # the read is running on its thread by now
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            await reader.close()
+            again = Reader(engine)
+            try:
+                return int(await again.scalar(text("SELECT 41 + 1")))
+            finally:
+                await again.close()
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(scenario()) == 42
