@@ -21,6 +21,7 @@ from sqlalchemy.sql import ColumnCollection
 from strawberry.dataloader import DataLoader
 
 from gql_server.graphql.reader import Reader
+from gql_server.queries.by_id import listed_rows
 
 OrderTerms = Callable[[ColumnCollection[str, Any]], Sequence[ColumnElement[Any]]]
 
@@ -80,14 +81,9 @@ class Loaders:
         if loader is None:
 
             async def load(keys: Sequence[Hashable]) -> list[list[RowMapping]]:
-                stmt = (
-                    select(link.c.parent_id.label("_parent"), child)
-                    .join(child, child.c.id == link.c.child_id)
-                    .where(link.c.parent_id.in_(keys))
-                    .order_by(link.c.parent_id, link.c.position)
-                )
                 grouped: dict[Any, list[RowMapping]] = {key: [] for key in keys}
-                for row in await self._reader.rows(stmt, long=False):
+                stmt = listed_rows(link, child)
+                for row in await self._reader.rows(stmt, {"ids": list(keys)}, long=False):
                     grouped[row["_parent"]].append(row)
                 return [grouped[key] for key in keys]
 

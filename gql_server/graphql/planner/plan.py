@@ -31,7 +31,7 @@ from sqlalchemy import Table
 
 from gql_server.graphql.loaders import Relation
 from gql_server.graphql.resolution import Children, Listed, Party, ToOne, declared
-from gql_server.graphql.types._base import RowType
+from gql_server.graphql.types._base import RowType, referenced_row_type
 
 if TYPE_CHECKING:
     from gql_server.graphql.planner.state import PlanState
@@ -343,8 +343,7 @@ def _attribute(name: str) -> Callable[[Any], Any]:
 
 
 def _referenced_type(schema: Any, table: Table, column: str) -> GraphQLObjectType:
-    (key,) = table.c[column].foreign_keys
-    cls = RowType.by_table[key.column.table.name]
+    cls = referenced_row_type(table, column)
     gtype = schema.get_type(cls.__strawberry_definition__.name)  # type: ignore[attr-defined]
     assert isinstance(gtype, GraphQLObjectType)
     return gtype

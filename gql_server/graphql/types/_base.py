@@ -143,7 +143,7 @@ def child_page_source(
 
 
 @functools.cache
-def _referenced(table: Table, column: str) -> type[RowType]:
+def referenced_row_type(table: Table, column: str) -> type[RowType]:
     """The row type a foreign key column points at."""
     (key,) = table.c[column].foreign_keys
     return RowType.by_table[key.column.table.name]
@@ -153,7 +153,7 @@ def reference(column: str, description: str) -> Any:
     """The row whose id this row holds in ``column`` (null when the column is)."""
 
     def resolve(self: Any, info: Info):  # type: ignore[no-untyped-def]
-        return one_now(info, _referenced(type(self)._table, column), getattr(self, column))
+        return one_now(info, referenced_row_type(type(self)._table, column), getattr(self, column))
 
     return strawberry.field(
         resolver=resolve, description=description, metadata={KEY: ToOne(column)}
@@ -166,7 +166,7 @@ def listed(link: Table, description: str, *, flag: str | None = None) -> Any:
     def resolve(self: Any, info: Info):  # type: ignore[no-untyped-def]
         if flag is not None and not getattr(self, flag):
             return None
-        return listed_now(info, _referenced(link, "child_id"), link, self.id)
+        return listed_now(info, referenced_row_type(link, "child_id"), link, self.id)
 
     return strawberry.field(
         resolver=resolve, description=description, metadata={KEY: Listed(link, flag)}
@@ -181,7 +181,7 @@ def party(columns: tuple[str, ...], description: str) -> Any:
         for column in columns:
             key = getattr(self, column)
             if key is not None:
-                return one_now(info, _referenced(table, column), key)
+                return one_now(info, referenced_row_type(table, column), key)
         return None
 
     return strawberry.field(
