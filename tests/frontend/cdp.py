@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -110,31 +113,50 @@ class Page:
 
 @contextmanager
 def chromium(executable: Path) -> Iterator[Page]:
-    """Headless Chromium on a new profile; the page target of its first tab."""
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
-        log = Path(profile) / "chromium.log"
+    """Headless Chromium on a new profile; the page target of its first tab.
+
+    Chromium runs in a session of its own: its zygote, renderer and crash handler
+    outlive the browser process for a moment and keep writing into the profile, so
+    the whole process group is stopped, and waited for, before the profile goes."""
+    profile = Path(tempfile.mkdtemp(prefix="chromium-"))
+    try:
+        log = profile / "chromium.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [str(executable), *FLAGS, f"--user-data-dir={profile}/data", "about:blank"],
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         try:
-            port = _wait(
-                lambda: _devtools_port(Path(profile) / "data" / "DevToolsActivePort"),
-                process,
-                log,
-            )
+            port = _wait(lambda: _devtools_port(profile / "data" / "DevToolsActivePort"), process, log)
             url = _wait(lambda: _page_ws_url(port), process, log)
             with connect(url, max_size=None, open_timeout=10) as ws:
                 yield Page(ws)
         finally:
-            process.terminate()
+            _stop_group(process)
+    finally:
+        shutil.rmtree(profile)
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to Chromium's process group, SIGKILL after 10 s; returns once no
+    process of the group is left."""
+    group = process.pid
+    for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
+        try:
+            os.killpg(group, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            process.poll()  # reaps the browser; its children are reaped by init
             try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+    process.wait()
 
 
 def _wait(probe: Callable[[], Any], process: subprocess.Popen[bytes], log: Path) -> Any:
