@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Client
+from conftest import Client, make_client
 
 ALL = [569, 570, 609, 613, 616, 619, 620]  # by docking, ascending
 
@@ -216,3 +216,65 @@ def test_searched_pages_are_slices_of_the_whole_list(seeded: Client, search: str
             for offset in range(len(whole) + 1):
                 arguments = f"search: $s, ordering: {ordering}, limit: {limit}, offset: {offset}"
                 assert ids(seeded, arguments, variables) == whole[offset : offset + limit]
+
+
+def page(client: Client, arguments: str, selection: str = "count results { id }") -> Any:
+    return client.data(f"{{ dockingEvents({arguments}) {{ {selection} }} }}")["dockingEvents"]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "limit: 3",
+        "limit: 3, offset: 5",
+        "limit: 100, offset: 7",  # past the end: the slice is empty, the count is not
+        "limit: 5, offset: 40",
+        "spaceStationTargetId: 4, limit: 2, offset: 1",
+        "spaceStationTargetId: 999",  # no match at all
+        'search: "dragon", limit: 1',  # the probe answers the slice
+        'search: "dragon", limit: 100',  # the probe falls short: the search index's plan
+        'search: "dragon", limit: 2, offset: 9',
+        'search: "no such thing", limit: 5, offset: 3',
+    ],
+)
+def test_count_and_results_together_answer_as_they_do_apart(seeded: Client, arguments: str) -> None:
+    """Asked together, a page's count rides on its slice's statement; each must still be
+    what it is when asked alone."""
+    together = page(seeded, arguments)
+    assert together["count"] == page(seeded, arguments, "count")["count"]
+    assert together["results"] == page(seeded, arguments, "results { id }")["results"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "statements"),
+    [
+        ("limit: 3", 1),  # the slice, its count as a scalar subquery
+        ("limit: 100, offset: 7", 2),  # an empty slice past offset 0 carries no count
+        ("spaceStationTargetId: 999", 1),  # an empty slice from offset 0: the count is 0
+        ('search: "dragon", limit: 1', 2),  # the probe, then the count over every match
+        ('search: "dragon", limit: 100', 2),  # the probe falls short; the slice has the count
+    ],
+)
+def test_count_and_results_together_share_a_statement(
+    db_url: str, arguments: str, statements: int
+) -> None:
+    query = f"{{ dockingEvents({arguments}) {{ count results {{ id }} }} }}"
+    # Response cache off: with it, the data version is read first (the cache's key).
+    for client in make_client(db_url, response_cache_size=0):
+        assert client.count_statements(query) == statements
+
+
+def test_count_and_results_are_read_together_only_when_both_are_selected(db_url: str) -> None:
+    # Through a fragment, and with @skip/@include as execution reads them.
+    fragment = "fragment F on DockingEventPage { count }"
+    query = (
+        "query ($c: Boolean!) { dockingEvents(limit: 2) { ...F @include(if: $c) results { id } } }"
+        f" {fragment}"
+    )
+    for client in make_client(db_url, response_cache_size=0):
+        assert client.count_statements(query, {"c": True}) == 1
+        assert client.data(query, {"c": True})["dockingEvents"]["count"] == 7
+        assert client.count_statements(query, {"c": False}) == 1
+        assert "count" not in client.data(query, {"c": False})["dockingEvents"]
+        skipped = "{ dockingEvents(limit: 2) { count @skip(if: true) results { id } } }"
+        assert client.data(skipped)["dockingEvents"] == {"results": [{"id": 569}, {"id": 570}]}

@@ -32,6 +32,7 @@ from gql_server.graphql.context import Info
 from gql_server.graphql.errors import bad_input
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT, checked
 from gql_server.graphql.relay import decode_global_id, parse_ll2_id
+from gql_server.graphql.selection import selected_names
 from gql_server.graphql.sources import QuerySource
 from gql_server.graphql.types._base import Node, RowType, one
 from gql_server.graphql.types.connection import (
@@ -77,6 +78,7 @@ class Query:
     )
     def docking_events(
         self,
+        info: Info,
         docking_gt: DockingGt = None,
         docking_gte: DockingGte = None,
         docking_lt: DockingLt = None,
@@ -102,6 +104,8 @@ class Query:
                 results_query=docking_events.page(where, keys, size, start),
                 probe_query=docking_events.probe(where, keys, size, start),
                 limit=size,
+                offset=start,
+                together={"count", "results"} <= selected_names(info),
             )
         )
 

@@ -3,8 +3,9 @@ through the batched loaders (one statement for all parents of a request)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, RowMapping, Select
@@ -22,9 +23,18 @@ class PageSource(Protocol):
     async def rows(self, info: Info) -> Sequence[RowMapping]: ...
 
 
-@dataclass(frozen=True)
+# The column that carries a root list's total on each row of its slice.
+TOTAL = "_total"
+
+
+@dataclass(eq=False)
 class QuerySource:
-    """A root list: a count statement and a slice statement."""
+    """A root list: a count statement and a slice statement.
+
+    When the page's ``count`` and ``results`` are both selected (``together``), they come
+    from one statement: the slice with the count as an uncorrelated scalar subquery,
+    which both engines evaluate once. Only a slice that comes back empty past offset 0
+    (the total is then unknown) costs a second statement."""
 
     count_query: Select[Any]
     results_query: Select[Any]
@@ -32,16 +42,48 @@ class QuerySource:
     # (see queries.docking_events.probe); tried first.
     probe_query: Select[Any] | None = None
     limit: int = 0
+    offset: int = 0
+    together: bool = False
+    _both: tuple[int, Sequence[RowMapping]] | None = field(default=None, init=False)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     async def count(self, info: Info) -> int:
+        if self.together:
+            return (await self._count_and_rows(info))[0]
         return int(await info.context.reader.scalar(self.count_query))
 
     async def rows(self, info: Info) -> Sequence[RowMapping]:
+        if self.together:
+            return (await self._count_and_rows(info))[1]
         if self.probe_query is not None:
             rows = await info.context.reader.rows(self.probe_query)
             if len(rows) == self.limit:
                 return rows
         return await info.context.reader.rows(self.results_query)
+
+    async def _count_and_rows(self, info: Info) -> tuple[int, Sequence[RowMapping]]:
+        # The first caller reads; the other waits for it. A cancelled read leaves
+        # nothing behind, so a caller still waiting reads for itself.
+        async with self._lock:
+            if self._both is None:
+                self._both = await self._read_both(info)
+            return self._both
+
+    async def _read_both(self, info: Info) -> tuple[int, Sequence[RowMapping]]:
+        reader = info.context.reader
+        if self.probe_query is not None:
+            # The probe answers most searched pages; the total, over every match, would
+            # cost the search index's whole plan, so it is only added to the page itself.
+            rows = await reader.rows(self.probe_query)
+            if len(rows) == self.limit:
+                return int(await reader.scalar(self.count_query)), rows
+        total = self.count_query.scalar_subquery().label(TOTAL)
+        rows = await reader.rows(self.results_query.add_columns(total))
+        if rows:
+            return int(rows[0][TOTAL]), rows
+        if self.offset == 0:
+            return 0, rows
+        return int(await reader.scalar(self.count_query)), rows
 
 
 @dataclass(frozen=True)

@@ -256,16 +256,18 @@ class GraphQLHTTPView:
         request_id: str,
     ) -> Response:
         # The data version, read in the request's own snapshot: what it keys is exactly
-        # what the execution below reads.
-        version = int(await context.reader.scalar(DATA_VERSION, long=False) or 0)
-        key = request_key(query, params.operation_name, params.variables)
-        versioned = f"{version}:{key}"
-        etag = None
-        if request.method == "GET":
+        # what the execution below reads. Only read when something keys on it: an ETag
+        # (GET) or the response cache.
+        versioned = etag = None
+        if request.method == "GET" or self.responses.size > 0:
+            version = int(await context.reader.scalar(DATA_VERSION, long=False) or 0)
+            key = request_key(query, params.operation_name, params.variables)
+            versioned = f"{version}:{key}"
+        if request.method == "GET" and versioned is not None:
             etag = f'W/"{hashlib.sha256(versioned.encode()).hexdigest()[:32]}"'
             if etag in _etags(request.headers.get("if-none-match")):
                 return Response(status_code=304, headers=self._cache_headers(etag, request_id))
-        cached = self.responses.get(versioned)
+        cached = self.responses.get(versioned) if versioned is not None else None
         if cached is not None:
             return self._send(cached.body, media_type, request_id, cached.request_error, etag=etag)
         allowed = {OperationType.QUERY}
@@ -328,7 +330,8 @@ class GraphQLHTTPView:
         encoded = encode(body)
         if errors:  # only clean answers are reused (and given an ETag)
             return self._send(encoded, media_type, request_id, request_error)
-        self.responses.put(versioned, CachedResponse(encoded, request_error))
+        if versioned is not None:
+            self.responses.put(versioned, CachedResponse(encoded, request_error))
         return self._send(encoded, media_type, request_id, request_error, etag=etag)
 
     def respond(

@@ -116,4 +116,12 @@ def test_cache_max_age_is_configurable(db_url: str) -> None:
 def test_the_response_cache_can_be_switched_off(db_url: str) -> None:
     for client in make_client(db_url, response_cache_size=0):
         client.post(Q)
-        assert client.count_statements(Q) == 2  # the version, the event
+        # A POST reads the event only: with no cache, nothing keys on the data version.
+        assert client.count_statements(Q) == 1
+        assert client.count_statements(Q) == 1  # and nothing was kept
+        # A GET still reads it, for its ETag.
+        response = client.http.get("/graphql", params={"query": Q})
+        again = client.http.get(
+            "/graphql", params={"query": Q}, headers={"If-None-Match": response.headers["etag"]}
+        )
+        assert again.status_code == 304
