@@ -92,8 +92,21 @@ def watch_statements(engine: AsyncEngine, watcher: StatementWatcher) -> Callable
     return stop
 
 
+# Execution option of a connection whose transactions write (``writing``).
+WRITES = "gql_writes"
+
+
+def writing(engine: AsyncEngine) -> AsyncEngine:
+    """``engine`` for transactions that write. On SQLite they begin with ``BEGIN
+    IMMEDIATE``: the write lock is taken first, waiting (up to the busy timeout) for
+    another writer to finish. A plain ``BEGIN`` reads first and asks for the lock at its
+    first write, and SQLite fails that at once ("database is locked") when another
+    connection wrote in between: two workers migrating a new database at start-up did."""
+    return engine.execution_options(**{WRITES: True})
+
+
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITES) else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -35,6 +35,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gql_server.db.base import UTCDateTime
+from gql_server.db.engine import WRITES
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -130,6 +131,7 @@ def _upgrade(connection: Connection, revision: str) -> None:
         with connection.begin():
             command.upgrade(config, revision)
         return
+    connection.execution_options(**{WRITES: True})  # another process may be migrating
     with _sqlite_foreign_keys_off(connection) as enforced, connection.begin():
         command.upgrade(config, revision)
         if enforced:
@@ -167,6 +169,7 @@ def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[bool]:
 
 
 def _stamp(connection: Connection, revision: str) -> None:
+    connection.execution_options(**{WRITES: True})
     with connection.begin():
         command.stamp(make_config(connection), revision)
 

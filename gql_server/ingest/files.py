@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gql_server.db.engine import writing
 from gql_server.ingest.errors import IngestError
 from gql_server.ingest.load import load
 from gql_server.ingest.normalize import normalize
@@ -68,7 +69,7 @@ async def ingest_file(
     except IngestError as exc:
         raise exc.in_file(str(path)) from None
     try:
-        async with engine.begin() as conn:
+        async with writing(engine).begin() as conn:
             report = await load(conn, batch, progress)
     except DBAPIError as exc:
         # A row the database refuses (e.g. a second chaser set by an earlier file).

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from gql_server.db.engine import writing
 from gql_server.db.models import DockingEvent, SyncCheckpoint, SyncRun, SyncSeenEvent
 from gql_server.ingest.load import LoadReport, load, remove_events
 from gql_server.ingest.normalize import Batch
@@ -106,7 +107,7 @@ async def start_run(engine: AsyncEngine, base_url: str, mode: str, *, restart: b
     ``restart``, without a checkpoint, or when the checkpoint is for another base URL or
     mode)."""
     now = datetime.now(UTC)
-    async with engine.begin() as conn:
+    async with writing(engine).begin() as conn:
         result = await conn.execute(
             insert(run_t).values(
                 base_url=base_url,
@@ -178,7 +179,7 @@ async def apply_page(
     ``next_url``) and record it: the checkpoint after it, the event ids it listed, the
     run's counters; all in one transaction. Returns the load's report and the checkpoint."""
     try:
-        async with engine.begin() as conn:
+        async with writing(engine).begin() as conn:
             await _claim(conn, run_id, {"updated_at": datetime.now(UTC)})
             report = await load(conn, batch)
             after = checkpoint.after_page(count, next_url, len(batch.events), report)
@@ -214,7 +215,7 @@ class Finished:
 async def finish_pass(engine: AsyncEngine, run_id: int, checkpoint: Checkpoint) -> Finished:
     """Complete the pass: remove the stored events it did not see (unless the list moved
     under it), mark the run succeeded, drop the checkpoint and the seen ids."""
-    async with engine.begin() as conn:
+    async with writing(engine).begin() as conn:
         await _claim(conn, run_id, checkpoint.row())
         event_t = cast(Table, DockingEvent.__table__)
         vanished = select(event_t.c.id).where(
@@ -255,7 +256,7 @@ async def finish_pass(engine: AsyncEngine, run_id: int, checkpoint: Checkpoint) 
 
 async def end_run(engine: AsyncEngine, run_id: int, outcome: str, message: str | None) -> None:
     """Record how a run that did not complete its pass ended; the checkpoint stays."""
-    async with engine.begin() as conn:
+    async with writing(engine).begin() as conn:
         await conn.execute(
             update(run_t)
             .where(run_t.c.id == run_id)

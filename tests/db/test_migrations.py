@@ -12,6 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata, produce_migrations, render_python_code
 from alembic.runtime.migration import MigrationContext
+from conftest import SEED_DIR
 from pg_server import PostgresServer, require_pg_bin
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection
@@ -218,3 +219,22 @@ def test_autogenerate_renders_utc_datetime_as_plain_datetime(tmp_path: Path) -> 
     assert "sa.Column('docking', sa.DateTime(timezone=True), nullable=False)" in code
     assert "UTCDateTime" not in code
     assert "sa.Column('id', sa.Uuid(), nullable=False)" in code
+
+
+def test_processes_starting_at_once_on_a_new_sqlite_file_all_migrate_it(tmp_path: Path) -> None:
+    """`serve --workers N` on a new database: every worker's start-up migrates it at the
+    same moment. One migrates, the others wait for its write lock, then find it done."""
+    from gql_server.app import prepare_database
+    from gql_server.settings import Settings
+
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'new.db'}", seed_dir=SEED_DIR)
+
+    async def main() -> set[str | None]:
+        engines = await asyncio.gather(*(prepare_database(settings) for _ in range(4)))
+        try:
+            return {await current(engine) for engine in engines}
+        finally:
+            for engine in engines:
+                await engine.dispose()
+
+    assert asyncio.run(main()) == {head_revision()}
