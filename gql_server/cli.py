@@ -79,12 +79,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(host: str, port: int, workers: int) -> int:
-    import uvicorn
+    from gql_server.serving import serve
 
     if workers < 1:
         print("error: --workers must be 1 or more", file=sys.stderr)
         return 2
-    uvicorn.run("gql_server.app:create_app", factory=True, host=host, port=port, workers=workers)
+    try:
+        serve(host, port, workers)
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 0
 
 
