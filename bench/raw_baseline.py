@@ -86,11 +86,17 @@ def _bool(value: int | None) -> bool | None:
 async def full_page(conn: Connection, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """``{"dockingEvents": {"count", "results"}}`` exactly as docs/queries/full-page.graphql
     answers it for the default ordering (docking, then id)."""
-    count = conn.exec_driver_sql("SELECT count(*) FROM docking_event").scalar()
+    # The count rides on the slice, as the gateway does it (a page past the end would need
+    # a count of its own; W1's never is).
     result = conn.exec_driver_sql(
-        "SELECT * FROM docking_event ORDER BY docking, id LIMIT ? OFFSET ?", (limit, offset)
+        "SELECT *, (SELECT count(*) FROM docking_event) AS _total FROM docking_event "
+        "ORDER BY docking, id LIMIT ? OFFSET ?",
+        (limit, offset),
     )
     events = [dict(row) for row in result.mappings()]
+    count = events[0].pop("_total") if events else 0
+    for event in events[1:]:
+        del event["_total"]
     db = Rows(conn)
 
     # Level by level: each fetch reads the ids the previous ones found.
