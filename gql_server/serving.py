@@ -13,6 +13,7 @@ the kernel hands each new connection to one of the sockets by a hash of its addr
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import sys
 from typing import Any, cast
@@ -67,5 +68,13 @@ def serve(host: str, port: int, workers: int) -> None:
     # The address is checked here, once, so that a port in use is one clear error.
     listening_socket(host, port).close()
     config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers)
+    shown = f"[{host}]" if ":" in host else host
+    logging.getLogger("uvicorn.error").info(
+        "Uvicorn running on http://%s:%d (Press CTRL+C to quit); %d workers, a listening "
+        "socket each",
+        shown,
+        port,
+        workers,
+    )
     with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl-C is a clean stop
         Multiprocess(config, sockets=cast(Any, [OwnSocket(host, port)])).run()

@@ -133,20 +133,22 @@ async def ensure_schema(engine: AsyncEngine, *, migrate: bool | None = None) -> 
 
     if migrate is None:
         migrate = engine.dialect.name == "sqlite"
+    head = migrations.head_revision()
     revision = await migrations.current(engine)
+    if revision == head:
+        return
+    if migrate:
+        # Decided again under the write lock: another process may be migrating it now.
+        await migrations.upgrade(engine, adopt=True)
+        return
     if revision is None and await _has_tables(engine):
         # Made by create_all before the project had migrations: that is revision 0001.
         await migrations.stamp(engine, "0001")
         revision = "0001"
-    head = migrations.head_revision()
-    if revision == head:
-        return
-    if not migrate:
-        raise SchemaNotMigrated(
-            f"the database is at schema revision {revision or 'none'}, the code needs {head}: "
-            "run `python -m gql_server migrate` (with the same DATABASE_URL) first"
-        )
-    await migrations.upgrade(engine)
+    raise SchemaNotMigrated(
+        f"the database is at schema revision {revision or 'none'}, the code needs {head}: "
+        "run `python -m gql_server migrate` (with the same DATABASE_URL) first"
+    )
 
 
 async def _has_tables(engine: AsyncEngine) -> bool:

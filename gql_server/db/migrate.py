@@ -31,6 +31,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -54,6 +55,9 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
         return "sa.DateTime(timezone=True)"
     return False
 
+
+# A table of revision 0001: a database that has it but no revision predates migrations.
+ADOPTED = "docking_event"
 
 # SQLite's FTS5 search table and its shadow tables exist outside the models.
 SQLITE_ONLY_TABLES = "docking_event_search"
@@ -92,10 +96,13 @@ def head_revision() -> str:
     return head
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Migrate the engine's database up to ``revision``, in one transaction."""
+async def upgrade(engine: AsyncEngine, revision: str = "head", *, adopt: bool = False) -> None:
+    """Migrate the engine's database up to ``revision``, in one transaction. With
+    ``adopt``, a database that has the tables but no revision (``create_schema`` made it
+    before migrations existed) is first stamped at 0001, in the same transaction: whether
+    it is one is decided under the write lock, not before another process migrates it."""
     async with engine.connect() as connection:
-        await connection.run_sync(_upgrade, revision)
+        await connection.run_sync(_upgrade, revision, adopt)
 
 
 async def current(engine: AsyncEngine) -> str | None:
@@ -125,15 +132,21 @@ async def revision(
         return await connection.run_sync(_revision, message, autogenerate, rev_id)
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
+def _upgrade(connection: Connection, revision: str, adopt: bool = False) -> None:
     config = make_config(connection)
+
+    def run() -> None:
+        if adopt and _current(connection) is None and inspect(connection).has_table(ADOPTED):
+            command.stamp(config, "0001")
+        command.upgrade(config, revision)
+
     if connection.dialect.name != "sqlite":
         with connection.begin():
-            command.upgrade(config, revision)
+            run()
         return
     connection.execution_options(**{WRITES: True})  # another process may be migrating
     with _sqlite_foreign_keys_off(connection) as enforced, connection.begin():
-        command.upgrade(config, revision)
+        run()
         if enforced:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:

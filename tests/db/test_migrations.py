@@ -172,6 +172,23 @@ def test_stamp_adopts_a_create_all_database(database_url: str) -> None:
     _with_engine(database_url, body)
 
 
+def test_upgrade_adopting_stamps_and_migrates_a_create_all_database(database_url: str) -> None:
+    """What start-up does (``ensure_schema``): the adoption is decided in the migration's
+    own transaction."""
+
+    async def body(engine: AsyncEngine) -> None:
+        await upgrade(engine, "0001")
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("DROP TABLE alembic_version")
+        await upgrade(engine, adopt=True)
+        assert await current(engine) == head_revision()
+        assert await _run(engine, _drift) == []
+        await upgrade(engine, adopt=True)  # at head: nothing to adopt or run
+        assert await current(engine) == head_revision()
+
+    _with_engine(database_url, body)
+
+
 def test_upgrade_works_on_a_plain_async_engine(tmp_path: Path) -> None:
     """Without the gateway's SQLite pragmas (foreign keys off, pysqlite transactions)."""
     from sqlalchemy.ext.asyncio import create_async_engine

@@ -57,6 +57,10 @@ def test_each_worker_listens_on_its_own_socket_and_connections_spread(tmp_path: 
                 raise AssertionError(f"listening: {listening}\n{log}")
             time.sleep(0.1)
         assert len(owners(listening)) == 2  # two processes, one listening socket each
+        log = (tmp_path / "server.log").read_text()
+        assert (
+            f"Uvicorn running on http://127.0.0.1:{port} (Press CTRL+C to quit); 2 workers" in log
+        )
         clients = []
         try:
             for _ in range(16):  # keep-alive connections, all open at once
