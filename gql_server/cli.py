@@ -85,11 +85,10 @@ def _serve(host: str, port: int, workers: int) -> int:
         print("error: --workers must be 1 or more", file=sys.stderr)
         return 2
     try:
-        serve(host, port, workers)
+        return serve(host, port, workers)
     except OSError as exc:
         print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    return 0
 
 
 async def _migrate() -> int:

@@ -58,13 +58,16 @@ def balanced(port: int, workers: int) -> bool:
     return workers > 1 and port != 0 and sys.platform == "linux"
 
 
-def serve(host: str, port: int, workers: int) -> None:
+def serve(host: str, port: int, workers: int) -> int:
+    """Serve until stopped; the exit status: 0, or uvicorn's 3 when a worker's start-up
+    failed (its log says why), which stops them all."""
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
     from uvicorn.supervisors import Multiprocess
 
     if not balanced(port, workers):
         uvicorn.run(APP, factory=True, host=host, port=port, workers=workers)
-        return
+        return 0
     # The address is checked here, once, so that a port in use is one clear error.
     listening_socket(host, port).close()
     config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers)
@@ -76,5 +79,8 @@ def serve(host: str, port: int, workers: int) -> None:
         port,
         workers,
     )
+    supervisor = Multiprocess(config, sockets=cast(Any, [OwnSocket(host, port)]))
     with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl-C is a clean stop
-        Multiprocess(config, sockets=cast(Any, [OwnSocket(host, port)])).run()
+        supervisor.run()
+    failed = any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes)
+    return STARTUP_FAILURE if failed else 0

@@ -33,8 +33,9 @@ class QuerySource:
 
     When the page's ``count`` and ``results`` are both selected (``together``), they come
     from one statement: the slice with the count as an uncorrelated scalar subquery,
-    which both engines evaluate once. Only a slice that comes back empty past offset 0
-    (the total is then unknown) costs a second statement."""
+    which both engines evaluate once. A second statement only for a slice that comes back
+    empty past offset 0 (its rows carry no total) and for a searched page the probe
+    answers (the count is read apart rather than added to the cheap probe)."""
 
     count_query: Select[Any]
     results_query: Select[Any]

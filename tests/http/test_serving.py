@@ -93,3 +93,18 @@ def test_a_port_in_use_is_one_clear_error(tmp_path: Path) -> None:
         )
     assert run.returncode == 1
     assert run.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+def test_a_worker_that_cannot_start_stops_the_server_with_status_3(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder" / "x.db"  # SQLite cannot create the file
+    run = subprocess.run(
+        [sys.executable, "-m", "gql_server", "serve", "--port", str(free_port()), "--workers", "2"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{missing}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 3, run.stderr
+    assert "unable to open database file" in run.stderr
+    assert "failed to start, stopping the parent process" in run.stderr
