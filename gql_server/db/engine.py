@@ -141,7 +141,7 @@ async def ensure_schema(engine: AsyncEngine, *, migrate: bool | None = None) -> 
         # Decided again under the write lock: another process may be migrating it now.
         await migrations.upgrade(engine, adopt=True)
         return
-    if revision is None and await _has_tables(engine):
+    if revision is None and await _has_table(engine, migrations.ADOPTED):
         # Made by create_all before the project had migrations: that is revision 0001.
         await migrations.stamp(engine, "0001")
         revision = "0001"
@@ -151,9 +151,9 @@ async def ensure_schema(engine: AsyncEngine, *, migrate: bool | None = None) -> 
     )
 
 
-async def _has_tables(engine: AsyncEngine) -> bool:
+async def _has_table(engine: AsyncEngine, table: str) -> bool:
     def check(conn: Any) -> bool:
-        return inspect(conn).has_table("docking_event")
+        return inspect(conn).has_table(table)
 
     async with engine.connect() as conn:
         return await conn.run_sync(check)
