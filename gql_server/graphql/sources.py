@@ -56,11 +56,15 @@ class QuerySource:
     async def rows(self, info: Info) -> Sequence[RowMapping]:
         if self.together:
             return (await self._count_and_rows(info))[1]
-        if self.probe_query is not None:
-            rows = await info.context.reader.rows(self.probe_query)
-            if len(rows) == self.limit:
-                return rows
-        return await info.context.reader.rows(self.results_query)
+        probed = await self._probed(info)
+        return probed if probed is not None else await info.context.reader.rows(self.results_query)
+
+    async def _probed(self, info: Info) -> Sequence[RowMapping] | None:
+        """The slice from the probe when the probe fills it; None to run the slice itself."""
+        if self.probe_query is None:
+            return None
+        rows = await info.context.reader.rows(self.probe_query)
+        return rows if len(rows) == self.limit else None
 
     async def _count_and_rows(self, info: Info) -> tuple[int, Sequence[RowMapping]]:
         # The first caller reads; the other waits for it. A cancelled read leaves
@@ -72,12 +76,11 @@ class QuerySource:
 
     async def _read_both(self, info: Info) -> tuple[int, Sequence[RowMapping]]:
         reader = info.context.reader
-        if self.probe_query is not None:
-            # The probe answers most searched pages; the total, over every match, would
-            # cost the search index's whole plan, so it is only added to the page itself.
-            rows = await reader.rows(self.probe_query)
-            if len(rows) == self.limit:
-                return int(await reader.scalar(self.count_query)), rows
+        # The probe answers most searched pages; the total, over every match, would cost
+        # the search index's whole plan, so it is only added to the slice statement.
+        probed = await self._probed(info)
+        if probed is not None:
+            return int(await reader.scalar(self.count_query)), probed
         total = self.count_query.scalar_subquery().label(TOTAL)
         rows = await reader.rows(self.results_query.add_columns(total))
         if rows:

@@ -263,10 +263,10 @@ class GraphQLHTTPView:
             version = int(await context.reader.scalar(DATA_VERSION, long=False) or 0)
             key = request_key(query, params.operation_name, params.variables)
             versioned = f"{version}:{key}"
-        if request.method == "GET" and versioned is not None:
-            etag = f'W/"{hashlib.sha256(versioned.encode()).hexdigest()[:32]}"'
-            if etag in _etags(request.headers.get("if-none-match")):
-                return Response(status_code=304, headers=self._cache_headers(etag, request_id))
+            if request.method == "GET":
+                etag = f'W/"{hashlib.sha256(versioned.encode()).hexdigest()[:32]}"'
+                if etag in _etags(request.headers.get("if-none-match")):
+                    return Response(status_code=304, headers=self._cache_headers(etag, request_id))
         cached = self.responses.get(versioned) if versioned is not None else None
         if cached is not None:
             return self._send(cached.body, media_type, request_id, cached.request_error, etag=etag)
