@@ -217,7 +217,7 @@ async def in_process(url: str, args: argparse.Namespace) -> tuple[list[Result], 
     # The workloads run uncached (no response cache; parse and validation caches stay on);
     # "W1 warm" repeats W1 on a second app whose response cache is on.
     app = create_app(
-        Settings(database_url=url, seed_dir=None, graphiql=False, response_cache_size=0)
+        Settings(database_url=url, seed_dir=None, graphiql=False, response_cache_bytes=0)
     )
     warm_app = create_app(Settings(database_url=url, seed_dir=None, graphiql=False))
     results = []
@@ -457,7 +457,7 @@ def over_http(url: str, args: argparse.Namespace, results: list[Result]) -> tupl
         **os.environ,
         "DATABASE_URL": url,
         "GQL_SEED_DIR": "",
-        "GQL_RESPONSE_CACHE": "0",  # throughput is measured uncached
+        "GQL_RESPONSE_CACHE_BYTES": "0",  # throughput is measured uncached
     }
     env["GQL_GRAPHIQL"] = "0"
     log = (DATA / "server.log").open("w")

@@ -88,7 +88,7 @@ def variables(name: str, size: int, rng: random.Random) -> dict[str, Any]:
 
 async def latencies(url: str, size: int, repeat: int) -> dict[str, float]:
     # Uncached: every request executes (the response cache would answer repeats).
-    app = create_app(Settings(database_url=url, seed_dir=None, response_cache_size=0))
+    app = create_app(Settings(database_url=url, seed_dir=None, response_cache_bytes=0))
     medians: dict[str, float] = {}
     rng = random.Random(7)
     async with app.router.lifespan_context(app):

@@ -68,13 +68,20 @@ async def healthz(request: Request) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    schema = build_schema(settings.limits, planner=settings.planner)
+    schema = build_schema(
+        settings.limits,
+        planner=settings.planner,
+        document_cache_bytes=settings.document_cache_bytes,
+        plan_cache_bytes=settings.plan_cache_bytes,
+    )
     http = GraphQLHTTPView(
         schema,
         max_body_bytes=settings.max_body_bytes,
         timeout_seconds=settings.limits.timeout_seconds,
         graphiql=render_page if settings.graphiql else None,
-        response_cache_size=settings.response_cache_size,
+        response_cache_bytes=settings.response_cache_bytes,
+        response_cache_entry_bytes=settings.response_cache_entry_bytes,
+        persisted_queries_bytes=settings.persisted_queries_bytes,
         cache_max_age=settings.cache_max_age,
     )
     subscriptions = SubscriptionEndpoint(schema, graphql_ide=None)

@@ -9,6 +9,7 @@ from pathlib import Path
 from gql_server.graphql.limits import Limits
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./gql_server.db"
+MIB = 1024 * 1024
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 
 
@@ -23,7 +24,13 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     gzip_min_size: int = 1024
     max_body_bytes: int = 256 * 1024
-    response_cache_size: int = 512  # answers kept per process (0: no response cache)
+    # Byte budgets of the per-process caches (0: no such cache). Each entry is accounted
+    # at its size; answers over `response_cache_entry_bytes` are not kept.
+    response_cache_bytes: int = 64 * MIB
+    response_cache_entry_bytes: int = 1 * MIB
+    persisted_queries_bytes: int = 16 * MIB
+    document_cache_bytes: int = 32 * MIB  # parsed and validated documents
+    plan_cache_bytes: int = 32 * MIB  # the planner's plans (each keeps its document alive)
     cache_max_age: int = 0  # Cache-Control max-age of GET answers, seconds
     planner: bool = True  # look-ahead planning (off: graphql-core resolves every field)
     limits: Limits = field(default_factory=Limits)
@@ -40,7 +47,15 @@ class Settings:
             cors_origins=_origins(env.get("GQL_CORS_ORIGINS")),
             gzip_min_size=_size(env.get("GQL_GZIP_MIN_SIZE"), default=1024),
             max_body_bytes=_size(env.get("GQL_MAX_BODY_BYTES"), default=256 * 1024),
-            response_cache_size=_size(env.get("GQL_RESPONSE_CACHE"), default=512),
+            response_cache_bytes=_size(env.get("GQL_RESPONSE_CACHE_BYTES"), default=64 * MIB),
+            response_cache_entry_bytes=_size(
+                env.get("GQL_RESPONSE_CACHE_ENTRY_BYTES"), default=1 * MIB
+            ),
+            persisted_queries_bytes=_size(
+                env.get("GQL_PERSISTED_QUERIES_BYTES"), default=16 * MIB
+            ),
+            document_cache_bytes=_size(env.get("GQL_DOCUMENT_CACHE_BYTES"), default=32 * MIB),
+            plan_cache_bytes=_size(env.get("GQL_PLAN_CACHE_BYTES"), default=32 * MIB),
             cache_max_age=_size(env.get("GQL_CACHE_MAX_AGE"), default=0),
             planner=_flag(env.get("GQL_PLANNER"), default=True),
             limits=Limits.from_env(env),

@@ -260,7 +260,7 @@ def test_count_and_results_together_share_a_statement(
 ) -> None:
     query = f"{{ dockingEvents({arguments}) {{ count results {{ id }} }} }}"
     # Response cache off: with it, the data version is read first (the cache's key).
-    for client in make_client(db_url, response_cache_size=0):
+    for client in make_client(db_url, response_cache_bytes=0):
         assert client.count_statements(query) == statements
 
 
@@ -271,7 +271,7 @@ def test_count_and_results_are_read_together_only_when_both_are_selected(db_url:
         "query ($c: Boolean!) { dockingEvents(limit: 2) { ...F @include(if: $c) results { id } } }"
         f" {fragment}"
     )
-    for client in make_client(db_url, response_cache_size=0):
+    for client in make_client(db_url, response_cache_bytes=0):
         assert client.count_statements(query, {"c": True}) == 1
         assert client.data(query, {"c": True})["dockingEvents"]["count"] == 7
         assert client.count_statements(query, {"c": False}) == 1

@@ -1,40 +1,41 @@
-"""Abuse limits checked before execution, and the error codes of pre-execution errors.
+"""Abuse limits checked before execution, the heavy-request lane, and the error codes of
+pre-execution errors.
 
-Depth, aliases, root fields and cost are computed on the validated document (fragments
-expanded); tokens are counted by the parser. Every refusal is ``QUERY_TOO_COMPLEX`` with the
-limit, its maximum and the measured value in ``extensions``.
+Depth, aliases, root fields and cost are measured on the validated document by
+``gql_server.graphql.cost`` (in time linear in the document); tokens are counted by the
+parser. Every refusal is ``QUERY_TOO_COMPLEX`` with the limit, its maximum and the measured
+value in ``extensions``. An operation whose cost reaches ``heavy_cost`` runs only when one
+of the process's ``heavy_concurrency`` slots is free (waiting at most
+``heavy_queue_seconds``), else it is answered ``SERVER_BUSY`` (HTTP 503 with
+``Retry-After``): cheap requests never queue behind expensive ones.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 from graphql import (
     DocumentNode,
-    FieldNode,
+    ExecutionResult,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    GraphQLInterfaceType,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLSchema,
-    InlineFragmentNode,
     OperationDefinitionNode,
-    SelectionSetNode,
-    get_named_type,
-    value_from_ast,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from gql_server.graphql.cost import Measures, Refused, TooManySelections, measure
+from gql_server.graphql.lanes import Lane
 
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 BAD_USER_INPUT = "BAD_USER_INPUT"
+SERVER_BUSY = "SERVER_BUSY"
+RETRY_AFTER_SECONDS = 1
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,17 @@ class Limits:
     max_aliases: int = 30
     max_tokens: int = 5_000
     max_root_fields: int = 10
-    # Cost: 1 a field; a field with a `limit` argument multiplies what it selects by that
-    # limit (or its default), a connection by `first` or `last` (the larger; 10 with
-    # neither); any other list multiplies by `list_factor`. The full LL2 page
-    # tree (docs/queries/full-page.graphql) at limit 100 costs 104,501.
-    max_cost: int = 150_000
-    list_factor: int = 2
+    # Selections the pre-execution walk may visit (fragments count once per use site kind).
+    max_selections: int = 20_000
+    # Cost: 1 a field plus what it selects times the items it serves (see graphql/cost.py).
+    # The full LL2 page tree (docs/queries/full-page.graphql) at limit 100 costs 228,501.
+    max_cost: int = 250_000
     timeout_seconds: float = 10.0
     introspection: bool = True
+    # Operations costing this much or more take a slot of the heavy lane.
+    heavy_cost: int = 20_000
+    heavy_concurrency: int = 2  # heavy operations running at once, per process
+    heavy_queue_seconds: float = 2.0  # how long a heavy operation may wait for a slot
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
@@ -87,141 +91,14 @@ def too_complex(
     )
 
 
-@dataclass
-class Measures:
-    depth: int = 0
-    aliases: int = 0
-    root_fields: int = 0
-    cost: int = 0
-
-
-class _Walker:
-    """Measures one operation: fragments expanded, types followed through the schema."""
-
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        fragments: dict[str, FragmentDefinitionNode],
-        variables: Mapping[str, Any],
-        list_factor: int,
-    ) -> None:
-        self.schema = schema
-        self.fragments = fragments
-        self.variables = variables
-        self.list_factor = list_factor
-        self.measures = Measures()
-
-    def fields(
-        self, selection_set: SelectionSetNode, owner: Any, seen: frozenset[str] = frozenset()
-    ) -> Iterator[tuple[FieldNode, Any]]:
-        """The fields a selection set asks for, each with the type it is selected on."""
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                yield selection, owner
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                target = self.schema.get_type(condition.name.value) if condition else owner
-                yield from self.fields(selection.selection_set, target, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in seen:
-                    continue
-                target = self.schema.get_type(fragment.type_condition.name.value)
-                yield from self.fields(fragment.selection_set, target, seen | {name})
-
-    def cost(
-        self, selection_set: SelectionSetNode, owner: Any, depth: int, limited: bool = False
-    ) -> int:
-        """What the selection could cost; ``limited``: the parent field's ``limit`` already
-        sized the list fields here (a page's ``results``)."""
-        self.measures.depth = max(self.measures.depth, depth)
-        total = 0
-        for field, field_owner in self.fields(selection_set, owner):
-            if field.alias is not None:
-                self.measures.aliases += 1
-            if field.name.value.startswith("__") or not isinstance(
-                field_owner, GraphQLObjectType | GraphQLInterfaceType
-            ):
-                continue
-            definition = field_owner.fields.get(field.name.value)
-            if definition is None:
-                continue
-            inner = 0
-            if field.selection_set is not None:
-                inner = self.cost(
-                    field.selection_set,
-                    get_named_type(definition.type),
-                    depth + 1,
-                    limited=_sized(definition),
-                )
-            multiplier = (
-                1 if limited and not definition.args else self._multiplier(field, definition)
-            )
-            total += 1 + multiplier * inner
-        return total
-
-    def _argument(self, field: FieldNode, definition: Any, name: str) -> Any:
-        argument = definition.args[name]
-        value = argument.default_value
-        for node in field.arguments or ():
-            if node.name.value == name:
-                value = value_from_ast(node.value, argument.type, self.variables)
-        return value
-
-    def _multiplier(self, field: FieldNode, definition: Any) -> int:
-        if "limit" in definition.args:
-            value = self._argument(field, definition, "limit")
-            return value if isinstance(value, int) and value > 0 else 1
-        if "first" in definition.args or "last" in definition.args:
-            # A Relay connection: `first` / `last` size it as `limit` sizes a page; with
-            # neither, it serves the default page size.
-            sizes = [
-                self._argument(field, definition, name)
-                for name in ("first", "last")
-                if name in definition.args
-            ]
-            given = [v for v in sizes if isinstance(v, int) and not isinstance(v, bool)]
-            if not given:
-                return CONNECTION_DEFAULT_SIZE
-            return max(1, max(given))
-        kind = (
-            definition.type.of_type
-            if isinstance(definition.type, GraphQLNonNull)
-            else definition.type
-        )
-        return self.list_factor if isinstance(kind, GraphQLList) else 1
-
-
-CONNECTION_DEFAULT_SIZE = 10  # what a connection serves without `first` or `last`
-
-
-def _sized(definition: Any) -> bool:
-    """A field whose arguments size the lists below it (a page's `limit`, a connection's
-    `first`/`last`): those lists are not multiplied again."""
-    return any(name in definition.args for name in ("limit", "first", "last"))
-
-
-def measure(
-    schema: GraphQLSchema,
-    operation: OperationDefinitionNode,
-    fragments: dict[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-    list_factor: int,
-) -> Measures:
-    root = schema.get_root_type(operation.operation)
-    walker = _Walker(schema, fragments, variables, list_factor)
-    walker.measures.root_fields = sum(1 for _ in walker.fields(operation.selection_set, root))
-    walker.measures.cost = walker.cost(operation.selection_set, root, 1)
-    return walker.measures
-
-
 class EnforceLimits(SchemaExtension):
     """Refuses documents over the limits before execution; gives pre-execution errors their
     codes (parse, validation, variables)."""
 
-    def __init__(self, *, limits: Limits) -> None:
+    def __init__(self, *, limits: Limits, lane: Lane | None = None) -> None:
         self.limits = limits
+        self.lane = lane
+        self.measures: Measures | None = None
 
     def on_operation(self) -> Iterator[None]:
         self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
@@ -286,11 +163,46 @@ class EnforceLimits(SchemaExtension):
                 chosen[0],
                 fragments,
                 variables,
-                self.limits.list_factor,
+                self.limits.max_selections,
             )
-        except (TypeError, ValueError):
-            return []  # variables that do not coerce: execution reports them (BAD_USER_INPUT)
+        except TooManySelections as exc:
+            return [
+                too_complex(
+                    f"The query spreads into more than {exc.maximum} selections; write it with "
+                    "fewer fragment spreads.",
+                    "selections",
+                    exc.maximum,
+                    exc.maximum + 1,
+                )
+            ]
+        except Refused as exc:
+            return [GraphQLError(exc.message, extensions={"code": exc.code, **exc.extensions})]
+        self.measures = measures
         return self._check(measures)
+
+    def _heavy(self) -> bool:
+        if self.lane is None or self.measures is None:
+            return False
+        if self.measures.cost < self.limits.heavy_cost:
+            return False
+        try:  # a subscription is not held in the lane for its lifetime
+            return self.execution_context.operation_type is not OperationType.SUBSCRIPTION
+        except RuntimeError:
+            return False
+
+    def _busy(self) -> GraphQLError:
+        assert self.measures is not None
+        return GraphQLError(
+            f"The server is running as many expensive requests as it may "
+            f"({self.limits.heavy_concurrency} at once, each costing {self.limits.heavy_cost} "
+            f"or more; this one costs {self.measures.cost}). Retry in a moment, or ask for "
+            "less.",
+            extensions={
+                "code": SERVER_BUSY,
+                "retryAfter": RETRY_AFTER_SECONDS,
+                "cost": self.measures.cost,
+            },
+        )
 
     def _check(self, m: Measures) -> list[GraphQLError]:
         limits = self.limits
@@ -331,9 +243,22 @@ class EnforceLimits(SchemaExtension):
                 )
         return errors
 
-    def on_execute(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+        context = self.execution_context
+        held = False
+        if self._heavy():
+            assert self.lane is not None
+            held = await self.lane.acquire(self.limits.heavy_queue_seconds)
+            if not held:
+                # Execution is skipped when a result is already there.
+                context.result = ExecutionResult(data=None, errors=[self._busy()])
+        try:
+            yield
+        finally:
+            if held:
+                assert self.lane is not None
+                self.lane.release()
+        result = context.result
         for error in getattr(result, "errors", None) or []:
             # Errors without a path come from coercing variables: the client's input.
             if error.path is None and not (error.extensions or {}).get("code"):

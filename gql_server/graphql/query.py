@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 
 from gql_server.db import models
 from gql_server.graphql.arguments import (
@@ -29,6 +30,7 @@ from gql_server.graphql.arguments import (
     orderings,
 )
 from gql_server.graphql.context import Info
+from gql_server.graphql.cost import MAX_STATS_BUCKETS
 from gql_server.graphql.errors import bad_input
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT, checked
 from gql_server.graphql.relay import decode_global_id, parse_ll2_id
@@ -167,7 +169,8 @@ class Query:
             "Docking events counted in groups, for charts: one bucket per combination of the "
             "`groupBy` values that occurs (all events in one bucket when `groupBy` is empty), "
             "ordered by those values in `groupBy` order, ascending, nulls last. Takes "
-            "`dockingEvents`' filters and search. Computed in SQL (one statement)."
+            "`dockingEvents`' filters and search. Computed in SQL (one statement). More than "
+            f"{MAX_STATS_BUCKETS:,} buckets is an error (QUERY_TOO_COMPLEX), never a cut list."
         )
     )
     async def docking_stats(
@@ -191,7 +194,14 @@ class Query:
             docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
         )  # fmt: skip
         keys = [key.to_query() for key in group_by]
-        rows = await info.context.reader.rows(stats.stats(where, keys))
+        # One more than may be served, to tell "exactly the most" from "too many".
+        rows = await info.context.reader.rows(stats.stats(where, keys, MAX_STATS_BUCKETS + 1))
+        if len(rows) > MAX_STATS_BUCKETS:
+            raise GraphQLError(
+                f"dockingStats makes more than {MAX_STATS_BUCKETS} buckets; group by fewer "
+                "keys or filter the events.",
+                extensions={"code": "QUERY_TOO_COMPLEX", "limit": "buckets", "max": MAX_STATS_BUCKETS},
+            )
         buckets = []
         for row in rows:
             kind = row.get(StatsKey.CHASER_KIND.value)
@@ -230,7 +240,9 @@ class Query:
         )
     )
     async def nodes(
-        self, info: Info, ids: Annotated[list[strawberry.ID], arg("`nodeId`s, up to 100.")]
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], arg("`nodeId`s, up to 100 (each one priced in the query's cost, repeats too).")],
     ) -> list[Node | None]:
         if len(ids) > MAX_LIMIT:
             raise bad_input(f"at most {MAX_LIMIT} ids, got {len(ids)}", argument="ids")

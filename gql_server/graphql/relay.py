@@ -9,6 +9,8 @@ from typing import Any
 
 from gql_server.graphql.errors import bad_input
 
+MAX_ID = 2**63 - 1  # LL2 ids are positive and the database keeps them in 64 bits
+
 
 def encode_global_id(type_name: str, ll2_id: Any) -> str:
     return base64.b64encode(f"{type_name}:{ll2_id}".encode()).decode("ascii")
@@ -30,7 +32,7 @@ def parse_ll2_id(raw: str, python_type: type, global_id: str, argument: str = "i
     try:
         if python_type is uuid.UUID:
             return uuid.UUID(raw)
-        if str(int(raw)) != raw:
+        if str(int(raw)) != raw or not 0 < int(raw) <= MAX_ID:
             raise ValueError(raw)
         return int(raw)
     except ValueError:

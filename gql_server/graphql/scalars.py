@@ -36,7 +36,14 @@ def _parse(value: Any) -> datetime:
         raise ValueError(
             f"DateTime must be ISO 8601, like 2024-04-25T19:32:00Z; got {value!r}"
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:  # in UTC now: an instant past the years 1..9999 there is refused here, not in SQL
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            f"DateTime {value!r} is outside the years 1 to 9999 once converted to UTC"
+        ) from None
 
 
 UUID_SCALAR = strawberry.scalar(

@@ -8,18 +8,16 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from strawberry.extensions import (
-    DisableIntrospection,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.graphql import OperationType
 
 from gql_server.graphql.context import Context
+from gql_server.graphql.documents import DocumentCache
 from gql_server.graphql.errors import MaskUnexpectedErrors
+from gql_server.graphql.lanes import Lane
 from gql_server.graphql.limits import EnforceLimits, Limits
+from gql_server.graphql.planner.cache import PlanCache
 from gql_server.graphql.planner.executor import PlanningExecutor
 from gql_server.graphql.query import Query
 from gql_server.graphql.scalars import DATETIME_Z, UUID_SCALAR
@@ -50,26 +48,46 @@ class CloseReader(SchemaExtension):
                 await context.close()
 
 
-def build_schema(limits: Limits | None = None, *, planner: bool = True) -> strawberry.Schema:
-    """The schema; ``planner=False`` leaves every field to graphql-core (the planner's
-    tests compare the two)."""
+MIB = 1024 * 1024
+
+
+def build_schema(
+    limits: Limits | None = None,
+    *,
+    planner: bool = True,
+    document_cache_bytes: int = 32 * MIB,
+    plan_cache_bytes: int = 32 * MIB,
+) -> strawberry.Schema:
+    """The schema, with the caches and the heavy lane its requests share (one set per
+    schema, so per app); ``planner=False`` leaves every field to graphql-core (the
+    planner's tests compare the two)."""
     limits = limits or Limits()
+    documents = DocumentCache(document_cache_bytes, max_entry_bytes=document_cache_bytes // 4)
+    lane = Lane(limits.heavy_concurrency)
     extensions: list[Any] = [
         CloseReader,
         MaskUnexpectedErrors,
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-        lambda: EnforceLimits(limits=limits),
+        documents.extension,
+        lambda: EnforceLimits(limits=limits, lane=lane),
     ]
     if not limits.introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    executor = None
+    if planner:
+        # A class per schema: its plans are this schema's, within their budget.
+        executor = type(
+            "PlanningExecutor", (PlanningExecutor,), {"plans": PlanCache(plan_cache_bytes)}
+        )
+    schema = strawberry.Schema(
         query=Query,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map={datetime: DATETIME_Z, uuid.UUID: UUID_SCALAR}),
         extensions=extensions,
-        execution_context_class=PlanningExecutor if planner else None,
+        execution_context_class=executor,
     )
+    schema.documents = documents  # type: ignore[attr-defined]  # tests read its bytes
+    schema.lane = lane  # type: ignore[attr-defined]
+    return schema
 
 
 def sdl() -> str:

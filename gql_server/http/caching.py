@@ -1,6 +1,7 @@
 """HTTP-level caches: automatic persisted queries, and responses keyed by the data version.
 
-Both are per process and bounded (least recently used entries go first). The response cache
+Both are per process and bounded in bytes (least recently used entries go first; see
+gql_server.bytecache). The response cache
 is correct across processes because its key holds the database's data version, which every
 ingest or sync bumps in its own transaction and each request reads in its own snapshot: a
 process can only reuse an answer computed from the very data it would read now.
@@ -10,37 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class LRU(Generic[K, V]):
-    """A dict that keeps at most ``size`` entries, dropping the least recently used."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        if self.size <= 0:
-            return
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
+from gql_server.bytecache import ByteLRU
 
 
 def sha256(text: str) -> str:
@@ -74,16 +48,23 @@ class PersistedQueries:
     """Apollo's automatic persisted queries: a client sends ``sha256Hash`` alone; on
     ``PERSISTED_QUERY_NOT_FOUND`` it sends hash and query once, and the hash works from then
     on (in this process: a load balancer may send the next request elsewhere, where the
-    protocol simply registers it again)."""
+    protocol simply registers it again). A query is registered only once it has parsed,
+    validated and passed the limits (``register``, after execution), within a byte budget."""
 
-    def __init__(self, size: int) -> None:
-        self._queries: LRU[str, str] = LRU(size)
+    def __init__(self, budget_bytes: int) -> None:
+        self.queries: ByteLRU[str, str] = ByteLRU(budget_bytes)
 
-    def resolve(self, query: str | None, extensions: dict[str, Any] | None) -> str | None:
-        """The query to run: ``query`` itself, or the one registered under the hash."""
+    def register(self, digest: str, query: str) -> None:
+        self.queries.put(digest, query, 2 * len(query))
+
+    def resolve(
+        self, query: str | None, extensions: dict[str, Any] | None
+    ) -> tuple[str | None, str | None]:
+        """The query to run (``query`` itself, or the one registered under the hash), and
+        the hash to register it under once it has run (None: nothing to register)."""
         persisted = (extensions or {}).get("persistedQuery")
         if persisted is None:
-            return query
+            return query, None
         if not isinstance(persisted, dict) or persisted.get("version") != 1:
             raise PersistedQueryError(
                 "persistedQuery must be {version: 1, sha256Hash}", "PERSISTED_QUERY_NOT_SUPPORTED"
@@ -99,9 +80,8 @@ class PersistedQueries:
                 raise PersistedQueryError(
                     "the sha256Hash does not match the query", "PERSISTED_QUERY_HASH_MISMATCH"
                 )
-            self._queries.put(digest, query)
-            return query
-        known = self._queries.get(digest)
+            return query, (None if digest in self.queries else digest)
+        known = self.queries.get(digest)
         if known is None:
             raise PersistedQueryError("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
-        return known
+        return known, None

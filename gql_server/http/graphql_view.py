@@ -28,9 +28,10 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from gql_server.bytecache import ByteLRU
 from gql_server.graphql.context import Context
+from gql_server.graphql.limits import SERVER_BUSY
 from gql_server.http.caching import (
-    LRU,
     CachedResponse,
     PersistedQueries,
     PersistedQueryError,
@@ -112,13 +113,66 @@ def _object_or_none(value: Any, name: str) -> dict[str, Any] | None:
     raise HTTPProblem(400, f"`{name}` must be a JSON object or null")
 
 
+MAX_JSON_DEPTH = 64  # nesting of arrays and objects in a request's JSON
+MAX_NUMBER_DIGITS = 40  # digits of one number (more than any GraphQL scalar here takes)
+
+
+def _number(text: str) -> int:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _TooLong
+    return int(text)
+
+
+class _TooLong(Exception):
+    pass
+
+
+def decode_json(raw: str | bytes, what: str) -> Any:
+    """``raw`` as JSON, or HTTPProblem 400 saying what is wrong: not JSON, nested more than
+    ``MAX_JSON_DEPTH`` deep, or a number of more than ``MAX_NUMBER_DIGITS`` digits."""
+    depth_problem = HTTPProblem(
+        400, f"{what} nests arrays or objects more than {MAX_JSON_DEPTH} deep"
+    )
+    try:
+        value = json.loads(raw, parse_int=_number, parse_float=_float)
+    except _TooLong:
+        raise HTTPProblem(
+            400, f"{what} holds a number of more than {MAX_NUMBER_DIGITS} digits"
+        ) from None
+    except RecursionError:
+        raise depth_problem from None
+    except (ValueError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
+        raise HTTPProblem(400, f"{what} is not valid JSON") from None
+    if _nesting(value) > MAX_JSON_DEPTH:
+        raise depth_problem
+    return value
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_DIGITS + 10:  # digits, sign, point and exponent
+        raise _TooLong
+    return float(text)
+
+
+def _nesting(value: Any) -> int:
+    """How deep arrays and objects nest in a decoded JSON value (iteratively)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
 def _decode_json_param(raw: str | None, name: str) -> dict[str, Any] | None:
     if raw is None or raw == "":
         return None
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        raise HTTPProblem(400, f"`{name}` must be JSON-encoded in the URL") from None
+    value = decode_json(raw, f"`{name}` (JSON-encoded in the URL)")
     return _object_or_none(value, name)
 
 
@@ -148,10 +202,7 @@ async def params_from_post(request: Request, max_body_bytes: int) -> GraphQLRequ
         if key == "charset" and value.strip('"') not in ("utf-8", "utf8"):
             raise HTTPProblem(415, "the request body must be UTF-8")
     body = await read_body(request, max_body_bytes)
-    try:
-        payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise HTTPProblem(400, "the request body is not valid JSON") from None
+    payload = decode_json(body, "the request body")
     if isinstance(payload, list):
         raise HTTPProblem(400, "batched requests (a JSON array) are not supported; send one object")
     if not isinstance(payload, dict):
@@ -204,20 +255,27 @@ class GraphQLHTTPView:
         max_body_bytes: int,
         timeout_seconds: float,
         graphiql: Callable[[Request], Response] | None,
-        response_cache_size: int = 0,
-        persisted_queries_size: int = 1000,
+        response_cache_bytes: int = 0,
+        response_cache_entry_bytes: int = 1024 * 1024,
+        persisted_queries_bytes: int = 16 * 1024 * 1024,
         cache_max_age: int = 0,
     ) -> None:
         self.schema = schema
         self.max_body_bytes = max_body_bytes
         self.timeout_seconds = timeout_seconds
         self.graphiql = graphiql
-        self.responses: LRU[str, CachedResponse] = LRU(response_cache_size)
-        self.persisted = PersistedQueries(persisted_queries_size)
+        self.responses: ByteLRU[str, CachedResponse] = ByteLRU(
+            response_cache_bytes, response_cache_entry_bytes
+        )
+        self.persisted = PersistedQueries(persisted_queries_bytes)
         self.cache_max_age = cache_max_age
 
     async def handle(self, request: Request) -> Response:
         request_id = uuid.uuid4().hex
+        # The deadline runs from the request's arrival: reading the body and waiting for a
+        # slot of the heavy lane count against it, as execution does.
+        deadline = asyncio.get_running_loop().time() + self.timeout_seconds
+        request.state.deadline = deadline
         try:
             if self.graphiql is not None and _wants_html(request):
                 return self.graphiql(request)
@@ -234,7 +292,7 @@ class GraphQLHTTPView:
         self, request: Request, params: GraphQLRequest, media_type: str, request_id: str
     ) -> Response:
         try:
-            query = self.persisted.resolve(params.query, params.extensions)
+            query, register = self.persisted.resolve(params.query, params.extensions)
         except PersistedQueryError as exc:
             body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
             return self.respond(body, media_type, request_id, request_error=True)
@@ -242,9 +300,13 @@ class GraphQLHTTPView:
             raise HTTPProblem(400, "the request needs a `query` string")
         context = Context.for_engine(request.app.state.engine, request_id=request_id)
         try:
-            return await self._answer(request, params, query, context, media_type, request_id)
+            response = await self._answer(request, params, query, context, media_type, request_id)
         finally:
             await context.close()
+        if register is not None and self.schema.documents.valid(query):  # type: ignore[attr-defined]
+            # Only a document that parsed and validated is kept under its hash.
+            self.persisted.register(register, query)
+        return response
 
     async def _answer(
         self,
@@ -259,7 +321,7 @@ class GraphQLHTTPView:
         # what the execution below reads. Only read when something keys on it: an ETag
         # (GET) or the response cache.
         versioned = etag = None
-        if request.method == "GET" or self.responses.size > 0:
+        if request.method == "GET" or self.responses.budget_bytes > 0:
             version = int(await context.reader.scalar(DATA_VERSION, long=False) or 0)
             key = request_key(query, params.operation_name, params.variables)
             versioned = f"{version}:{key}"
@@ -283,7 +345,7 @@ class GraphQLHTTPView:
                     allowed_operation_types=allowed,
                     operation_extensions=params.extensions,
                 ),
-                self.timeout_seconds,
+                request.state.deadline - asyncio.get_running_loop().time(),
             )
         except InvalidOperationTypeError as exc:
             if request.method == "GET":
@@ -321,6 +383,15 @@ class GraphQLHTTPView:
         request_error = (
             result.data is None and bool(errors) and all(_is_request_error(e) for e in errors)
         )
+        busy = [e for e in errors if (e.extensions or {}).get("code") == SERVER_BUSY]
+        if busy:
+            retry = str((busy[0].extensions or {}).get("retryAfter", 1))
+            return Response(
+                encode({"errors": [error.formatted for error in errors]}),
+                status_code=503,
+                media_type=f"{media_type}; charset=utf-8",
+                headers={REQUEST_ID_HEADER: request_id, "Retry-After": retry},
+            )
         if not request_error:
             body["data"] = result.data
         if errors:
@@ -331,7 +402,10 @@ class GraphQLHTTPView:
         if errors:  # only clean answers are reused (and given an ETag)
             return self._send(encoded, media_type, request_id, request_error)
         if versioned is not None:
-            self.responses.put(versioned, CachedResponse(encoded, request_error))
+            # Accounted at the body's length plus its key (about 100 bytes).
+            self.responses.put(
+                versioned, CachedResponse(encoded, request_error), len(encoded) + len(versioned)
+            )
         return self._send(encoded, media_type, request_id, request_error, etag=etag)
 
     def respond(

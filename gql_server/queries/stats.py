@@ -46,11 +46,13 @@ def _key_expressions() -> dict[StatsKey, ColumnElement[object]]:
     }
 
 
-def stats(where: EventFilter, group_by: Sequence[StatsKey]) -> Select[tuple[object, ...]]:
+def stats(
+    where: EventFilter, group_by: Sequence[StatsKey], limit: int | None = None
+) -> Select[tuple[object, ...]]:
     """One row a bucket: the key values (named by ``StatsKey.value``), ``count`` (events),
     ``departed`` (events with a departure) and ``docked_seconds`` (the sum over departed
     events of departure minus docking, in whole seconds). Buckets come ordered by the keys
-    in ``group_by`` order, ascending, nulls last."""
+    in ``group_by`` order, ascending, nulls last; at most ``limit`` of them."""
     keys = list(dict.fromkeys(group_by))
     expressions = _key_expressions()
     c = EVENTS.c
@@ -89,4 +91,5 @@ def stats(where: EventFilter, group_by: Sequence[StatsKey]) -> Select[tuple[obje
         )
         .group_by(*key_columns)
         .order_by(*[column.asc().nulls_last() for column in key_columns])
+        .limit(limit)
     )

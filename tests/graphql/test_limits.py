@@ -10,7 +10,7 @@ from conftest import FULL_PAGE_QUERY, Client, make_client
 from gql_server.graphql.limits import Limits
 
 SMALL = Limits(
-    max_depth=4, max_aliases=3, max_tokens=60, max_root_fields=3, max_cost=500, list_factor=2
+    max_depth=4, max_aliases=3, max_tokens=60, max_root_fields=3, max_cost=500
 )
 
 

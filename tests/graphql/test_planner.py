@@ -32,8 +32,8 @@ def pair(
     folder = tmp_path_factory.mktemp("planner")
     url = database_factory(str(request.param), request, folder)()
     ingest(url, SEED_DIR, *write_pages(folder / "pages", 300, seed=7))
-    on = make_client(url, seed_dir=None, response_cache_size=0)
-    off = make_client(url, seed_dir=None, response_cache_size=0, planner=False)
+    on = make_client(url, seed_dir=None, response_cache_bytes=0)
+    off = make_client(url, seed_dir=None, response_cache_bytes=0, planner=False)
     yield next(on), next(off)
     for clients in (on, off):
         next(clients, None)
@@ -168,7 +168,7 @@ def test_what_the_planner_cannot_answer_exactly_is_left_to_graphql_core(tmp_path
         ... on SpacecraftFlight { spacecraft { name flightsCount } } } } } }"""
     answers = []
     for planner in (True, False):
-        for client in make_client(url, seed_dir=None, response_cache_size=0, planner=planner):
+        for client in make_client(url, seed_dir=None, response_cache_bytes=0, planner=planner):
             answers.append(raw(client, query))
     assert answers[0] == answers[1]
     assert b"Int cannot represent non 32-bit signed integer value" in answers[0]

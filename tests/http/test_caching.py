@@ -114,7 +114,7 @@ def test_cache_max_age_is_configurable(db_url: str) -> None:
 
 
 def test_the_response_cache_can_be_switched_off(db_url: str) -> None:
-    for client in make_client(db_url, response_cache_size=0):
+    for client in make_client(db_url, response_cache_bytes=0):
         client.post(Q)
         # A POST reads the event only: with no cache, nothing keys on the data version.
         assert client.count_statements(Q) == 1

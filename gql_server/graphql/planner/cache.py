@@ -4,7 +4,6 @@ same text) and the variables ``@skip``/``@include`` read, never on other variabl
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
@@ -18,33 +17,36 @@ from graphql import (
     VariableNode,
 )
 
+from gql_server.bytecache import ByteLRU
+from gql_server.graphql.documents import TOKEN_BYTES
 from gql_server.graphql.planner.plan import ObjectPlan
 
-SIZE = 1024
+PLAN_BYTES = 2_000  # a plan's own objects, about
 
 
 class PlanCache:
-    """Least recently used plans (``None``: the planner is not for those fields). Each entry
-    keeps the objects its key names by ``id()`` alive, so no id is reused while it stands."""
+    """Least recently used plans (``None``: the planner is not for those fields), within a
+    byte budget. Each entry keeps the objects its key names by ``id()`` alive, so no id is
+    reused while it stands; those are nodes of a parsed document, which keep the whole
+    document alive, so an entry is accounted at its document's size."""
 
-    def __init__(self, size: int = SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, tuple[Any, ObjectPlan | None]] = OrderedDict()
-        self._switches: OrderedDict[int, tuple[OperationDefinitionNode, tuple[str, ...]]] = (
-            OrderedDict()
+    def __init__(self, budget_bytes: int) -> None:
+        self._items: ByteLRU[Hashable, tuple[Any, ObjectPlan | None]] = ByteLRU(budget_bytes)
+        self._switches: ByteLRU[int, tuple[OperationDefinitionNode, tuple[str, ...]]] = (
+            ByteLRU(budget_bytes)
         )
 
-    def get(self, key: Hashable) -> tuple[Any, ObjectPlan | None] | None:
-        hit = self._items.get(key)
-        if hit is not None:
-            self._items.move_to_end(key)
-        return hit
+    @property
+    def bytes(self) -> int:
+        return self._items.bytes + self._switches.bytes
 
-    def put(self, key: Hashable, keep: Any, plan: ObjectPlan | None) -> None:
-        self._items[key] = (keep, plan)
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+    def get(self, key: Hashable) -> tuple[Any, ObjectPlan | None] | None:
+        return self._items.get(key)
+
+    def put(
+        self, key: Hashable, keep: Any, plan: ObjectPlan | None, document_bytes: int
+    ) -> None:
+        self._items.put(key, (keep, plan), PLAN_BYTES + document_bytes)
 
     def switches(
         self, operation: OperationDefinitionNode, fragments: dict[str, Any]
@@ -56,10 +58,23 @@ class PlanCache:
         names: set[str] = set()
         _switch_variables(operation.selection_set, fragments, names, set())
         found = tuple(sorted(names))
-        self._switches[id(operation)] = (operation, found)
-        while len(self._switches) > self.size:
-            self._switches.popitem(last=False)
+        self._switches.put(id(operation), (operation, found), operation_bytes(operation))
         return found
+
+
+def operation_bytes(operation: OperationDefinitionNode) -> int:
+    """What the document holding ``operation`` costs to keep (see graphql/documents.py)."""
+    loc = operation.loc
+    if loc is None:
+        return 0
+    tokens = 0
+    token = loc.start_token
+    while token.prev is not None:
+        token = token.prev
+    while token is not None:
+        tokens += 1
+        token = token.next
+    return 2 * len(loc.source.body) + TOKEN_BYTES * tokens
 
 
 def _switch_variables(
@@ -91,5 +106,3 @@ def _directive_variables(directive: DirectiveNode, names: set[str]) -> None:
         if isinstance(argument.value, VariableNode):
             names.add(argument.value.name.value)
 
-
-PLANS = PlanCache()

@@ -26,13 +26,16 @@ from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gql_server.graphql.context import Context
-from gql_server.graphql.planner.cache import PLANS
+from gql_server.graphql.planner.cache import PlanCache, operation_bytes
 from gql_server.graphql.planner.plan import Compiler, ObjectPlan, Unplannable, runtime_type
 from gql_server.graphql.planner.state import PlanState
 from gql_server.graphql.types._base import RowType
 
 
 class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Subclassed once per schema with its own ``plans`` (graphql/schema.py)."""
+
+    plans: PlanCache
     _compiler: Compiler | None = None
 
     def complete_value(
@@ -98,7 +101,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _plan(self, gtype: GraphQLObjectType, field_details_list: Any) -> ObjectPlan | None:
         """The plan for these fields on ``gtype``, compiled on first use in the process."""
-        switches = PLANS.switches(self.operation, self.fragments)
+        switches = self.plans.switches(self.operation, self.fragments)
         coerced = self.variable_values.coerced
         nodes = tuple(details.node for details in field_details_list)
         key = (
@@ -107,7 +110,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
             tuple(map(id, nodes)),
             tuple(coerced.get(name) for name in switches),
         )
-        hit = PLANS.get(key)
+        hit = self.plans.get(key)
         if hit is not None:
             return hit[1]
         if self._compiler is None:
@@ -116,7 +119,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
             plan: ObjectPlan | None = self._compiler.object_plan(gtype, field_details_list)
         except Unplannable:
             plan = None
-        PLANS.put(key, (self.schema, nodes), plan)
+        self.plans.put(key, (self.schema, nodes), plan, operation_bytes(self.operation))
         return plan
 
     def _state(self) -> PlanState:

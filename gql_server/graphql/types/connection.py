@@ -8,7 +8,7 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
@@ -56,11 +56,22 @@ def decode_cursor(cursor: str, keys: Sequence[SortKey], argument: str) -> list[A
             elif key.column == "id":
                 if not isinstance(value, int) or isinstance(value, bool):
                     raise ValueError(value)
+                if not -(2**63) <= value < 2**63:  # what the database's ids can hold
+                    raise ValueError(value)
                 values.append(value)
             else:
-                values.append(datetime.fromisoformat(value))
+                instant = datetime.fromisoformat(value)
+                values.append(instant.astimezone(UTC) if instant.tzinfo else instant)
         return values
-    except (binascii.Error, UnicodeError, ValueError, TypeError, KeyError):
+    except (
+        binascii.Error,
+        UnicodeError,
+        ValueError,
+        TypeError,
+        KeyError,
+        OverflowError,
+        RecursionError,
+    ):
         raise bad_input(f"`{argument}` is not a cursor of this list", argument=argument) from None
 
 
