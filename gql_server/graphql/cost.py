@@ -8,10 +8,10 @@ The price of a field is 1 plus what it selects times the number of items it can 
   multiplied again;
 - `nodes(ids:)` serves one object per id;
 - `dockingStats` serves one bucket per combination of its group keys that occurs, at most
-  ``MAX_STATS_BUCKETS`` (the resolver refuses more), and reads every matching event
+  ``max_stats_buckets`` (the resolver refuses more), and reads every matching event
   (``STATS_SCAN``);
-- every search term is a substring scan (``SEARCH_TERM``); more than ``MAX_SEARCH_TERMS``
-  terms are refused;
+- every search term is a substring scan (``SEARCH_TERM``); more than ``max_search_terms``
+  distinct terms are refused;
 - any other list has a declared upper size in ``LIST_SIZES``. A test walks the schema and
   fails for a list field priced by none of these rules, so a new field cannot slip through.
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from graphql import (
     FieldNode,
@@ -55,15 +55,13 @@ LIST_SIZES: dict[tuple[str, str], int] = {
     ("Payload", "program"): 8,
     ("SpaceStation", "owners"): 8,
     ("SpaceStation", "dockingLocations"): 40,
-    ("SpaceStation", "dockedAt"): 20,
+    ("SpaceStation", "dockedAt"): 100,  # events missing a departure stay "docked"
     ("SpacecraftConfig", "family"): 4,
 }
 # A page's list: the field that returned the page (its `limit`, `first` or `last`) sized it.
 SIZED_BY_PARENT = {"results", "edges"}
-MAX_SEARCH_TERMS = 20
 SEARCH_TERM = 1_000  # one substring scan over the searched documents
 STATS_SCAN = 20_000  # dockingStats reads every matching event
-MAX_STATS_BUCKETS = 10_000
 # The most buckets each `groupBy` key can make on its own (LL2 has ~20 stations, ~150
 # ports, 1971 onwards, 3 chaser kinds, ~100 agencies that fly to stations).
 STATS_KEY_BUCKETS = {
@@ -73,6 +71,17 @@ STATS_KEY_BUCKETS = {
     "CHASER_KIND": 3,
     "CHASER_AGENCY": 200,
 }
+
+
+class Budget(Protocol):
+    """The limits the walk reads (``gql_server.graphql.limits.Limits`` has them)."""
+
+    @property
+    def max_selections(self) -> int: ...
+    @property
+    def max_search_terms(self) -> int: ...
+    @property
+    def max_stats_buckets(self) -> int: ...
 
 
 class Refused(Exception):
@@ -121,12 +130,13 @@ class Walker:
         schema: GraphQLSchema,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
-        max_selections: int,
+        limits: Budget,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
-        self.max_selections = max_selections
+        self.limits = limits
+        self.max_selections = limits.max_selections
         self.visited = 0
         self._memo: dict[tuple[str, str, bool], _Level] = {}
         self._open: set[tuple[str, str, bool]] = set()
@@ -206,8 +216,8 @@ class Walker:
         if sized and name in SIZED_BY_PARENT and not definition.args:
             items = 1
         else:
-            items = price(owner.name, name, definition, arguments)
-        cost = 1 + extra_cost(name, arguments) + items * inner.cost
+            items = price(owner.name, name, definition, arguments, self.limits)
+        cost = 1 + extra_cost(name, arguments, self.limits) + items * inner.cost
         return _Level(cost, inner.depth + 1, aliases + inner.aliases, 1)
 
     def arguments(self, node: FieldNode, definition: Any) -> dict[str, Any]:
@@ -259,7 +269,9 @@ def rule(owner: str, name: str, definition: Any) -> str | None:
     return None
 
 
-def price(owner: str, name: str, definition: Any, arguments: Mapping[str, Any]) -> int:
+def price(
+    owner: str, name: str, definition: Any, arguments: Mapping[str, Any], limits: Budget
+) -> int:
     """How many items the field serves at most (1 for a field that is not a list)."""
     kind = rule(owner, name, definition)
     if kind == "limit":
@@ -273,7 +285,7 @@ def price(owner: str, name: str, definition: Any, arguments: Mapping[str, Any]) 
         ids = arguments.get("ids")
         return max(1, min(len(ids), MAX_LIMIT)) if isinstance(ids, list) else 1
     if kind == "buckets":
-        return stats_buckets(arguments.get("groupBy"))
+        return stats_buckets(arguments.get("groupBy"), limits.max_stats_buckets)
     if kind == "declared":
         return LIST_SIZES[(owner, name)]
     if kind == "one":
@@ -283,27 +295,28 @@ def price(owner: str, name: str, definition: Any, arguments: Mapping[str, Any]) 
     return MAX_LIMIT
 
 
-def stats_buckets(group_by: Any) -> int:
+def stats_buckets(group_by: Any, most: int) -> int:
     buckets = 1
     for key in dict.fromkeys(group_by or ()):
         name = getattr(key, "name", key)
-        buckets *= STATS_KEY_BUCKETS.get(str(name), MAX_STATS_BUCKETS)
-    return min(buckets, MAX_STATS_BUCKETS)
+        buckets *= STATS_KEY_BUCKETS.get(str(name), most)
+    return min(buckets, most)
 
 
-def extra_cost(name: str, arguments: Mapping[str, Any]) -> int:
+def extra_cost(name: str, arguments: Mapping[str, Any], limits: Budget) -> int:
     """What a field costs the database beyond its items: a scan per search term; a full
     read of the matching events for statistics."""
     cost = 0
     search = arguments.get("search")
     if isinstance(search, str):
         terms = len(dict.fromkeys(split_terms(search)))
-        if terms > MAX_SEARCH_TERMS:
+        if terms > limits.max_search_terms:
             raise Refused(
-                f"search has {terms} terms; at most {MAX_SEARCH_TERMS} are allowed.",
+                f"search has {terms} distinct terms; at most {limits.max_search_terms} are "
+                "allowed.",
                 "BAD_USER_INPUT",
                 argument="search",
-                max=MAX_SEARCH_TERMS,
+                max=limits.max_search_terms,
                 actual=terms,
             )
         cost += SEARCH_TERM * terms
@@ -317,7 +330,7 @@ def measure(
     operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: Mapping[str, Any],
-    max_selections: int,
+    limits: Budget,
 ) -> Measures:
     """The operation's measures; raises ``TooManySelections`` or ``Refused``."""
-    return Walker(schema, fragments, variables, max_selections).measure(operation)
+    return Walker(schema, fragments, variables, limits).measure(operation)

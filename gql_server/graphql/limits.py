@@ -51,6 +51,8 @@ class Limits:
     # Cost: 1 a field plus what it selects times the items it serves (see graphql/cost.py).
     # The full LL2 page tree (docs/queries/full-page.graphql) at limit 100 costs 228,501.
     max_cost: int = 250_000
+    max_search_terms: int = 20  # distinct terms of one `search` (LL2 has no such cap)
+    max_stats_buckets: int = 10_000  # buckets one `dockingStats` may serve
     timeout_seconds: float = 10.0
     introspection: bool = True
     # Operations costing this much or more take a slot of the heavy lane.
@@ -163,7 +165,7 @@ class EnforceLimits(SchemaExtension):
                 chosen[0],
                 fragments,
                 variables,
-                self.limits.max_selections,
+                self.limits,
             )
         except TooManySelections as exc:
             return [

@@ -30,8 +30,8 @@ from gql_server.graphql.arguments import (
     orderings,
 )
 from gql_server.graphql.context import Info
-from gql_server.graphql.cost import MAX_STATS_BUCKETS
 from gql_server.graphql.errors import bad_input
+from gql_server.graphql.limits import Limits
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT, checked
 from gql_server.graphql.relay import decode_global_id, parse_ll2_id
 from gql_server.graphql.selection import selected_names
@@ -170,7 +170,8 @@ class Query:
             "`groupBy` values that occurs (all events in one bucket when `groupBy` is empty), "
             "ordered by those values in `groupBy` order, ascending, nulls last. Takes "
             "`dockingEvents`' filters and search. Computed in SQL (one statement). More than "
-            f"{MAX_STATS_BUCKETS:,} buckets is an error (QUERY_TOO_COMPLEX), never a cut list."
+            f"{Limits.max_stats_buckets:,} buckets (`GQL_MAX_STATS_BUCKETS`) is an error "
+            "(QUERY_TOO_COMPLEX), never a cut list."
         )
     )
     async def docking_stats(
@@ -195,12 +196,13 @@ class Query:
         )  # fmt: skip
         keys = [key.to_query() for key in group_by]
         # One more than may be served, to tell "exactly the most" from "too many".
-        rows = await info.context.reader.rows(stats.stats(where, keys, MAX_STATS_BUCKETS + 1))
-        if len(rows) > MAX_STATS_BUCKETS:
+        most = getattr(info.schema, "limits", Limits()).max_stats_buckets
+        rows = await info.context.reader.rows(stats.stats(where, keys, most + 1))
+        if len(rows) > most:
             raise GraphQLError(
-                f"dockingStats makes more than {MAX_STATS_BUCKETS} buckets; group by fewer "
-                "keys or filter the events.",
-                extensions={"code": "QUERY_TOO_COMPLEX", "limit": "buckets", "max": MAX_STATS_BUCKETS},
+                f"dockingStats makes more than {most} buckets; group by fewer keys or filter "
+                "the events.",
+                extensions={"code": "QUERY_TOO_COMPLEX", "limit": "buckets", "max": most},
             )
         buckets = []
         for row in rows:

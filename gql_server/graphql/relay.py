@@ -9,7 +9,7 @@ from typing import Any
 
 from gql_server.graphql.errors import bad_input
 
-MAX_ID = 2**63 - 1  # LL2 ids are positive and the database keeps them in 64 bits
+MAX_ID = 2**31 - 1  # LL2 ids are positive; the database keeps them as 32-bit INTEGER
 
 
 def encode_global_id(type_name: str, ll2_id: Any) -> str:

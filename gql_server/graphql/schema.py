@@ -51,13 +51,22 @@ class CloseReader(SchemaExtension):
 MIB = 1024 * 1024
 
 
+class GatewaySchema(strawberry.Schema):
+    """The Strawberry schema with what its requests share: the limits, the document cache
+    and the heavy lane (resolvers reach them as ``info.schema``)."""
+
+    limits: Limits
+    documents: DocumentCache
+    lane: Lane
+
+
 def build_schema(
     limits: Limits | None = None,
     *,
     planner: bool = True,
     document_cache_bytes: int = 32 * MIB,
     plan_cache_bytes: int = 32 * MIB,
-) -> strawberry.Schema:
+) -> GatewaySchema:
     """The schema, with the caches and the heavy lane its requests share (one set per
     schema, so per app); ``planner=False`` leaves every field to graphql-core (the
     planner's tests compare the two)."""
@@ -78,15 +87,16 @@ def build_schema(
         executor = type(
             "PlanningExecutor", (PlanningExecutor,), {"plans": PlanCache(plan_cache_bytes)}
         )
-    schema = strawberry.Schema(
+    schema = GatewaySchema(
         query=Query,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map={datetime: DATETIME_Z, uuid.UUID: UUID_SCALAR}),
         extensions=extensions,
         execution_context_class=executor,
     )
-    schema.documents = documents  # type: ignore[attr-defined]  # tests read its bytes
-    schema.lane = lane  # type: ignore[attr-defined]
+    schema.limits = limits
+    schema.documents = documents
+    schema.lane = lane
     return schema
 
 

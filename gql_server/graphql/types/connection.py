@@ -56,7 +56,7 @@ def decode_cursor(cursor: str, keys: Sequence[SortKey], argument: str) -> list[A
             elif key.column == "id":
                 if not isinstance(value, int) or isinstance(value, bool):
                     raise ValueError(value)
-                if not -(2**63) <= value < 2**63:  # what the database's ids can hold
+                if not -(2**31) <= value < 2**31:  # what the database's INTEGER ids hold
                     raise ValueError(value)
                 values.append(value)
             else:
