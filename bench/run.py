@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import math
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -442,26 +443,28 @@ def load_wrk(
     return completed - errors, errors, elapsed, cpu
 
 
-def over_http(url: str, args: argparse.Namespace, results: list[Result]) -> tuple[int, str]:
-    """Start the real server, measure req/s for the HTTP workloads, read its peak RSS."""
+@contextlib.contextmanager
+def running_server(url: str, workers: int, **env: str) -> Iterator[tuple[str, Any]]:
+    """``serve`` on a free port of 127.0.0.1 over ``url`` (response cache off, no seed, no
+    GraphiQL; ``env`` adds settings), healthy; yields (base URL, the process)."""
     port = _free_port()
     command = [sys.executable, "-m", "gql_server", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port)]
-    workers = 1
-    if _serve_has_workers():
-        workers = args.workers
+    if workers != 1:
         command += ["--workers", str(workers)]
-    elif args.workers != 1:
-        print(f"note: `serve` has no --workers flag; ignoring --workers {args.workers}")
-    env = {
+    environment = {
         **os.environ,
         "DATABASE_URL": url,
         "GQL_SEED_DIR": "",
         "GQL_RESPONSE_CACHE_BYTES": "0",  # throughput is measured uncached
+        "GQL_GRAPHIQL": "0",
+        **env,
     }
-    env["GQL_GRAPHIQL"] = "0"
+    DATA.mkdir(parents=True, exist_ok=True)
     log = (DATA / "server.log").open("w")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -476,6 +479,25 @@ def over_http(url: str, args: argparse.Namespace, results: list[Result]) -> tupl
             if time.monotonic() > deadline:
                 raise SystemExit("server did not become healthy within 60 s")
             time.sleep(0.2)
+        yield base, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def over_http(url: str, args: argparse.Namespace, results: list[Result]) -> tuple[int, str]:
+    """Start the real server, measure req/s for the HTTP workloads, read its peak RSS."""
+    workers = 1
+    if _serve_has_workers():
+        workers = args.workers
+    elif args.workers != 1:
+        print(f"note: `serve` has no --workers flag; ignoring --workers {args.workers}")
+    with running_server(url, workers) as (base, server):
         by_key = {w.key: w for w in workloads(args.events, args.seed)}
         generator = args.load_generator
         if generator == "auto":
@@ -510,14 +532,6 @@ def over_http(url: str, args: argparse.Namespace, results: list[Result]) -> tupl
             print(f"  {result.key} over HTTP: {result.rps:,.1f} req/s ({result.http_note})")
         tree = _process_tree(server.pid)
         peaks = {pid: _peak_rss_kib(pid) for pid in tree}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
     known = {pid: kib for pid, kib in peaks.items() if kib is not None}
     parts = ", ".join(f"pid {pid}: {kib / 1024:,.0f} MiB" for pid, kib in known.items())
     rss = f"{sum(known.values()) / 1024:,.0f} MiB over {len(known)} process(es) ({parts})"

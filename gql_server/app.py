@@ -22,6 +22,7 @@ from gql_server.graphql.reader import Reader
 from gql_server.graphql.schema import build_schema
 from gql_server.http.graphiql import assets_mount, render_page
 from gql_server.http.graphql_view import GraphQLHTTPView
+from gql_server.http.heavy import HeavyLane
 from gql_server.http.middleware import http_middleware
 from gql_server.ingest.files import ingest_paths
 from gql_server.queries.freshness import DATA_VERSION
@@ -99,9 +100,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # allocate enough to trigger them; this keeps their pauses short).
         gc.collect()
         gc.freeze()
+        heavy = HeavyLane(app.state.engine, schema.lane, settings.limits.heavy_queue_seconds)
+        await heavy.start()
+        http.heavy = heavy
         try:
             yield
         finally:
+            http.heavy = None
+            await heavy.stop()
             if app.state.engine is not writer:
                 await app.state.engine.dispose()
             await writer.dispose()

@@ -61,6 +61,23 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
     return found[0]
 
 
+# Per async engine: the engines made for other event loops on the same database.
+_SIBLINGS: weakref.WeakKeyDictionary[AsyncEngine, list[AsyncEngine]] = weakref.WeakKeyDictionary()
+
+
+def sibling_engine(engine: AsyncEngine) -> AsyncEngine:
+    """An engine on ``engine``'s database for the running event loop, which is another
+    one than ``engine``'s (asyncpg's connections belong to the loop that opened them). A
+    SQLite file's requests read through its synchronous reader, which any thread may use:
+    there it is ``engine`` itself. Who watches ``engine``'s statements hears the sibling's
+    (``watch_statements``); the caller disposes of it."""
+    if sqlite_reader(engine) is not None:
+        return engine
+    sibling = create_engine(engine.url.render_as_string(hide_password=False))
+    _SIBLINGS.setdefault(engine, []).append(sibling)
+    return sibling
+
+
 def raw_statement_watchers(engine: AsyncEngine) -> list[StatementWatcher]:
     """Who must hear of the statements the SQLite request reader sends to the driver
     itself, past SQLAlchemy's events (``Reader.rows_by_id``)."""
@@ -78,6 +95,7 @@ def watch_statements(engine: AsyncEngine, watcher: StatementWatcher) -> Callable
 
     reader = sqlite_reader(engine)
     engines = [engine.sync_engine, *([reader] if reader is not None else [])]
+    engines += [sibling.sync_engine for sibling in _SIBLINGS.get(engine, [])]
     for target in engines:
         event.listen(target, "before_cursor_execute", before)
     watchers = raw_statement_watchers(engine)

@@ -23,6 +23,7 @@ class Context:
     loaders: Loaders = field(init=False)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     request_id: str = ""  # the HTTP request's id, for logs and error extensions
+    heavy_lane: bool = False  # executing on the heavy lane's loop (gql_server/http/heavy.py)
     # The look-ahead planner's loaded rows (gql_server.graphql.planner.state.PlanState).
     plan_state: Any = field(default=None, init=False)
 
@@ -30,8 +31,10 @@ class Context:
         self.loaders = Loaders(self.reader)
 
     @classmethod
-    def for_engine(cls, engine: AsyncEngine, *, request_id: str = "") -> Context:
-        return cls(reader=Reader(engine), request_id=request_id)
+    def for_engine(
+        cls, engine: AsyncEngine, *, request_id: str = "", heavy_lane: bool = False
+    ) -> Context:
+        return cls(reader=Reader(engine), request_id=request_id, heavy_lane=heavy_lane)
 
     @property
     def engine(self) -> AsyncEngine:

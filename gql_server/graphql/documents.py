@@ -47,6 +47,18 @@ class DocumentCache:
     def __init__(self, budget_bytes: int, max_entry_bytes: int) -> None:
         self.entries: ByteLRU[str, _Entry] = ByteLRU(budget_bytes, max_entry_bytes)
 
+    def parsed(self, query: str, max_tokens: int) -> DocumentNode | None:
+        """``query`` parsed (through the cache), or None when it does not parse."""
+        entry = self.entries.get(query)
+        if entry is None:
+            try:
+                document = parse(query, max_tokens=max_tokens)
+            except GraphQLError:
+                return None
+            entry = _Entry(document, document_bytes(query, document))
+            self.entries.put(query, entry, entry.size)
+        return entry.document
+
     def valid(self, query: str) -> bool:
         """Whether ``query`` is kept, parsed and validated without errors."""
         entry = self.entries.get(query)

@@ -22,6 +22,7 @@ from graphql import (
     ExecutionResult,
     FragmentDefinitionNode,
     GraphQLError,
+    GraphQLSchema,
     OperationDefinitionNode,
 )
 from strawberry.extensions import SchemaExtension
@@ -91,6 +92,42 @@ def too_complex(
             **extra,
         },
     )
+
+
+def busy_error(cost: int, limits: Limits) -> GraphQLError:
+    """The answer to an expensive operation that found no free slot of the heavy lane."""
+    return GraphQLError(
+        f"The server is running as many expensive requests as it may "
+        f"({limits.heavy_concurrency} at once, each costing {limits.heavy_cost} or more; "
+        f"this one costs {cost}). Retry in a moment, or ask for less.",
+        extensions={"code": SERVER_BUSY, "retryAfter": RETRY_AFTER_SECONDS, "cost": cost},
+    )
+
+
+def operation_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any],
+    limits: Limits,
+) -> int | None:
+    """What the operation would cost, measured before validation (the walk takes any
+    parsed document), or None when that cannot be told (execution then reports why)."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [
+        op
+        for op in operations
+        if operation_name is None or (op.name is not None and op.name.value == operation_name)
+    ]
+    if len(chosen) != 1:
+        return None
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    try:
+        return measure(schema, chosen[0], fragments, variables, limits).cost
+    except (TooManySelections, Refused, TypeError, ValueError, AttributeError):
+        return None
 
 
 class EnforceLimits(SchemaExtension):
@@ -185,6 +222,8 @@ class EnforceLimits(SchemaExtension):
     def _heavy(self) -> bool:
         if self.lane is None or self.measures is None:
             return False
+        if getattr(self.execution_context.context, "heavy_lane", False):
+            return False  # it already holds a slot of the HTTP heavy lane (http/heavy.py)
         if self.measures.cost < self.limits.heavy_cost:
             return False
         try:  # a subscription is not held in the lane for its lifetime
@@ -194,17 +233,7 @@ class EnforceLimits(SchemaExtension):
 
     def _busy(self) -> GraphQLError:
         assert self.measures is not None
-        return GraphQLError(
-            f"The server is running as many expensive requests as it may "
-            f"({self.limits.heavy_concurrency} at once, each costing {self.limits.heavy_cost} "
-            f"or more; this one costs {self.measures.cost}). Retry in a moment, or ask for "
-            "less.",
-            extensions={
-                "code": SERVER_BUSY,
-                "retryAfter": RETRY_AFTER_SECONDS,
-                "cost": self.measures.cost,
-            },
-        )
+        return busy_error(self.measures.cost, self.limits)
 
     def _check(self, m: Measures) -> list[GraphQLError]:
         limits = self.limits

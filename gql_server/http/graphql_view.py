@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -20,8 +21,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import orjson
-import strawberry
 from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
@@ -30,13 +31,21 @@ from strawberry.types.graphql import OperationType
 
 from gql_server.bytecache import ByteLRU
 from gql_server.graphql.context import Context
-from gql_server.graphql.limits import SERVER_BUSY
+from gql_server.graphql.limits import (
+    RETRY_AFTER_SECONDS,
+    SERVER_BUSY,
+    Limits,
+    busy_error,
+    operation_cost,
+)
+from gql_server.graphql.schema import GatewaySchema
 from gql_server.http.caching import (
     CachedResponse,
     PersistedQueries,
     PersistedQueryError,
     request_key,
 )
+from gql_server.http.heavy import Busy, HeavyLane
 from gql_server.queries.freshness import DATA_VERSION
 
 log = logging.getLogger("gql_server.http")
@@ -250,7 +259,7 @@ class GraphQLHTTPView:
 
     def __init__(
         self,
-        schema: strawberry.Schema,
+        schema: GatewaySchema,
         *,
         max_body_bytes: int,
         timeout_seconds: float,
@@ -267,6 +276,8 @@ class GraphQLHTTPView:
         self.responses: ByteLRU[str, CachedResponse] = ByteLRU(
             response_cache_bytes, response_cache_entry_bytes
         )
+        self.limits: Limits = schema.limits
+        self.heavy: HeavyLane | None = None  # set by the app's lifespan
         self.persisted = PersistedQueries(persisted_queries_bytes)
         self.cache_max_age = cache_max_age
 
@@ -298,15 +309,49 @@ class GraphQLHTTPView:
             return self.respond(body, media_type, request_id, request_error=True)
         if not query:
             raise HTTPProblem(400, "the request needs a `query` string")
-        context = Context.for_engine(request.app.state.engine, request_id=request_id)
-        try:
-            response = await self._answer(request, params, query, context, media_type, request_id)
-        finally:
-            await context.close()
-        if register is not None and self.schema.documents.valid(query):  # type: ignore[attr-defined]
+        cost = self._cost(query, params)
+        if self.heavy is not None and cost is not None and cost >= self.limits.heavy_cost:
+            try:
+                response = await self.heavy.run(
+                    functools.partial(
+                        self._on_lane, request, params, query, media_type, request_id
+                    ),
+                    # The execution's own timeout answers first; this is the backstop.
+                    request.state.deadline - asyncio.get_running_loop().time() + 1,
+                )
+            except Busy:
+                return _busy([busy_error(cost, self.limits)], media_type, request_id)
+            except TimeoutError:
+                response = self._timed_out(media_type, request_id)
+        else:
+            context = Context.for_engine(request.app.state.engine, request_id=request_id)
+            try:
+                response = await self._answer(
+                    request, params, query, context, media_type, request_id
+                )
+            finally:
+                await context.close()
+        if register is not None and self.schema.documents.valid(query):
             # Only a document that parsed and validated is kept under its hash.
             self.persisted.register(register, query)
         return response
+
+    async def _on_lane(
+        self,
+        request: Request,
+        params: GraphQLRequest,
+        query: str,
+        media_type: str,
+        request_id: str,
+        engine: AsyncEngine,
+    ) -> Response:
+        """``_answer`` on the heavy lane's loop (gql_server/http/heavy.py), in a snapshot of
+        its own there."""
+        context = Context.for_engine(engine, request_id=request_id, heavy_lane=True)
+        try:
+            return await self._answer(request, params, query, context, media_type, request_id)
+        finally:
+            await context.close()
 
     async def _answer(
         self,
@@ -335,16 +380,17 @@ class GraphQLHTTPView:
         allowed = {OperationType.QUERY}
         if request.method == "POST":
             allowed.add(OperationType.MUTATION)
+        execute = functools.partial(
+            self.schema.execute,
+            query,
+            variable_values=params.variables,
+            operation_name=params.operation_name,
+            allowed_operation_types=allowed,
+            operation_extensions=params.extensions,
+        )
         try:
             result = await _within(
-                self.schema.execute(
-                    query,
-                    variable_values=params.variables,
-                    context_value=context,
-                    operation_name=params.operation_name,
-                    allowed_operation_types=allowed,
-                    operation_extensions=params.extensions,
-                ),
+                execute(context_value=context),
                 request.state.deadline - asyncio.get_running_loop().time(),
             )
         except InvalidOperationTypeError as exc:
@@ -368,30 +414,14 @@ class GraphQLHTTPView:
         except MissingQueryError as exc:
             raise HTTPProblem(400, "the request needs a `query` string") from exc
         except TimeoutError:
-            log.warning("request %s cancelled after %ss", request_id, self.timeout_seconds)
-            body = {
-                "errors": [
-                    {
-                        "message": f"The request took longer than {self.timeout_seconds:g} s and was cancelled.",
-                        "extensions": {"code": "TIMEOUT", "requestId": request_id},
-                    }
-                ]
-            }
-            return self.respond(body, media_type, request_id, request_error=True, status=504)
+            return self._timed_out(media_type, request_id)
         body: dict[str, Any] = {}
         errors = result.errors or []
         request_error = (
             result.data is None and bool(errors) and all(_is_request_error(e) for e in errors)
         )
-        busy = [e for e in errors if (e.extensions or {}).get("code") == SERVER_BUSY]
-        if busy:
-            retry = str((busy[0].extensions or {}).get("retryAfter", 1))
-            return Response(
-                encode({"errors": [error.formatted for error in errors]}),
-                status_code=503,
-                media_type=f"{media_type}; charset=utf-8",
-                headers={REQUEST_ID_HEADER: request_id, "Retry-After": retry},
-            )
+        if any((e.extensions or {}).get("code") == SERVER_BUSY for e in errors):
+            return _busy(errors, media_type, request_id)
         if not request_error:
             body["data"] = result.data
         if errors:
@@ -407,6 +437,30 @@ class GraphQLHTTPView:
                 versioned, CachedResponse(encoded, request_error), len(encoded) + len(versioned)
             )
         return self._send(encoded, media_type, request_id, request_error, etag=etag)
+
+    def _timed_out(self, media_type: str, request_id: str) -> Response:
+        log.warning("request %s cancelled after %ss", request_id, self.timeout_seconds)
+        body = {
+            "errors": [
+                {
+                    "message": f"The request took longer than {self.timeout_seconds:g} s and was cancelled.",
+                    "extensions": {"code": "TIMEOUT", "requestId": request_id},
+                }
+            ]
+        }
+        return self.respond(body, media_type, request_id, request_error=True, status=504)
+
+    def _cost(self, query: str, params: GraphQLRequest) -> int | None:
+        """The operation's cost, told before it runs (None: the heavy lane is off, or the
+        document does not parse; execution then says why)."""
+        if self.heavy is None:
+            return None
+        document = self.schema.documents.parsed(query, self.limits.max_tokens)
+        if document is None:
+            return None
+        return operation_cost(
+            self.schema._schema, document, params.operation_name, params.variables or {}, self.limits
+        )
 
     def respond(
         self,
@@ -487,6 +541,17 @@ def _wants_html(request: Request) -> bool:
         return False
     accept = request.headers.get("accept", "")
     return "text/html" in accept
+
+
+def _busy(errors: list[GraphQLError], media_type: str, request_id: str) -> Response:
+    """503 with Retry-After: the heavy lane had no slot (whatever the media type: it is the
+    server's state, not the request's fault)."""
+    return Response(
+        encode({"errors": [error.formatted for error in errors]}),
+        status_code=503,
+        media_type=f"{media_type}; charset=utf-8",
+        headers={REQUEST_ID_HEADER: request_id, "Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def _problem(problem: HTTPProblem, request_id: str) -> Response:
