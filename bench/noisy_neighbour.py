@@ -42,7 +42,7 @@ STATS = """{ dockingStats(groupBy: [STATION, DOCKING_LOCATION, YEAR, CHASER_KIND
 SEARCH = (
     "query ($s: String) { dockingEvents(search: $s, limit: 100) { count results { id } } }"
 )
-TWENTY_TERMS = " ".join(["o", "a", "e", "i", "n", "r", "s", "t", "u", "l"] + list("0123456789"))
+TWENTY_TERMS = " ".join([*"oaeinrstul", *"0123456789"])
 
 WRK_SCRIPT = """
 wrk.method = "POST"
@@ -97,9 +97,8 @@ def probe(base: str, seconds: float, ids: list[int]) -> list[float]:
 
 def noisy_wrk(base: str, clients: int, seconds: float) -> subprocess.Popen[str]:
     bodies = ",".join("[==[" + json.dumps(b) + "]==]" for b in noisy_bodies())
-    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-    script.write(WRK_SCRIPT.replace("{BODIES}", "{" + bodies + "}"))
-    script.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT.replace("{BODIES}", "{" + bodies + "}"))
     command = ["wrk", "-t1", f"-c{clients}", f"-d{round(seconds)}s", "--timeout", "60s"]
     command += ["-s", script.name, f"{base}/graphql"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
