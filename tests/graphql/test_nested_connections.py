@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from conftest import Client
 
 from gql_server.graphql.schema import build_schema
@@ -12,28 +13,31 @@ from gql_server.graphql.schema import build_schema
 EDGES = "totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
 
 ROOT_PAGE = """
-query Root($first: Int, $after: String, $last: Int, $before: String, $station: Int, $port: Int) {
+query Root($first: Int, $after: String, $last: Int, $before: String, $station: Int, $port: Int,
+    $ordering: [DockingEventOrdering!]) {
   dockingEventsConnection(first: $first, after: $after, last: $last, before: $before,
-      spaceStationTargetId: $station, dockingLocationId: $port, ordering: [DOCKING_DESC]) {
+      spaceStationTargetId: $station, dockingLocationId: $port, ordering: $ordering) {
     EDGES
   }
 }
 """.replace("EDGES", EDGES)
 
 STATION_PAGE = """
-query Station($id: Int!, $first: Int, $after: String, $last: Int, $before: String) {
+query Station($id: Int!, $first: Int, $after: String, $last: Int, $before: String,
+    $ordering: [DockingEventOrdering!]) {
   spaceStation(id: $id) {
     dockingEventsConnection(role: TARGET, first: $first, after: $after, last: $last,
-        before: $before, ordering: [DOCKING_DESC]) { EDGES }
+        before: $before, ordering: $ordering) { EDGES }
   }
 }
 """.replace("EDGES", EDGES)
 
 PORT_PAGE = """
-query Port($id: Int!, $first: Int, $after: String, $last: Int, $before: String) {
+query Port($id: Int!, $first: Int, $after: String, $last: Int, $before: String,
+    $ordering: [DockingEventOrdering!]) {
   dockingLocation(id: $id) {
     dockingEventsConnection(first: $first, after: $after, last: $last, before: $before,
-        ordering: [DOCKING_DESC]) { EDGES }
+        ordering: $ordering) { EDGES }
   }
 }
 """.replace("EDGES", EDGES)
@@ -54,7 +58,11 @@ def walk(fetch: Any, *, forward: bool) -> list[dict[str, Any]]:
     raise AssertionError("the connection did not end")
 
 
-def test_nested_connections_page_like_the_root_one(seeded: Client) -> None:
+@pytest.mark.parametrize(
+    "ordering",
+    [["DOCKING_DESC"], ["DEPARTURE_ASC"], ["DEPARTURE_DESC", "DOCKING_ASC"]],
+)
+def test_nested_connections_page_like_the_root_one(seeded: Client, ordering: list[str]) -> None:
     stations = seeded.data("{ spaceStations(limit: 100) { results { id } } }")
     ports = seeded.data("{ dockingLocations(limit: 100) { results { id } } }")
     cases = [
@@ -69,10 +77,12 @@ def test_nested_connections_page_like_the_root_one(seeded: Client) -> None:
         for forward in (True, False):
 
             def nested(args: dict[str, Any], q: str = query, f: str = field, p: int = parent) -> Any:
-                return seeded.data(q, {"id": p, **args})[f]["dockingEventsConnection"]
+                variables = {"id": p, "ordering": ordering, **args}
+                return seeded.data(q, variables)[f]["dockingEventsConnection"]
 
             def root(args: dict[str, Any], r: dict[str, int] = root_filter) -> Any:
-                return seeded.data(ROOT_PAGE, {**r, **args})["dockingEventsConnection"]
+                variables = {**r, "ordering": ordering, **args}
+                return seeded.data(ROOT_PAGE, variables)["dockingEventsConnection"]
 
             # Same pages, same cursors, same pageInfo: a cursor of one is a cursor of the other.
             assert walk(nested, forward=forward) == walk(root, forward=forward)
