@@ -3,12 +3,16 @@ arguments and cursors as the root `dockingEventsConnection`, and batched over pa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Client
+from conftest import Client, make_client, run
 
+from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.graphql.schema import build_schema
+from gql_server.ingest.files import ingest_paths
+from gql_server.synthetic import write_pages
 
 EDGES = "totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
 
@@ -144,3 +148,47 @@ def test_nested_connections_are_batched(seeded: Client) -> None:
     # The data version, two pages, and per connection: its slice and its counts.
     assert all_of_them <= 8, all_of_them
     print(f"statements for every station and port, each with its connection: {all_of_them}")
+
+
+FLIGHTS_WITH_CONNECTIONS = """
+query Flights($limit: Int) {
+  dockingEvents(limit: $limit, ordering: [DOCKING_DESC]) { results { id
+    chaser { __typename
+      ... on SpacecraftFlight { id
+        dockingEventsConnection(first: 2) { EDGES } }
+      ... on PayloadFlight { id
+        dockingEventsConnection(last: 2, role: CHASER) { EDGES } } }
+    dockingLocation { id dockingEventsConnection(first: 3, ordering: [DEPARTURE_DESC]) { EDGES } }
+    target { __typename
+      ... on SpaceStation { id dockingEventsConnection(role: TARGET, first: 1) { EDGES } } } } }
+}
+""".replace("EDGES", EDGES)
+
+
+def test_a_page_of_events_each_with_nested_connections_costs_the_same_for_5_or_100(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Synthetic data (many flights, several stations and ports): every parent of a list has
+    its own connection, and the statements depend on the query's shape only."""
+
+    async def load() -> None:
+        engine = create_engine(db_url)
+        try:
+            await ensure_schema(engine)
+            await ingest_paths(engine, write_pages(tmp_path / "pages", 300, seed=5))
+        finally:
+            await engine.dispose()
+
+    run(load())
+    for client in make_client(db_url, seed_dir=None):
+        few = client.count_statements(FLIGHTS_WITH_CONNECTIONS, {"limit": 5})
+        many = client.count_statements(FLIGHTS_WITH_CONNECTIONS, {"limit": 100})
+        data = client.data(FLIGHTS_WITH_CONNECTIONS, {"limit": 100})["dockingEvents"]["results"]
+        parents = {(e["chaser"]["__typename"], e["chaser"].get("id")) for e in data}
+        parents |= {("DockingLocation", e["dockingLocation"]["id"]) for e in data if e["dockingLocation"]}
+        assert len(parents) > 50  # so one statement per parent would show
+        flights = [e["chaser"]["dockingEventsConnection"] for e in data if "dockingEventsConnection" in e["chaser"]]
+        assert len(flights) > 50 and all(c["totalCount"] >= len(c["edges"]) >= 1 for c in flights)
+        assert few == many, (few, many)
+        assert many <= 20, many
+        print(f"100 events with 4 nested connections each ({len(parents)}+ parents): {many} statements")
