@@ -37,14 +37,10 @@ from gql_server.graphql.relay import decode_global_id, parse_ll2_id
 from gql_server.graphql.selection import selected_names
 from gql_server.graphql.sources import QuerySource
 from gql_server.graphql.types._base import Node, RowType, one
-from gql_server.graphql.types.connection import (
-    DockingEventConnection,
-    Window,
-    checked_count,
-    decode_cursor,
-)
+from gql_server.graphql.types.connection import DockingEventConnection, Window
 from gql_server.graphql.types.docking import DockingEvent, DockingEventPage
 from gql_server.graphql.types.enums import DockingPartyKind, DockingStatsKey
+from gql_server.graphql.types.event_lists import After, Before, First, Last
 from gql_server.graphql.types.pages import DockingLocationPage, SpaceStationPage
 from gql_server.graphql.types.payloads import PayloadFlight
 from gql_server.graphql.types.spacecraft import Spacecraft, SpacecraftFlight
@@ -121,23 +117,10 @@ class Query:
     )
     def docking_events_connection(
         self,
-        first: Annotated[
-            int | None,
-            arg(
-                "Forward paging: at most this many events (0 to 100) after `after`. With "
-                f"neither `first` nor `last`, `first` is {DEFAULT_LIMIT}."
-            ),
-        ] = None,
-        after: Annotated[
-            str | None, arg("Start after this cursor (an edge's `cursor`, `endCursor`).")
-        ] = None,
-        last: Annotated[
-            int | None,
-            arg("Backward paging: at most this many events (0 to 100), the last before `before`."),
-        ] = None,
-        before: Annotated[
-            str | None, arg("End before this cursor (an edge's `cursor`, `startCursor`).")
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         docking_gt: DockingGt = None,
         docking_gte: DockingGte = None,
         docking_lt: DockingLt = None,
@@ -153,15 +136,7 @@ class Query:
             docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
             docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
         )  # fmt: skip
-        keys = docking_events.sort_keys(orderings(ordering))
-        window = Window(
-            where=where,
-            keys=keys,
-            first=checked_count("first", first),
-            last=checked_count("last", last),
-            after=None if after is None else decode_cursor(after, keys, "after"),
-            before=None if before is None else decode_cursor(before, keys, "before"),
-        )
+        window = Window.of(where, orderings(ordering), first, after, last, before)
         return DockingEventConnection(window=window)
 
     @strawberry.field(

@@ -85,11 +85,13 @@ class GraphQLRequest:
 def negotiate(accept: str | None) -> str:
     """The response media type for an ``Accept`` header; HTTPProblem 406 when none fits.
 
-    No header means ``application/graphql-response+json`` (the spec's rule since its
-    2025-01-01 watershed); ``*/*`` and ``application/*`` pick it too.
+    ``application/graphql-response+json`` only for a client that names it. No header,
+    ``*/*`` (what ``fetch`` and curl send) and ``application/*`` get ``application/json``,
+    and so HTTP 200 for request errors: what legacy clients expect, and what the GraphQL
+    over HTTP audits, HotChocolate and graphql-http do.
     """
     if accept is None or not accept.strip():
-        return GRAPHQL_RESPONSE
+        return JSON
     offers: list[tuple[float, int, str]] = []
     for position, item in enumerate(accept.split(",")):
         media, *params = (part.strip() for part in item.split(";"))
@@ -107,7 +109,7 @@ def negotiate(accept: str | None) -> str:
         if media in SUPPORTED:
             offers.append((quality, -position, media))
         elif media in ("*/*", "application/*"):
-            offers.append((quality, -position, GRAPHQL_RESPONSE))
+            offers.append((quality, -position, JSON))
     if not offers:
         raise HTTPProblem(
             406,

@@ -61,6 +61,45 @@ def live_server(workdir: Path, **env: str) -> Iterator[LiveServer]:
         yield LiveServer(base=base, log=log)
 
 
+def node_tools() -> tuple[str, str]:
+    """``node`` and ``npm``; the test is skipped without them."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("Node.js (node and npm) is not installed: the client example tests need it")
+    return node, npm
+
+
+def npm_installed(project: Path) -> Path:
+    """``project`` (a folder of examples/) with its locked dependencies installed: ``npm ci``
+    when node_modules is missing or older than package-lock.json."""
+    _, npm = node_tools()
+    lock = project / "package-lock.json"
+    stamp = project / "node_modules" / ".package-lock.json"
+    if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=project,
+            check=True,
+            timeout=600,
+        )
+    return project
+
+
+def run_node(
+    project: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``node args...`` in ``project``, output captured as text."""
+    binary, _ = node_tools()
+    return subprocess.run(
+        [binary, *args],
+        cwd=project,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def ensure_chromium() -> Path:
     """Debian's Chromium at /usr/bin/chromium, installed with apt-get when missing and we
     are root (as ``dev.py test`` does); otherwise the browser tests are skipped."""

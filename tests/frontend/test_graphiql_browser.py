@@ -1,19 +1,27 @@
 """GraphiQL in a real browser (Debian's Chromium, headless, driven over CDP): it loads with
 no request leaving 127.0.0.1 and no CSP violation, shows the default query and our schema's
-descriptions, and runs the query to real data. Screenshot: test-artifacts/graphiql.png."""
+descriptions, and runs the query to real data; a subscription runs in the page over the
+page's own origin (ws:) and shows a change ingested meanwhile. The first view fits laptop
+widths with the Docs pane open. Screenshots in test-artifacts/: graphiql-1280.png and
+graphiql-1600.png (first views), graphiql-query.png, graphiql-subscription.png."""
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from cdp import Page, chromium
-from frontend_support import ARTIFACTS, LiveServer, ensure_chromium, live_server
+from frontend_support import ARTIFACTS, SEED_DIR, LiveServer, ensure_chromium, live_server
 
+from gql_server.db.engine import create_engine
+from gql_server.graphql.subscription import POLL_ENV
 from gql_server.http.graphiql import default_query
+from gql_server.ingest.files import ingest_paths
 
 QUERY_EDITOR = ".graphiql-query-editor .CodeMirror"
 RESULT = ".graphiql-response .CodeMirror"
@@ -26,8 +34,53 @@ def browser_binary() -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("graphiql-server")) as running:
+    # Subscriptions poll SQLite for changes; 0.2 s keeps the wait for one short.
+    with live_server(tmp_path_factory.mktemp("graphiql-server"), **{POLL_ENV: "0.2"}) as running:
         yield running
+
+
+def open_graphiql(page: Page, server: LiveServer, width: int) -> str:
+    """GraphiQL at ``width`` x 800 CSS px on a first visit; the query editor's text once
+    the Docs pane has drawn the schema."""
+    for domain in ("Page", "Network", "Runtime", "Log"):
+        page.call(f"{domain}.enable")
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=800,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    page.call("Page.navigate", url=server.graphql)
+    shown: str = page.wait_for(
+        f"{editor_text(QUERY_EDITOR)}.includes('LatestIssDockings') && {editor_text(QUERY_EDITOR)}",
+        what="GraphiQL's query editor with the default query",
+    )
+    page.wait_for(
+        "!!document.querySelector('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name')",
+        what="the documentation explorer",
+    )
+    return shown
+
+
+def assert_the_first_view_is_readable(page: Page, width: int) -> None:
+    """With the Docs pane open, every line of the default query fits the editor (no
+    horizontal scrolling) and the editor is the widest pane. Screenshot of the first view:
+    test-artifacts/graphiql-<width>.png."""
+    page.screenshot(ARTIFACTS / f"graphiql-{width}.png")
+    sizes = page.evaluate(
+        f"""(() => {{
+        const cm = document.querySelector({json.dumps(QUERY_EDITOR)}).CodeMirror;
+        const info = cm.getScrollInfo();
+        const box = (s) => document.querySelector(s).getBoundingClientRect().width;
+        return {{ content: info.width, visible: info.clientWidth,
+                  editor: box('.graphiql-query-editor'), docs: box('.graphiql-plugin'),
+                  response: box('.graphiql-response'), window: window.innerWidth }};
+        }})()"""
+    )
+    assert sizes["window"] == width
+    assert sizes["content"] <= sizes["visible"], sizes  # nothing cut off on the right
+    assert sizes["editor"] > sizes["response"] and sizes["editor"] > sizes["docs"] >= 250, sizes
 
 
 def editor_text(selector: str) -> str:
@@ -37,22 +90,21 @@ def editor_text(selector: str) -> str:
 
 def test_graphiql_runs_the_default_query_offline(browser_binary: Path, server: LiveServer) -> None:
     with chromium(browser_binary) as page:
-        for domain in ("Page", "Network", "Runtime", "Log"):
-            page.call(f"{domain}.enable")
-        page.call("Page.navigate", url=server.graphql)
-
-        # The editor holds our default query (the latest ISS dockings through the union).
-        shown = page.wait_for(
-            f"{editor_text(QUERY_EDITOR)}.includes('LatestIssDockings') && {editor_text(QUERY_EDITOR)}",
-            what="GraphiQL's query editor with the default query",
-        )
+        # The editor holds our default query (the latest ISS dockings through the union),
+        # readable beside the open Docs pane at 1280 px.
+        shown = open_graphiql(page, server, 1280)
         assert shown.strip() == default_query().strip()
+        assert_the_first_view_is_readable(page, 1280)
+
+        # "All Schema Types" in the Docs pane is in alphabetical order.
+        listed = page.evaluate(
+            "[...document.querySelectorAll('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name')]"
+            ".map(a => a.textContent)"
+        )
+        all_types = listed[listed.index("Agency") :]
+        assert len(all_types) > 30 and all_types == sorted(all_types), listed
 
         # The documentation explorer is open and filled from the schema's descriptions.
-        page.wait_for(
-            "!!document.querySelector('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name')",
-            what="the documentation explorer",
-        )
         page.evaluate(
             "[...document.querySelectorAll('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name')]"
             ".find(a => a.textContent === 'Query').click()"
@@ -76,10 +128,74 @@ def test_graphiql_runs_the_default_query_offline(browser_binary: Path, server: L
         assert events[0]["id"] == 620 and events[0]["chaser"]["spacecraft"]["name"] == "Soyuz MS-27"
         assert {e["target"]["__typename"] for e in events} == {"SpaceStation"}
 
-        page.screenshot(ARTIFACTS / "graphiql.png")
+        page.screenshot(ARTIFACTS / "graphiql-query.png")
         page.drain()
         assert_stayed_local(page, server)
         assert_no_errors(page)
+
+
+SUBSCRIPTION = "subscription IssChanges {\n  dockingEventChanged(sinceVersion: %d) {\n    kind\n    eventId\n    event { id departure }\n  }\n}\n"
+
+
+def test_graphiql_runs_a_subscription_over_the_pages_origin(
+    browser_binary: Path, server: LiveServer, tmp_path: Path
+) -> None:
+    with chromium(browser_binary) as page:
+        open_graphiql(page, server, 1600)
+        assert_the_first_view_is_readable(page, 1600)
+
+        # Subscribe from the current data version on: a change made after this point
+        # arrives whether or not the socket is open yet when it is made.
+        version = server.post("{ dataVersion }")["data"]["dataVersion"]
+        # Opened as a shared link (`?q=`), the subscription is the editor's query.
+        subscription = SUBSCRIPTION % version
+        page.call("Page.navigate", url=f"{server.graphql}?{urlencode({'q': subscription})}")
+        page.wait_for(
+            f"{editor_text(QUERY_EDITOR)}.startsWith('subscription IssChanges') && "
+            "!!document.querySelector('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name')",
+            what="the subscription in the editor",
+        )
+        page.click(".graphiql-execute-button")
+
+        # Tiangong's event 569 departs a day later: an ingest as the sync would make it.
+        changed = copy.deepcopy(seed_event(569))
+        changed["departure"] = "2024-11-04T08:12:00Z"
+        source = tmp_path / "change.json"
+        source.write_text(json.dumps(changed))
+        asyncio.run(ingest(server, source))
+
+        text = page.wait_for(
+            f"{editor_text(RESULT)}.includes('2024-11-04T08:12:00Z') && {editor_text(RESULT)}",
+            what="the change in the result pane",
+        )
+        assert json.loads(text) == {
+            "data": {
+                "dockingEventChanged": {
+                    "kind": "UPDATED",
+                    "eventId": 569,
+                    "event": {"id": 569, "departure": "2024-11-04T08:12:00Z"},
+                }
+            }
+        }
+        page.screenshot(ARTIFACTS / "graphiql-subscription.png")
+        page.drain()
+        sockets = page.events_named("Network.webSocketCreated")
+        assert [s["url"] for s in sockets] == [server.graphql.replace("http://", "ws://")]
+        assert_stayed_local(page, server)
+        assert_no_errors(page)
+
+
+def seed_event(event_id: int) -> dict[str, object]:
+    events = json.loads((SEED_DIR / "docking_events_page.json").read_text())["results"]
+    return next(e for e in events if e["id"] == event_id)
+
+
+async def ingest(server: LiveServer, source: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{server.log.parent / 'gateway.db'}")
+    try:
+        await ingest_paths(engine, [source])
+    finally:
+        await engine.dispose()
 
 
 def assert_stayed_local(page: Page, server: LiveServer) -> None:

@@ -50,9 +50,14 @@ def test_persisted_query_round_trip_over_get(client: Client) -> None:
 
 def test_persisted_query_hash_mismatch_is_refused(client: Client) -> None:
     body = {"query": Q, "extensions": json.loads(apq(digest(Q + " "))), "variables": None}
-    response = client.http.post("/graphql", json=body)
+    strict = {"accept": "application/graphql-response+json"}
+    response = client.http.post("/graphql", json=body, headers=strict)
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
+    # A legacy client (httpx's `Accept: */*`) gets application/json: the same error, HTTP 200.
+    legacy = client.http.post("/graphql", json=body)
+    assert legacy.status_code == 200
+    assert legacy.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
     # ... and nothing was registered under that hash.
     again = client.http.get("/graphql", params={"extensions": apq(digest(Q + " "))})
     assert again.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"

@@ -29,14 +29,16 @@ def post(client: Client, body: object, accept: str | None = GRAPHQL_RESPONSE, **
 @pytest.mark.parametrize(
     ("accept", "media"),
     [
-        (None, GRAPHQL_RESPONSE),
-        ("", GRAPHQL_RESPONSE),
+        (None, JSON),
+        ("", JSON),
         ("application/graphql-response+json", GRAPHQL_RESPONSE),
         ("application/json", JSON),
         ("application/json;q=0.9, application/graphql-response+json", GRAPHQL_RESPONSE),
         ("application/graphql-response+json;q=0.5, application/json", JSON),
-        ("*/*", GRAPHQL_RESPONSE),
-        ("text/html;q=0.9, application/*;q=0.8", GRAPHQL_RESPONSE),
+        ("*/*", JSON),
+        ("text/html;q=0.9, application/*;q=0.8", JSON),
+        ("application/graphql-response+json, */*", GRAPHQL_RESPONSE),
+        ("*/*, application/graphql-response+json", JSON),
     ],
 )
 def test_accept_negotiation(accept: str | None, media: str) -> None:
@@ -47,7 +49,8 @@ def test_the_response_names_its_media_type_and_charset(seeded: Client) -> None:
     for accept, media in (
         (GRAPHQL_RESPONSE, GRAPHQL_RESPONSE),
         (JSON, JSON),
-        (None, GRAPHQL_RESPONSE),
+        (None, JSON),
+        ("*/*", JSON),
     ):
         response = post(seeded, {"query": Q}, accept=accept)
         assert response.status_code == 200

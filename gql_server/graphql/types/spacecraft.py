@@ -30,7 +30,12 @@ from gql_server.graphql.types._base import (
     reference,
 )
 from gql_server.graphql.types.agencies import Agency
-from gql_server.graphql.types.event_lists import EventPage, events_by_role
+from gql_server.graphql.types.event_lists import (
+    EventConnection,
+    EventPage,
+    connection_by_role,
+    events_by_role,
+)
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.launches import Launch
 from gql_server.graphql.types.places import Landing
@@ -176,6 +181,15 @@ class SpacecraftFlight(RowType):
         description=(
             "Docking events of this flight, as chaser or as target (`role` picks one), with "
             "`dockingEvents`' filters, search, ordering and paging. Batched over every flight."
+        ),
+    )
+
+    docking_events_connection: EventConnection = connection_by_role(
+        FLIGHT_EVENTS,
+        description=(
+            "Docking events of this flight (`role` picks chaser or target) as a Relay cursor "
+            "connection, with `dockingEventsConnection`'s arguments and cursors. Batched over "
+            "every flight of a request."
         ),
     )
 

@@ -29,7 +29,14 @@ from gql_server.graphql.types._base import (
     reference,
 )
 from gql_server.graphql.types.agencies import Agency
-from gql_server.graphql.types.event_lists import EventPage, events_by_role, events_of
+from gql_server.graphql.types.event_lists import (
+    EventConnection,
+    EventPage,
+    connection_by_role,
+    connection_of,
+    events_by_role,
+    events_of,
+)
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.payloads import Payload
 from gql_server.graphql.types.spacecraft import SpacecraftConfig
@@ -96,6 +103,16 @@ class SpaceStation(RowType):
         ),
     )
 
+    docking_events_connection: EventConnection = connection_by_role(
+        STATION_EVENTS,
+        description=(
+            "Docking events this station took part in (`role` picks chaser or target) as a "
+            "Relay cursor connection: `dockingEventsConnection`'s arguments and cursors, for "
+            "Relay's `@connection` and Apollo's `relayStylePagination`. Batched over every "
+            "station of a request."
+        ),
+    )
+
     @strawberry.field(
         description=(
             "The events attached to this station at an instant (as target or chaser): docked "
@@ -156,5 +173,14 @@ class DockingLocation(RowType):
         description=(
             "Docking events at this port, with `dockingEvents`' filters, search, ordering "
             "and paging. Batched over every port of a request."
+        ),
+    )
+
+    docking_events_connection: EventConnection = connection_of(
+        LOCATION_EVENTS,
+        description=(
+            "Docking events at this port as a Relay cursor connection, with "
+            "`dockingEventsConnection`'s arguments and cursors. Batched over every port of "
+            "a request."
         ),
     )

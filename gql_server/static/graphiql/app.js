@@ -19,7 +19,44 @@
     history.replaceState(null, "", "?" + search.toString());
   }
 
-  const fetcher = GraphiQL.createFetcher({ url: window.location.href.split("?")[0] });
+  // Queries over HTTP to this page's own URL; subscriptions over graphql-transport-ws to the
+  // same path on the same origin (ws: for an http: page, wss: for https:).
+  const url = window.location.origin + window.location.pathname;
+  const subscriptionUrl = url.replace(/^http/, "ws");
+  const fetcher = sortedTypes(GraphiQL.createFetcher({ url: url, subscriptionUrl: subscriptionUrl }));
+
+  // The Docs pane lists "All Schema Types" in the order the introspection gives them (the
+  // order Python defined them in); sorted by name, a type is where a reader looks for it.
+  function sortedTypes(inner) {
+    return function (params, options) {
+      const result = inner(params, options);
+      if (params.operationName !== "IntrospectionQuery" || typeof result.then !== "function") {
+        return result;
+      }
+      return result.then(function (response) {
+        const types = response && response.data && response.data.__schema && response.data.__schema.types;
+        if (Array.isArray(types)) {
+          types.sort(function (a, b) {
+            return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+          });
+        }
+        return response;
+      });
+    };
+  }
+
+  // First-visit pane sizes, so the default query is readable with the Docs pane open at
+  // laptop widths (1280 px): GraphiQL's own defaults give the Docs pane a quarter of the
+  // width and split the rest evenly, which leaves the query editor about 430 px. A size
+  // the reader dragged to is stored under the same keys and wins.
+  const FIRST_VISIT_SIZES = { "graphiql:docExplorerFlex": "0.3", "graphiql:editorFlex": "1.5" };
+  try {
+    for (const [key, value] of Object.entries(FIRST_VISIT_SIZES)) {
+      if (window.localStorage.getItem(key) === null) window.localStorage.setItem(key, value);
+    }
+  } catch (error) {
+    // Storage may be disabled (private mode, policies): GraphiQL's defaults then apply.
+  }
   const explorerPlugin = GraphiQLPluginExplorer.explorerPlugin();
 
   function App() {
