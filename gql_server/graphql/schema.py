@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
     ParserCache,
@@ -15,10 +16,11 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from gql_server.graphql.context import Context
-from gql_server.graphql.errors import MaskUnexpectedErrors
+from gql_server.graphql.errors import MaskUnexpectedErrors, log_errors
 from gql_server.graphql.limits import EnforceLimits, Limits
 from gql_server.graphql.planner.executor import PlanningExecutor
 from gql_server.graphql.query import Query
@@ -50,9 +52,26 @@ class CloseReader(SchemaExtension):
                 await context.close()
 
 
-def build_schema(limits: Limits | None = None, *, planner: bool = True) -> strawberry.Schema:
+class Schema(strawberry.Schema):
+    """Strawberry's schema, logging errors our way (``errors.log_errors``): Strawberry's
+    default logs every error at ERROR with its traceback, a client's typo included."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors, execution_context)
+
+
+def build_schema(
+    limits: Limits | None = None,
+    *,
+    planner: bool = True,
+    metrics: bool = False,
+    tracing: bool = False,
+) -> strawberry.Schema:
     """The schema; ``planner=False`` leaves every field to graphql-core (the planner's
-    tests compare the two)."""
+    tests compare the two); ``metrics`` counts live subscriptions; ``tracing`` adds
+    Strawberry's OpenTelemetry extension (``gql_server.tracing``)."""
     limits = limits or Limits()
     extensions: list[Any] = [
         CloseReader,
@@ -63,7 +82,15 @@ def build_schema(limits: Limits | None = None, *, planner: bool = True) -> straw
     ]
     if not limits.introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    if metrics:
+        from gql_server.http.metrics import CountSubscriptions
+
+        extensions.append(CountSubscriptions)
+    if tracing:
+        from gql_server.tracing import schema_extensions
+
+        extensions.extend(schema_extensions())
+    return Schema(
         query=Query,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map={datetime: DATETIME_Z, uuid.UUID: UUID_SCALAR}),

@@ -36,6 +36,7 @@ from gql_server.http.caching import (
     PersistedQueryError,
     request_key,
 )
+from gql_server.http.observe import operation_name, record_of
 from gql_server.queries.freshness import DATA_VERSION
 
 log = logging.getLogger("gql_server.http")
@@ -228,22 +229,31 @@ class GraphQLHTTPView:
                 params = await params_from_post(request, self.max_body_bytes)
             return await self.execute(request, params, media_type, request_id)
         except HTTPProblem as problem:
+            record_of(request).outcome = "bad_request"
             return _problem(problem, request_id)
 
     async def execute(
         self, request: Request, params: GraphQLRequest, media_type: str, request_id: str
     ) -> Response:
+        record = record_of(request)  # for the access log and metrics (http/observe.py)
+        if _persisted(params.extensions):
+            record.apq = "registered" if params.query else "hit"
         try:
             query = self.persisted.resolve(params.query, params.extensions)
         except PersistedQueryError as exc:
+            record.outcome = "request_error"
+            if exc.code == "PERSISTED_QUERY_NOT_FOUND":
+                record.apq = "miss"
             body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
             return self.respond(body, media_type, request_id, request_error=True)
         if not query:
             raise HTTPProblem(400, "the request needs a `query` string")
+        record.operation = operation_name(query, params.operation_name)
         context = Context.for_engine(request.app.state.engine, request_id=request_id)
         try:
             return await self._answer(request, params, query, context, media_type, request_id)
         finally:
+            record.statements = context.reader.statements
             await context.close()
 
     async def _answer(
@@ -259,6 +269,8 @@ class GraphQLHTTPView:
         # what the execution below reads. Only read when something keys on it: an ETag
         # (GET) or the response cache.
         versioned = etag = None
+        record = record_of(request)
+        record.cache, record.outcome = "off", "ok"
         if request.method == "GET" or self.responses.size > 0:
             version = int(await context.reader.scalar(DATA_VERSION, long=False) or 0)
             key = request_key(query, params.operation_name, params.variables)
@@ -266,9 +278,11 @@ class GraphQLHTTPView:
             if request.method == "GET":
                 etag = f'W/"{hashlib.sha256(versioned.encode()).hexdigest()[:32]}"'
                 if etag in _etags(request.headers.get("if-none-match")):
+                    record.cache = "not_modified"
                     return Response(status_code=304, headers=self._cache_headers(etag, request_id))
         cached = self.responses.get(versioned) if versioned is not None else None
         if cached is not None:
+            record.cache = "hit"
             return self._send(cached.body, media_type, request_id, cached.request_error, etag=etag)
         allowed = {OperationType.QUERY}
         if request.method == "POST":
@@ -296,6 +310,7 @@ class GraphQLHTTPView:
                 405, "subscriptions are served over WebSocket (graphql-transport-ws)"
             ) from exc
         except CannotGetOperationTypeError as exc:
+            record.outcome = "request_error"
             error = GraphQLError(
                 exc.as_http_error_reason(),
                 extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
@@ -306,6 +321,7 @@ class GraphQLHTTPView:
         except MissingQueryError as exc:
             raise HTTPProblem(400, "the request needs a `query` string") from exc
         except TimeoutError:
+            record.outcome = "timeout"
             log.warning("request %s cancelled after %ss", request_id, self.timeout_seconds)
             body = {
                 "errors": [
@@ -329,7 +345,11 @@ class GraphQLHTTPView:
             body["extensions"] = result.extensions
         encoded = encode(body)
         if errors:  # only clean answers are reused (and given an ETag)
+            record.outcome = "request_error" if request_error else "field_error"
+            record.cache = "bypass" if self.responses.size > 0 else "off"
             return self._send(encoded, media_type, request_id, request_error)
+        if versioned is not None and self.responses.size > 0:
+            record.cache = "miss"
         if versioned is not None:
             self.responses.put(versioned, CachedResponse(encoded, request_error))
         return self._send(encoded, media_type, request_id, request_error, etag=etag)
