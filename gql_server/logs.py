@@ -19,7 +19,7 @@ FIELDS = "gql_fields"
 
 
 class JSONFormatter(logging.Formatter):
-    """One JSON object a line: time, level, logger, message, the record's ``gql_fields``,
+    """One JSON object a line: time, level, logger, pid, message, the record's ``gql_fields``,
     and the traceback (``exc``) when there is one."""
 
     def format(self, record: logging.LogRecord) -> str:
@@ -27,6 +27,7 @@ class JSONFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
+            "pid": record.process,
             "message": record.getMessage(),
         }
         entry.update(getattr(record, FIELDS, None) or {})
