@@ -23,6 +23,7 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
     generate_latest,
     multiprocess,
 )
@@ -34,6 +35,10 @@ from strawberry.types.graphql import OperationType
 from gql_server.graphql.reader import Reader
 from gql_server.http.observe import RequestRecord
 from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc
+
+# No `*_created` series: each would double the series of its metric, for a start time that
+# the process_start_time_seconds series already tells.
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 MAX_OPERATIONS = 200
