@@ -14,7 +14,7 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the gateway can be told; see the README for each variable."""
+    """Everything the gateway can be told; docs/commands.md lists each variable."""
 
     database_url: str = DEFAULT_DATABASE_URL
     database_read_url: str | None = None
