@@ -38,7 +38,7 @@ from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc
 
 # No `*_created` series: each would double the series of its metric, for a start time that
 # the process_start_time_seconds series already tells.
-disable_created_metrics()  # type: ignore[no-untyped-call]
+disable_created_metrics()
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 MAX_OPERATIONS = 200
@@ -120,7 +120,7 @@ def registry() -> CollectorRegistry:
     """What a scrape reads: all workers' files in multiprocess mode, else this process."""
     if os.environ.get(MULTIPROC_ENV):
         collected = CollectorRegistry()
-        multiprocess.MultiProcessCollector(collected)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(collected)
         return collected
     return REGISTRY
 
@@ -139,7 +139,7 @@ async def metrics_endpoint(request: Request) -> Response:
 def process_ended() -> None:
     """Drop this worker's live gauges from the shared files (multiprocess mode)."""
     if os.environ.get(MULTIPROC_ENV):
-        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+        multiprocess.mark_process_dead(os.getpid())
 
 
 class CountSubscriptions(SchemaExtension):

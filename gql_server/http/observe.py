@@ -45,7 +45,7 @@ def record_of(request: Request) -> RequestRecord:
     found = request.scope.get(SCOPE_KEY)
     if found is None:
         found = request.scope[SCOPE_KEY] = RequestRecord()
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def operation_name(query: str, given: str | None) -> str:
