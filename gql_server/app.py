@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *operating_routes(settings, schema.as_str() + "\n"),
     ]
     return Starlette(
-        routes=[*routes, landing_route(routes)],
+        routes=[*routes, landing_route(routes, graphiql=settings.graphiql)],
         middleware=[*operating_middleware(settings), *http_middleware(settings)],
         lifespan=lifespan,
     )

@@ -23,12 +23,15 @@ LINKS = (
 
 
 def landing_page(
-    paths: set[str],
+    paths: set[str], *, graphiql: bool = True
 ) -> Callable[[Request], Awaitable[Response]]:
     """The ``/`` endpoint, listing the ``LINKS`` whose path the app serves (``paths``)."""
+    links = dict(LINKS)
+    if not graphiql:
+        links["/graphql"] = "the GraphQL endpoint (POST, or GET with ?query=)"
     items = "\n".join(
         f'  <li><a href="{escape(path)}">{escape(path)}</a>: {escape(what)}</li>'
-        for path, what in LINKS
+        for path, what in links.items()
         if path in paths
     )
     page = (

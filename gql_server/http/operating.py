@@ -24,11 +24,11 @@ def operating_routes(settings: Settings, sdl: str) -> list[BaseRoute]:
     return routes
 
 
-def landing_route(routes: list[BaseRoute]) -> Route:
+def landing_route(routes: list[BaseRoute], *, graphiql: bool = True) -> Route:
     """``/``, linking the pages among ``routes`` (so a page another module adds, such as
     ``/timeline``, is linked once it is routed)."""
     paths = {path for route in routes if isinstance(path := getattr(route, "path", None), str)}
-    return Route("/", landing_page(paths), methods=["GET"])
+    return Route("/", landing_page(paths, graphiql=graphiql), methods=["GET"])
 
 
 def operating_middleware(settings: Settings) -> list[Middleware]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from conftest import ROOT, Client
+from conftest import ROOT, Client, make_client, sqlite_url
 
 
 def test_the_root_links_graphiql_the_schema_and_health(seeded: Client) -> None:
@@ -23,3 +24,9 @@ def test_the_schema_is_served_as_sdl(seeded: Client) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert response.text == (ROOT / "schema.graphql").read_text()
+
+
+def test_without_graphiql_the_root_says_what_graphql_is(tmp_path: Path) -> None:
+    for client in make_client(sqlite_url(tmp_path / "plain.db"), graphiql=False):
+        page = client.http.get("/").text
+        assert "GraphiQL" not in page and "the GraphQL endpoint" in page
