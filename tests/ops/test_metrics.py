@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -129,6 +130,11 @@ def test_two_workers_add_up(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path / "workers.db")
     log = tmp_path / "server.log"
     with serve(url, log, workers=2, seed_dir=SEED_DIR, GQL_LOG_FORMAT="json") as base:
+        # /healthz answers once one worker is up; wait for the other (bounded).
+        deadline = time.monotonic() + 60
+        while log.read_text().count("Application startup complete") < 2:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
         body = json.dumps({"query": "query TwoWorkers { dockingEvents { count } }"}).encode()
         for _ in range(20):  # a new connection each: the kernel spreads them over workers
             request = urllib.request.Request(
