@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Client
 
-EXAMPLE = re.compile(r"```graphql\n(?P<query>.*?)```\s*```json\n(?P<output>.*?)```", re.S)
+# A graphql block right before a json block (only blank space between): a query and its answer.
+EXAMPLE = re.compile(
+    r"```graphql\n(?P<query>(?:(?!```).)*)```\s*```json\n(?P<output>(?:(?!```).)*)```", re.S
+)
 SHELL = re.compile(r"```(?:sh|console)\n(?P<body>.*?)```", re.S)
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
