@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Set everything up, then serve or test. Needs only Python 3.11+.
+"""Set everything up, then serve, test, or run any other command. Needs only Python 3.11+.
 
-    python3 dev.py serve [--host H] [--port P]   GraphiQL on the seed data at /graphql
-    python3 dev.py test [pytest arguments]       lint, then the whole test suite
+    python3 dev.py serve [--host H] [--port P] [--workers N]   GraphiQL on the seed data
+    python3 dev.py test [pytest arguments]                      lint, then the whole test suite
+    python3 dev.py COMMAND [arguments]       python -m gql_server COMMAND in .venv (ingest,
+                                             migrate, sync, generate, export-schema)
 
-Set-up is a virtual environment in .venv with the project and its test extras installed
-(redone when pyproject.toml changes). Tests also need a PostgreSQL server binary; when it is
-missing and we are root on Debian, it is installed with apt-get.
+Set-up is a virtual environment in .venv: the project alone for serving and the other
+commands, the project with its test extra (test tools, OpenTelemetry) for `test`. It is
+redone when pyproject.toml changes; `.venv/.installed-from` says what was installed, so
+`serve` after `test` installs nothing and `test` after `serve` adds the test extra only.
+Tests also need a PostgreSQL server binary; when it is missing and we are root on Debian,
+it is installed with apt-get.
 """
 
 from __future__ import annotations
@@ -23,20 +28,23 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".installed-from"
+# python -m gql_server's commands that dev.py runs after setting up the runtime.
+COMMANDS = ("serve", "ingest", "migrate", "sync", "generate", "export-schema")
 
 
 def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - this script runs before the venv exists
         print("error: Python 3.11 or newer is needed", file=sys.stderr)
         return 2
-    if not argv or argv[0] not in {"serve", "test"}:
+    if not argv or argv[0] not in {"test", *COMMANDS}:
         print(__doc__, file=sys.stderr)
         return 2
     command, rest = argv[0], argv[1:]
-    setup()
+    setup(test=command == "test")
+    if command != "test":
+        # In the caller's folder: the command's paths (ingest PATH, -o FILE) are theirs.
+        return subprocess.run([str(PYTHON), "-m", "gql_server", command, *rest]).returncode
     os.chdir(ROOT)
-    if command == "serve":
-        return run([str(PYTHON), "-m", "gql_server", "serve", *rest])
     ensure_postgresql()
     ensure_chromium()
     lint = run([str(PYTHON), "-m", "ruff", "check", "gql_server", "tests", "bench", "dev.py"])
@@ -45,18 +53,34 @@ def main(argv: list[str]) -> int:
     return run([str(PYTHON), "-m", "pytest", *rest])
 
 
-def setup() -> None:
+def installed() -> tuple[str, str]:
+    """What the stamp says: (pyproject.toml's hash, "runtime" or "test"); empty if none."""
+    if not PYTHON.exists() or not STAMP.exists():
+        return "", ""
+    digest, _, extent = STAMP.read_text().strip().partition(" ")
+    return digest, extent or "test"  # a stamp without an extent predates this: test
+
+
+def setup(*, test: bool) -> None:
+    """.venv with the runtime (``test`` false) or the runtime and the test extra, installed
+    from pyproject.toml as it is now; nothing to do when the stamp says it is there."""
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
+    digest, extent = installed()
+    if digest == wanted and (extent == "test" or not test):
         return
     if not PYTHON.exists():
         print("creating .venv", file=sys.stderr)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("installing the project and its test tools into .venv", file=sys.stderr)
+    # What is already there stays: serving after testing keeps the test tools.
+    test = test or extent == "test"
+    target = f"{ROOT}[test]" if test else str(ROOT)
+    what = "the project and its test tools" if test else "the project (no test tools)"
+    print(f"installing {what} into .venv", file=sys.stderr)
     pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "--editable", f"{ROOT}[test]"], check=True)
-    STAMP.write_text(wanted)
+    if not digest:
+        subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "--editable", target], check=True)
+    STAMP.write_text(f"{wanted} {'test' if test else 'runtime'}")
 
 
 def ensure_postgresql() -> None:

@@ -24,6 +24,13 @@ from gql_server.http.graphiql import assets_mount, render_page
 from gql_server.http.graphql_view import GraphQLHTTPView
 from gql_server.http.heavy import HeavyLane
 from gql_server.http.middleware import http_middleware
+from gql_server.http.operating import (
+    landing_route,
+    on_start,
+    on_stop,
+    operating_middleware,
+    operating_routes,
+)
 from gql_server.ingest.files import ingest_paths
 from gql_server.queries.freshness import DATA_VERSION
 from gql_server.settings import Settings
@@ -74,6 +81,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         planner=settings.planner,
         document_cache_bytes=settings.document_cache_bytes,
         plan_cache_bytes=settings.plan_cache_bytes,
+        metrics=settings.metrics,
+        tracing=settings.tracing,
     )
     http = GraphQLHTTPView(
         schema,
@@ -95,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if settings.database_read_url:
             app.state.engine = create_engine(settings.database_read_url)
             await ensure_schema(app.state.engine, migrate=False)
+        on_start(settings, [writer, app.state.engine])
         # What start-up built (the schema, the models, SQLAlchemy's caches) lives as long as
         # the process: frozen, full garbage collections no longer walk it (big answers
         # allocate enough to trigger them; this keeps their pauses short).
@@ -111,14 +121,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if app.state.engine is not writer:
                 await app.state.engine.dispose()
             await writer.dispose()
+            on_stop(settings)
 
+    routes = [
+        Route("/graphql", http.handle, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", subscriptions),  # graphql-transport-ws
+        Route("/healthz", healthz, methods=["GET"]),
+        *([assets_mount()] if settings.graphiql else []),
+        *operating_routes(settings, schema.as_str() + "\n"),
+    ]
     return Starlette(
-        routes=[
-            Route("/graphql", http.handle, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", subscriptions),  # graphql-transport-ws
-            Route("/healthz", healthz, methods=["GET"]),
-            *([assets_mount()] if settings.graphiql else []),
-        ],
-        middleware=http_middleware(settings),
+        routes=[*routes, landing_route(routes, graphiql=settings.graphiql)],
+        middleware=[*operating_middleware(settings), *http_middleware(settings)],
         lifespan=lifespan,
     )

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import logging.config
+import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from gql_server.settings import Settings
+from gql_server import logs
+from gql_server.settings import Settings, parse_log_format
+
+# prometheus_client's multiprocess folder (gql_server.http.metrics; not imported here: the
+# variable must be set before prometheus_client is imported).
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 if TYPE_CHECKING:
     from gql_server.sync import SyncOptions
@@ -63,10 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("--output", "-o", type=Path, help="write to this file instead")
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        log_config = logs.config(parse_log_format(os.environ.get("GQL_LOG_FORMAT")))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    logging.config.dictConfig(log_config)
     if args.command == "serve":
-        return _serve(args.host, args.port, args.workers)
+        return _serve(args.host, args.port, args.workers, log_config)
     if args.command == "ingest":
         return asyncio.run(_ingest(args.paths))
     if args.command == "migrate":
@@ -78,17 +92,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _export(args.output)
 
 
-def _serve(host: str, port: int, workers: int) -> int:
+def _serve(host: str, port: int, workers: int, log_config: dict[str, Any]) -> int:
     from gql_server.serving import serve
 
     if workers < 1:
         print("error: --workers must be 1 or more", file=sys.stderr)
         return 2
+    with _metrics_folder(workers):
+        try:
+            return serve(host, port, workers, log_config)
+        except OSError as exc:
+            print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+
+
+@contextlib.contextmanager
+def _metrics_folder(workers: int) -> Iterator[None]:
+    """Several workers keep their metrics in files of a shared folder (prometheus_client's
+    multiprocess mode): a fresh one for this run, removed after, unless
+    PROMETHEUS_MULTIPROC_DIR already names one (then it is the operator's to clear)."""
+    if workers < 2 or os.environ.get(MULTIPROC_ENV):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="gql-metrics-")
+    os.environ[MULTIPROC_ENV] = folder  # the workers inherit it
     try:
-        return serve(host, port, workers)
-    except OSError as exc:
-        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        yield
+    finally:
+        del os.environ[MULTIPROC_ENV]
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _migrate() -> int:
@@ -151,8 +183,6 @@ def _positive(text: str) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    import os
-
     from gql_server.sync import RetryPolicy, SyncOptions
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # the sync reports each page itself

@@ -58,19 +58,23 @@ def balanced(port: int, workers: int) -> bool:
     return workers > 1 and port != 0 and sys.platform == "linux"
 
 
-def serve(host: str, port: int, workers: int) -> int:
+def serve(host: str, port: int, workers: int, log_config: dict[str, Any] | None = None) -> int:
     """Serve until stopped; the exit status: 0, or uvicorn's 3 when a worker's start-up
-    failed (its log says why), which stops them all."""
+    failed (its log says why), which stops them all. ``log_config`` (``gql_server.logs``)
+    is applied in every process; uvicorn's access log is off (the app writes its own)."""
+    options: dict[str, Any] = {"access_log": False}
+    if log_config is not None:
+        options["log_config"] = log_config
     import uvicorn
     from uvicorn.config import STARTUP_FAILURE
     from uvicorn.supervisors import Multiprocess
 
     if not balanced(port, workers):
-        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
         return 0
     # The address is checked here, once, so that a port in use is one clear error.
     listening_socket(host, port).close()
-    config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers)
+    config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers, **options)
     shown = f"[{host}]" if ":" in host else host
     logging.getLogger("uvicorn.error").info(
         "Uvicorn running on http://%s:%d (Press CTRL+C to quit); %d workers, a listening "

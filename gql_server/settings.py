@@ -15,7 +15,7 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the gateway can be told; see the README for each variable."""
+    """Everything the gateway can be told; docs/commands.md lists each variable."""
 
     database_url: str = DEFAULT_DATABASE_URL
     database_read_url: str | None = None
@@ -34,6 +34,10 @@ class Settings:
     cache_max_age: int = 0  # Cache-Control max-age of GET answers, seconds
     planner: bool = True  # look-ahead planning (off: graphql-core resolves every field)
     limits: Limits = field(default_factory=Limits)
+    # Operating it (docs/operating.md): log format, /metrics, OpenTelemetry tracing.
+    log_format: str = "text"  # "text" or "json" (one JSON object a line)
+    metrics: bool = True  # serve Prometheus metrics at /metrics
+    tracing: bool = False  # OpenTelemetry spans (needs the `otel` extra)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -59,7 +63,17 @@ class Settings:
             cache_max_age=_size(env.get("GQL_CACHE_MAX_AGE"), default=0),
             planner=_flag(env.get("GQL_PLANNER"), default=True),
             limits=Limits.from_env(env),
+            log_format=parse_log_format(env.get("GQL_LOG_FORMAT")),
+            metrics=_flag(env.get("GQL_METRICS"), default=True),
+            tracing=_flag(env.get("GQL_TRACING"), default=False),
         )
+
+
+def parse_log_format(value: str | None) -> str:
+    fmt = (value or "text").strip().lower()
+    if fmt not in ("text", "json"):
+        raise ValueError(f"GQL_LOG_FORMAT: expected text or json, got {value!r}")
+    return fmt
 
 
 def _flag(value: str | None, *, default: bool) -> bool:

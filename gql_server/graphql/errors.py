@@ -1,9 +1,13 @@
-"""Errors a client is expected to meet, each with an ``extensions.code``."""
+"""Errors a client is expected to meet, each with an ``extensions.code``, and how errors
+are logged: a client's mistakes (a typo, a bad argument) at INFO on one line, without a
+traceback, so a client cannot grow the log at will; unexpected exceptions (bugs) at ERROR
+with their traceback, under the error id the client is given."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -33,26 +37,55 @@ def is_unexpected(error: GraphQLError) -> bool:
     return error.path is not None or not isinstance(original, ValueError | TypeError)
 
 
+def _request_id(execution_context: Any) -> str:
+    return str(getattr(getattr(execution_context, "context", None), "request_id", "") or "")
+
+
+def error_id(error: GraphQLError) -> str:
+    """The id an unexpected error is logged and answered under (made on first use, kept on
+    the error: logging and masking see the same error object)."""
+    found = getattr(error, "_gql_error_id", None)
+    if found is None:
+        found = uuid.uuid4().hex
+        error._gql_error_id = found  # type: ignore[attr-defined]
+    return str(found)
+
+
+def log_errors(errors: list[GraphQLError], execution_context: Any = None) -> None:
+    """What ``Schema.process_errors`` does here, in place of Strawberry's default (every
+    error at ERROR with its traceback, a client's typos included)."""
+    request_id = _request_id(execution_context) or "-"
+    for error in errors:
+        if is_unexpected(error):
+            log.error(
+                "error %s (request %s) at %s",
+                error_id(error),
+                request_id,
+                error.path,
+                exc_info=error.original_error,
+            )
+            continue
+        code = (error.extensions or {}).get("code", "-")
+        where = f" at {'.'.join(map(str, error.path))}" if error.path else ""
+        # repr: a client's message may hold newlines (one error stays one line); cut: it
+        # may quote a long value of the client's.
+        message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
+        log.info("client error %s (request %s)%s: %r", code, request_id, where, message)
+
+
 class MaskUnexpectedErrors(MaskErrors):
     """Unexpected exceptions reach the client as ``INTERNAL_SERVER_ERROR`` with an error id
-    (no message, traceback, SQL or path); the server log has the details under that id."""
+    (no message, traceback, SQL or path); the server log has the details under that id
+    (``log_errors`` wrote them)."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        error_id = uuid.uuid4().hex
-        context = getattr(self.execution_context, "context", None)
-        request_id = getattr(context, "request_id", "")
-        log.error(
-            "error %s (request %s) at %s",
-            error_id,
-            request_id or "-",
-            error.path,
-            exc_info=error.original_error,
-        )
+        request_id = _request_id(self.execution_context)
+        masked_id = error_id(error)
         masked = super().anonymise_error(error)
-        masked.extensions = {"code": INTERNAL_SERVER_ERROR, "errorId": error_id}
+        masked.extensions = {"code": INTERNAL_SERVER_ERROR, "errorId": masked_id}
         if request_id:
             masked.extensions["requestId"] = request_id
         return masked

@@ -22,6 +22,7 @@ from strawberry.dataloader import DataLoader
 
 from gql_server.graphql.reader import Reader
 from gql_server.queries.by_id import listed_rows
+from gql_server.tracing import batch_span
 
 OrderTerms = Callable[[ColumnCollection[str, Any]], Sequence[ColumnElement[Any]]]
 
@@ -72,7 +73,7 @@ class Loaders:
                 found = {row["id"]: row for row in rows}
                 return [found.get(key) for key in keys]
 
-            loader = self._by_id[table.name] = DataLoader(load_fn=load)
+            loader = self._by_id[table.name] = DataLoader(load_fn=batch_span(table.name)(load))
         return loader
 
     def listed(self, link: Table, child: Table) -> DataLoader[Any, list[RowMapping]]:
@@ -87,7 +88,7 @@ class Loaders:
                     grouped[row["_parent"]].append(row)
                 return [grouped[key] for key in keys]
 
-            loader = self._lists[link.name] = DataLoader(load_fn=load)
+            loader = self._lists[link.name] = DataLoader(load_fn=batch_span(link.name)(load))
         return loader
 
     def children(
@@ -125,7 +126,9 @@ class Loaders:
                     grouped[row["_parent"]].append(row)
                 return [grouped[key] for key in keys]
 
-            loader = self._children[identity] = DataLoader(load_fn=load)
+            loader = self._children[identity] = DataLoader(
+                load_fn=batch_span(f"{relation.name} children")(load)
+            )
         return loader
 
     def child_counts(
@@ -149,5 +152,7 @@ class Loaders:
                 found = {row["_parent"]: row["n"] for row in await self._reader.rows(stmt)}
                 return [int(found.get(key, 0)) for key in keys]
 
-            loader = self._counts[identity] = DataLoader(load_fn=load)
+            loader = self._counts[identity] = DataLoader(
+                load_fn=batch_span(f"{relation.name} counts")(load)
+            )
         return loader

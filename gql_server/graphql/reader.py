@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -44,6 +45,7 @@ class Reader:
         self._sync: Connection | None = None
         self._job: Future[Any] | None = None
         self._lock = asyncio.Lock()
+        self.statements = 0  # statements this reader ran (the access log and metrics)
 
     @property
     def engine(self) -> AsyncEngine:
@@ -56,6 +58,7 @@ class Reader:
         *,
         long: bool = True,
     ) -> Sequence[RowMapping]:
+        self.statements += 1
         async with self._lock:
             if self._local is not None:
                 return await self._run(
@@ -85,6 +88,7 @@ class Reader:
             driver = conn.connection.dbapi_connection
             assert driver is not None
             reading = _raw_reading(table, conn.dialect)
+            self.statements += 1
             sql = reading.sql(len(ids))
             for watch in self._watchers:
                 watch(sql)
@@ -92,6 +96,7 @@ class Reader:
             return [reading.row(values) for values in cursor.fetchall()]
 
     async def scalar(self, statement: Executable, *, long: bool = True) -> Any:
+        self.statements += 1
         async with self._lock:
             if self._local is not None:
                 return await self._run(lambda c: c.execute(statement).scalar(), long)
@@ -116,7 +121,8 @@ class Reader:
         conn = self._sync_connection()
         if not long:
             return work(conn)
-        self._job = _SQLITE_THREADS.submit(work, conn)
+        # In the caller's context: a tracing span current there parents the statement's.
+        self._job = _SQLITE_THREADS.submit(contextvars.copy_context().run, work, conn)
         return await asyncio.wrap_future(self._job)
 
     def _sync_connection(self) -> Connection:

@@ -8,13 +8,15 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from gql_server.graphql.context import Context
 from gql_server.graphql.documents import DocumentCache
-from gql_server.graphql.errors import MaskUnexpectedErrors
+from gql_server.graphql.errors import MaskUnexpectedErrors, log_errors
 from gql_server.graphql.lanes import Lane
 from gql_server.graphql.limits import EnforceLimits, Limits
 from gql_server.graphql.planner.cache import PlanCache
@@ -53,11 +55,18 @@ MIB = 1024 * 1024
 
 class GatewaySchema(strawberry.Schema):
     """The Strawberry schema with what its requests share: the limits, the document cache
-    and the heavy lane (resolvers reach them as ``info.schema``)."""
+    and the heavy lane (resolvers reach them as ``info.schema``); it logs errors our way
+    (``errors.log_errors``): Strawberry's default logs every error at ERROR with its
+    traceback, a client's typo included."""
 
     limits: Limits
     documents: DocumentCache
     lane: Lane
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors, execution_context)
 
 
 def build_schema(
@@ -66,10 +75,13 @@ def build_schema(
     planner: bool = True,
     document_cache_bytes: int = 32 * MIB,
     plan_cache_bytes: int = 32 * MIB,
+    metrics: bool = False,
+    tracing: bool = False,
 ) -> GatewaySchema:
     """The schema, with the caches and the heavy lane its requests share (one set per
     schema, so per app); ``planner=False`` leaves every field to graphql-core (the
-    planner's tests compare the two)."""
+    planner's tests compare the two); ``metrics`` counts live subscriptions; ``tracing``
+    adds Strawberry's OpenTelemetry extension (``gql_server.tracing``)."""
     limits = limits or Limits()
     documents = DocumentCache(document_cache_bytes, max_entry_bytes=document_cache_bytes // 4)
     lane = Lane(limits.heavy_concurrency)
@@ -81,6 +93,14 @@ def build_schema(
     ]
     if not limits.introspection:
         extensions.append(DisableIntrospection)
+    if metrics:
+        from gql_server.http.metrics import CountSubscriptions
+
+        extensions.append(CountSubscriptions)
+    if tracing:
+        from gql_server.tracing import schema_extensions
+
+        extensions.extend(schema_extensions())
     executor = None
     if planner:
         # A class per schema: its plans are this schema's, within their budget.

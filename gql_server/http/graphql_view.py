@@ -46,6 +46,7 @@ from gql_server.http.caching import (
     request_key,
 )
 from gql_server.http.heavy import Busy, HeavyLane
+from gql_server.http.observe import operation_name, record_of
 from gql_server.queries.freshness import DATA_VERSION
 
 log = logging.getLogger("gql_server.http")
@@ -299,18 +300,26 @@ class GraphQLHTTPView:
                 params = await params_from_post(request, self.max_body_bytes)
             return await self.execute(request, params, media_type, request_id)
         except HTTPProblem as problem:
+            record_of(request).outcome = "bad_request"
             return _problem(problem, request_id)
 
     async def execute(
         self, request: Request, params: GraphQLRequest, media_type: str, request_id: str
     ) -> Response:
+        record = record_of(request)  # for the access log and metrics (http/observe.py)
+        if _persisted(params.extensions):
+            record.apq = "registered" if params.query else "hit"
         try:
             query, register = self.persisted.resolve(params.query, params.extensions)
         except PersistedQueryError as exc:
+            record.outcome = "request_error"
+            if exc.code == "PERSISTED_QUERY_NOT_FOUND":
+                record.apq = "miss"
             body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
             return self.respond(body, media_type, request_id, request_error=True)
         if not query:
             raise HTTPProblem(400, "the request needs a `query` string")
+        record.operation = operation_name(query, params.operation_name)
         cost = self._cost(query, params)
         if self.heavy is not None and cost is not None and cost >= self.limits.heavy_cost:
             try:
@@ -322,9 +331,11 @@ class GraphQLHTTPView:
                     request.state.deadline - asyncio.get_running_loop().time() + 1,
                 )
             except Busy:
+                record.outcome = "busy"
                 return _busy([busy_error(cost, self.limits)], media_type, request_id)
             except TimeoutError:
                 response = self._timed_out(media_type, request_id)
+                record.outcome = "timeout"
         else:
             context = Context.for_engine(request.app.state.engine, request_id=request_id)
             try:
@@ -332,6 +343,7 @@ class GraphQLHTTPView:
                     request, params, query, context, media_type, request_id
                 )
             finally:
+                record.statements = context.reader.statements
                 await context.close()
         if register is not None and self.schema.documents.valid(query):
             # Only a document that parsed and validated is kept under its hash.
@@ -353,6 +365,7 @@ class GraphQLHTTPView:
         try:
             return await self._answer(request, params, query, context, media_type, request_id)
         finally:
+            record_of(request).statements = context.reader.statements
             await context.close()
 
     async def _answer(
@@ -368,6 +381,8 @@ class GraphQLHTTPView:
         # what the execution below reads. Only read when something keys on it: an ETag
         # (GET) or the response cache.
         versioned = etag = None
+        record = record_of(request)
+        record.cache, record.outcome = "off", "ok"
         if request.method == "GET" or self.responses.budget_bytes > 0:
             version = int(await context.reader.scalar(DATA_VERSION, long=False) or 0)
             key = request_key(query, params.operation_name, params.variables)
@@ -375,9 +390,11 @@ class GraphQLHTTPView:
             if request.method == "GET":
                 etag = f'W/"{hashlib.sha256(versioned.encode()).hexdigest()[:32]}"'
                 if etag in _etags(request.headers.get("if-none-match")):
+                    record.cache = "not_modified"
                     return Response(status_code=304, headers=self._cache_headers(etag, request_id))
         cached = self.responses.get(versioned) if versioned is not None else None
         if cached is not None:
+            record.cache = "hit"
             return self._send(cached.body, media_type, request_id, cached.request_error, etag=etag)
         allowed = {OperationType.QUERY}
         if request.method == "POST":
@@ -406,6 +423,7 @@ class GraphQLHTTPView:
                 405, "subscriptions are served over WebSocket (graphql-transport-ws)"
             ) from exc
         except CannotGetOperationTypeError as exc:
+            record.outcome = "request_error"
             error = GraphQLError(
                 exc.as_http_error_reason(),
                 extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
@@ -416,6 +434,7 @@ class GraphQLHTTPView:
         except MissingQueryError as exc:
             raise HTTPProblem(400, "the request needs a `query` string") from exc
         except TimeoutError:
+            record.outcome = "timeout"
             return self._timed_out(media_type, request_id)
         body: dict[str, Any] = {}
         errors = result.errors or []
@@ -423,6 +442,7 @@ class GraphQLHTTPView:
             result.data is None and bool(errors) and all(_is_request_error(e) for e in errors)
         )
         if any((e.extensions or {}).get("code") == SERVER_BUSY for e in errors):
+            record.outcome = "busy"
             return _busy(errors, media_type, request_id)
         if not request_error:
             body["data"] = result.data
@@ -432,7 +452,11 @@ class GraphQLHTTPView:
             body["extensions"] = result.extensions
         encoded = encode(body)
         if errors:  # only clean answers are reused (and given an ETag)
+            record.outcome = "request_error" if request_error else "field_error"
+            record.cache = "bypass" if self.responses.budget_bytes > 0 else "off"
             return self._send(encoded, media_type, request_id, request_error)
+        if versioned is not None and self.responses.budget_bytes > 0:
+            record.cache = "miss"
         if versioned is not None:
             # Accounted at the body's length plus its key (about 100 bytes).
             self.responses.put(

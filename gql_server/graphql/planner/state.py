@@ -30,6 +30,7 @@ from gql_server.graphql.planner.plan import (
 from gql_server.graphql.reader import Reader
 from gql_server.graphql.types._base import RowType
 from gql_server.queries.by_id import listed_ids, listed_rows
+from gql_server.tracing import batch_span
 
 Root = tuple[ObjectPlan, Sequence[RowType]]
 
@@ -69,7 +70,7 @@ class PlanState:
                 await asyncio.sleep(0)
             finally:
                 self._open = None
-            await self._run(batch.roots)
+            await batch_span("planner")(self._run)(batch.roots)  # a span when tracing
         except asyncio.CancelledError:
             batch.done.cancel()
             raise

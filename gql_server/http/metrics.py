@@ -1,0 +1,169 @@
+"""Prometheus metrics at ``/metrics`` (the official ``prometheus_client``).
+
+Under ``serve --workers N`` the CLI points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh folder
+before the workers start: each worker then keeps its values in files there, and a scrape
+(answered by whichever worker the kernel picks) adds them all up. Without it the process's
+own registry is served. Metrics are created when this module is first imported, which must
+be after that variable is set (the app imports it, in the worker).
+
+Operation names are the client's text: at most ``MAX_OPERATIONS`` distinct ones per process
+are labels, later ones count as ``(other)``, so a client cannot grow the series at will.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    multiprocess,
+)
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from gql_server.graphql.reader import Reader
+from gql_server.http.observe import RequestRecord
+from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc
+
+# No `*_created` series: each would double the series of its metric, for a start time that
+# the process_start_time_seconds series already tells.
+disable_created_metrics()
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+MAX_OPERATIONS = 200
+GRAPHQL_PATH = "/graphql"
+
+REQUESTS = Counter(
+    "gql_requests",
+    "GraphQL requests over HTTP, by operation name and outcome (ok, field_error, "
+    "request_error, timeout, bad_request)",
+    ["operation", "outcome"],
+)
+LATENCY = Histogram(
+    "gql_request_duration_seconds",
+    "Time to answer a GraphQL request over HTTP, by operation name",
+    ["operation"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+STATEMENTS = Histogram(
+    "gql_request_sql_statements",
+    "SQL statements one GraphQL request ran",
+    buckets=(0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144),
+)
+RESPONSE_CACHE = Counter(
+    "gql_response_cache",
+    "Response cache look-ups: hit, miss (executed, then kept) and not_modified (an ETag "
+    "matched: HTTP 304)",
+    ["outcome"],
+)
+PERSISTED_QUERIES = Counter(
+    "gql_persisted_queries",
+    "Automatic persisted queries: hit (hash known), miss (PERSISTED_QUERY_NOT_FOUND), "
+    "registered (hash and query sent)",
+    ["outcome"],
+)
+SUBSCRIPTIONS = Gauge(
+    "gql_subscriptions_live",
+    "Subscriptions running now (over WebSocket)",
+    multiprocess_mode="livesum",
+)
+LAST_SYNC = Gauge(
+    "gql_last_successful_sync_timestamp_seconds",
+    "When the last successful LL2 sync finished (Unix time; read at scrape time; absent "
+    "before the first)",
+    multiprocess_mode="max",
+)
+
+_operations: set[str] = set()
+
+
+def operation_label(name: str | None) -> str:
+    name = name or "-"
+    if name in _operations:
+        return name
+    if len(_operations) >= MAX_OPERATIONS:
+        return "(other)"
+    _operations.add(name)
+    return name
+
+
+class Metrics:
+    """What ``AccessLog`` reports each request to."""
+
+    def observe_request(
+        self, path: str, record: RequestRecord, status: int, seconds: float
+    ) -> None:
+        if path != GRAPHQL_PATH or record.outcome is None:
+            return  # GraphiQL's page, /healthz, /metrics, assets
+        operation = operation_label(record.operation)
+        REQUESTS.labels(operation, record.outcome).inc()
+        LATENCY.labels(operation).observe(seconds)
+        STATEMENTS.observe(record.statements)
+        if record.cache in ("hit", "miss", "not_modified"):
+            RESPONSE_CACHE.labels(record.cache).inc()
+        if record.apq is not None:
+            PERSISTED_QUERIES.labels(record.apq).inc()
+
+
+def registry() -> CollectorRegistry:
+    """What a scrape reads: all workers' files in multiprocess mode, else this process."""
+    if os.environ.get(MULTIPROC_ENV):
+        collected = CollectorRegistry()
+        multiprocess.MultiProcessCollector(collected)
+        return collected
+    return REGISTRY
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    reader = Reader(request.app.state.engine)
+    try:
+        finished = as_utc(await reader.scalar(LAST_SUCCESSFUL_SYNC, long=False))
+    finally:
+        await reader.close()
+    if finished is not None:
+        LAST_SYNC.set(finished.timestamp())
+    return Response(generate_latest(registry()), media_type=CONTENT_TYPE_LATEST)
+
+
+def process_ended() -> None:
+    """Drop this worker's live gauges from the shared files (multiprocess mode)."""
+    if os.environ.get(MULTIPROC_ENV):
+        multiprocess.mark_process_dead(os.getpid())
+
+
+class CountSubscriptions(SchemaExtension):
+    """Keeps ``gql_subscriptions_live``: a subscription counts from its start to its end
+    (Strawberry's operation hook spans a subscription's whole stream)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._counted = False
+
+    def on_execute(self) -> Iterator[None]:
+        try:
+            subscription = self.execution_context.operation_type is OperationType.SUBSCRIPTION
+        except RuntimeError:  # no such operation: execution reports it
+            subscription = False
+        if subscription and not self._counted:
+            self._counted = True
+            SUBSCRIPTIONS.inc()
+        yield
+
+    async def on_operation(self) -> Any:
+        try:
+            yield
+        finally:
+            if self._counted:
+                self._counted = False
+                SUBSCRIPTIONS.dec()
