@@ -47,7 +47,7 @@ GRAPHQL_PATH = "/graphql"
 REQUESTS = Counter(
     "gql_requests",
     "GraphQL requests over HTTP, by operation name and outcome (ok, field_error, "
-    "request_error, timeout, bad_request)",
+    "request_error, timeout, busy, bad_request)",
     ["operation", "outcome"],
 )
 LATENCY = Histogram(

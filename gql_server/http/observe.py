@@ -33,7 +33,8 @@ class RequestRecord:
     """What the GraphQL view learnt about a request (None: not a GraphQL request)."""
 
     operation: str | None = None
-    # ok | request_error (refused before execution) | field_error | timeout | bad_request
+    # ok | request_error (refused before execution) | field_error | timeout | busy (no slot
+    # of the heavy lane: 503) | bad_request
     outcome: str | None = None
     statements: int = 0
     cache: str | None = None  # response cache: hit | miss | not_modified (304) | bypass | off
