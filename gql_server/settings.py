@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,10 @@ class Settings:
     cache_max_age: int = 0  # Cache-Control max-age of GET answers, seconds
     planner: bool = True  # look-ahead planning (off: graphql-core resolves every field)
     limits: Limits = field(default_factory=Limits)
+    # ``sync``'s defaults for its --timeout, --max-response-bytes and --max-wait flags.
+    sync_timeout: float = 30.0  # seconds one LL2 request may take in all
+    sync_max_response_bytes: int = 64 * 1024 * 1024  # one LL2 response's body at most
+    sync_max_wait: float = 3600.0  # longest throttle wait honoured; longer stops (exit 75)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -44,6 +49,11 @@ class Settings:
             cache_max_age=_size(env.get("GQL_CACHE_MAX_AGE"), default=0),
             planner=_flag(env.get("GQL_PLANNER"), default=True),
             limits=Limits.from_env(env),
+            sync_timeout=_seconds(env.get("GQL_SYNC_TIMEOUT"), default=30.0),
+            sync_max_response_bytes=_size(
+                env.get("GQL_SYNC_MAX_RESPONSE_BYTES"), default=64 * 1024 * 1024
+            ),
+            sync_max_wait=_seconds(env.get("GQL_SYNC_MAX_WAIT"), default=3600.0),
         )
 
 
@@ -77,3 +87,15 @@ def _size(value: str | None, *, default: int) -> int:
     if size < 0:
         raise ValueError(f"expected a number of bytes >= 0, got {value!r}")
     return size
+
+
+def _seconds(value: str | None, *, default: float) -> float:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"expected a number of seconds, got {value!r}") from None
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"expected a finite number of seconds > 0, got {value!r}")
+    return seconds
