@@ -137,8 +137,8 @@ class _Walk:
         self.started = time.perf_counter()
         self.report = SyncReport(outcome="running")
         self.visited: set[str] = set()  # URLs fetched by this run: a next link back is a loop
-        # Per endpoint, the fewest objects a page with a next link held in this run (the
-        # page size LL2 applied), for the page budget.
+        # Per endpoint, the most objects a page with a next link held in this run: the
+        # page size LL2 applied (it may serve fewer than asked), for the page budget.
         self.per_page: dict[str, int] = {}
 
     async def run(self) -> SyncReport:
@@ -218,7 +218,7 @@ class _Walk:
             if moded:
                 params["mode"] = self.options.mode
             url = checkpoint.next_url or self.client.url(path, **params)
-            self.visited.add(url)
+            self.visited.add(_page_key(url))
             document = await self.client.get_json(url)
             count, next_url = self._envelope(url, document)
             batch = self._normalize(url, document, table)
@@ -265,16 +265,14 @@ class _Walk:
         held ``served`` of ``count`` objects) when that cannot end: a URL this run has
         fetched, an empty page past ``count``, or more pages than ``count`` allows."""
         stop = "stopped; nothing of this page was written (run again once LL2 is fixed)"
-        if next_url in self.visited:
+        if _page_key(next_url) in self.visited:
             raise SyncError(
                 f"{url}: the next link leads back to {next_url}, a page this run already "
                 f"fetched (a loop in LL2's pagination): {stop}"
             )
         if served:
-            self.per_page[resource] = min(
-                self.per_page.get(resource, self.options.page_size), served
-            )
-        per_page = self.per_page.get(resource, self.options.page_size)
+            self.per_page[resource] = max(self.per_page.get(resource, 0), served)
+        per_page = self.per_page.get(resource) or self.options.page_size
         if not served and (number - 1) * per_page >= count:
             raise SyncError(
                 f"{url}: page {number} of {resource} is empty, past the {count} objects "
@@ -304,3 +302,11 @@ class _Walk:
             return normalize(document) if table is None else normalize_objects(document, table)
         except IngestError as exc:
             raise SyncError(f"{url}: {exc}; nothing of that page was written") from None
+
+
+def _page_key(url: str) -> str:
+    """``url`` as the page it names: query parameters sorted, ``offset=0`` dropped (the
+    first page's URL has no offset; a link back to it may have one)."""
+    parsed = httpx.URL(url)
+    params = sorted((k, v) for k, v in parsed.params.multi_items() if (k, v) != ("offset", "0"))
+    return str(parsed.copy_with(params=params))
