@@ -9,7 +9,7 @@ from sqlalchemy import String, cast, func, literal, select
 from gql_server.db.models import DataVersion
 from gql_server.db.models.sync import SyncRun
 
-# A number every write increases (0 before the first); one row, by primary key.
+# A number every write that changes data increases (0 before the first); one row, by key.
 DATA_VERSION = select(DataVersion.version).where(DataVersion.id == 1)
 
 # When the last complete sync pass finished; one indexed query.
