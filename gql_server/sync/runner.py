@@ -69,8 +69,10 @@ class SyncOptions:
 @dataclass
 class SyncReport:
     """What a run did. ``outcome``: ``succeeded`` (the pass completed), ``partial``
-    (``--max-pages``), ``throttled`` (``--no-wait``), ``failed``, or for a dry run
-    ``checked`` (every page fetched and valid) / ``checked-partial``."""
+    (``--max-pages``), ``throttled`` (``--no-wait``, or a wait longer than ``--max-wait``),
+    ``failed`` (``message`` says why: a fault past the retries, a page refused, a broken
+    or hostile upstream stopped), or for a dry run ``checked`` (every page fetched and
+    valid) / ``checked-partial``."""
 
     outcome: str
     run_id: int | None = None

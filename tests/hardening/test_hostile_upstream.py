@@ -325,14 +325,16 @@ def sync(url: str | None, up: Upstream, waits: Waits | None = None, **options: A
     return run(go())
 
 
-def cli(db: Path, up: Upstream, *args: str) -> subprocess.CompletedProcess[str]:
+def cli(
+    db: Path, up: Upstream, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """``python -m gql_server sync`` against the upstream, into the SQLite file ``db``."""
     return subprocess.run(
         [sys.executable, "-m", "gql_server", "sync", "--base-url", up.base_url, *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={"DATABASE_URL": sqlite_url(db), "PATH": "/usr/bin:/bin"},
+        env={"DATABASE_URL": sqlite_url(db), "PATH": "/usr/bin:/bin", **(env or {})},
         timeout=120,
     )
 
@@ -571,6 +573,30 @@ def test_a_malformed_retry_after_over_a_small_cap_exits_75(
     assert_clean(done)
     assert done.returncode == 75
     assert "asks to wait 1:00, longer than the 0:30 cap (--max-wait)" in done.stderr
+    # The same cap from the environment (the flag's default).
+    upstream.behaviour = throttled("45")
+    done = cli(tmp_path / "env.db", upstream, env={"GQL_SYNC_MAX_WAIT": "44"})
+    assert done.returncode == 75
+    assert "asks to wait 0:45, longer than the 0:44 cap (--max-wait)" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (["--timeout", "nan"], {}, "--timeout: expected a finite number of seconds > 0, got nan"),
+        (["--max-wait", "inf"], {}, "--max-wait: expected a finite number of seconds > 0"),
+        (["--max-wait", "-5"], {}, "--max-wait: expected a finite number of seconds > 0"),
+        (["--max-response-bytes", "0"], {}, "--max-response-bytes: expected 1 or more, got 0"),
+        ([], {"GQL_SYNC_TIMEOUT": "inf"}, "error: expected a finite number of seconds > 0"),
+    ],
+)
+def test_limits_out_of_range_are_refused_before_any_request(
+    upstream: Upstream, tmp_path: Path, args: list[str], env: dict[str, str], said: str
+) -> None:
+    done = cli(tmp_path / "sync.db", upstream, *args, env=env)
+    assert_clean(done)
+    assert done.returncode == 2 and said in done.stderr, done.stderr
+    assert upstream.requests == []
 
 
 def test_the_wait_cap_holds_and_one_second_more_stops(upstream: Upstream) -> None:
