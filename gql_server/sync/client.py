@@ -22,6 +22,7 @@ import json
 import math
 import random
 import re
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -119,7 +120,13 @@ class LL2Client:
         self.sleep = sleep
         self.random = random
         self.requests = 0  # HTTP requests made, retries and throttle look-ups included
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            # Only what ``_Inflater`` inflates within the byte cap (not br or zstd, which
+            # httpx would ask for when their packages happen to be installed).
+            "Accept-Encoding": "gzip, deflate",
+        }
         if api_key:
             headers["Authorization"] = f"Token {api_key}"  # LL2's token authentication
         self._http = httpx.AsyncClient(
@@ -243,16 +250,29 @@ class LL2Client:
         raise SyncError(f"GET {url}: more than {MAX_REDIRECTS} redirects")
 
     async def _read(self, url: str, response: httpx.Response) -> bytes:
-        """The body, refused as soon as it passes the byte cap (declared or streamed)."""
+        """The body, refused as soon as it passes the byte cap (declared or streamed).
+        A compressed body is inflated here, never more than the cap allows at a time: a
+        few KB of gzip that inflate to gigabytes stop at the cap like a plain body."""
         cap = self.max_response_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > cap:
             raise SyncError(_too_big(url, f"announces {int(declared):,} bytes", cap))
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > cap:
+        if response.is_stream_consumed:  # read whole already: an httpx.MockTransport's
+            if len(response.content) > cap:
                 raise SyncError(_too_big(url, f"sent more than {cap:,} bytes", cap))
+            return response.content
+        inflate = _Inflater(url, response.headers.get("Content-Encoding", ""))
+        body = bytearray()
+        async for raw in response.aiter_raw():
+            chunk = raw
+            while chunk:
+                out, chunk = inflate(chunk, cap + 1 - len(body))
+                body += out
+                if len(body) > cap:
+                    raise SyncError(_too_big(url, f"sent more than {cap:,} bytes", cap))
+        body += inflate.finish()
+        if len(body) > cap:
+            raise SyncError(_too_big(url, f"sent more than {cap:,} bytes", cap))
         return bytes(body)
 
     def _redirect(self, current: str, location: str) -> str:
@@ -322,6 +342,47 @@ class LL2Client:
 @dataclass(frozen=True)
 class _Document:
     value: Any
+
+
+class _Inflater:
+    """Undoes a ``Content-Encoding`` (gzip, deflate; we ask for nothing else) one piece
+    at a time: ``inflate(data, at_most)`` gives at most ``at_most`` bytes and the input
+    left for the next call."""
+
+    def __init__(self, url: str, encoding: str) -> None:
+        codings = [c.strip().lower() for c in encoding.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise SyncError(f"GET {url}: an unsupported Content-Encoding {encoding!r}")
+        self.coding = codings[0] if codings else None
+        self.url = url
+        self._zlib: Any = None
+        if self.coding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self.coding == "deflate":
+            self._zlib = zlib.decompressobj()
+        self._first = True
+
+    def __call__(self, data: bytes, at_most: int) -> tuple[bytes, bytes]:
+        if self._zlib is None:
+            return data[:at_most], data[at_most:]
+        try:
+            out = self._zlib.decompress(data, at_most)
+        except zlib.error as exc:
+            if self.coding == "deflate" and self._first:  # raw deflate, without the zlib header
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._first = False
+                return self(data, at_most)
+            raise httpx.DecodingError(
+                f"a {self.coding} body that does not inflate: {exc}"
+            ) from None
+        self._first = False
+        return out, self._zlib.unconsumed_tail
+
+    def finish(self) -> bytes:
+        """What the decompressor still holds at the end of the body (nothing, normally:
+        every call was fed its unconsumed input again)."""
+        return self._zlib.flush() if self._zlib is not None else b""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import gzip
 import io
 import json
 import socket
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -204,6 +206,24 @@ def padded_to(size: int, *, declared: bool = False) -> Behaviour:
                 {"type": "http.response.body", "body": body[at : at + 4096], "more_body": True}
             )
         await send({"type": "http.response.body", "body": b""})
+
+    return answer
+
+
+def encoded(coding: str, padding: int = 0) -> Behaviour:
+    """The honest page (then ``padding`` spaces) sent compressed with ``coding``: gzip,
+    deflate (zlib), raw-deflate (deflate without its header, as some servers send) or
+    any other name (sent as is, unsupported). A big padding is a decompression bomb."""
+
+    async def answer(up: Upstream, offset: int, limit: int, send: Send, receive: Receive) -> None:
+        wbits = {"gzip": 31, "deflate": 15, "raw-deflate": -15}.get(coding, 15)
+        packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+        data = packer.compress(up.page(offset, limit))
+        for _ in range(padding // 1_000_000):
+            data += packer.compress(b" " * 1_000_000)
+        data += packer.compress(b" " * (padding % 1_000_000)) + packer.flush()
+        name = "deflate" if coding == "raw-deflate" else coding
+        await reply(send, 200, data, {"Content-Encoding": name})
 
     return answer
 
@@ -400,6 +420,29 @@ def test_a_declared_length_over_the_cap_is_refused_before_reading(upstream: Upst
     report = sync(None, upstream, dry_run=True, max_response_bytes=49_999)
     assert report.outcome == "failed"
     assert "announces 50,000 bytes, over the 49,999-byte cap" in (report.message or "")
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "raw-deflate"])
+def test_compressed_pages_are_read_and_a_decompression_bomb_stops_at_the_cap(
+    upstream: Upstream, coding: str
+) -> None:
+    upstream.behaviour = encoded(coding, padding=1000)
+    fine = sync(None, upstream, dry_run=True, max_response_bytes=1_000_000)
+    assert fine.outcome == "checked", fine.message
+    assert gzip.decompress(gzip.compress(b"x")) == b"x"  # (the codec the fake uses works)
+    # 20 MB of spaces, about 20 KB on the wire: inflated no further than the cap.
+    upstream.behaviour = encoded(coding, padding=20_000_000)
+    bomb = sync(None, upstream, dry_run=True, max_response_bytes=1_000_000)
+    assert bomb.outcome == "failed"
+    assert "sent more than 1,000,000 bytes, over the 1,000,000-byte cap" in (bomb.message or "")
+
+
+def test_an_unsupported_content_encoding_is_refused(upstream: Upstream) -> None:
+    upstream.behaviour = encoded("br")
+    report = sync(None, upstream, dry_run=True)
+    assert report.outcome == "failed"
+    assert "an unsupported Content-Encoding 'br'" in (report.message or "")
+    assert {h["accept-encoding"] for _, _, h in upstream.requests} == {"gzip, deflate"}
 
 
 # -- the deadline --------------------------------------------------------------------------
