@@ -355,7 +355,6 @@ class _Inflater:
         if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
             raise SyncError(f"GET {url}: an unsupported Content-Encoding {encoding!r}")
         self.coding = codings[0] if codings else None
-        self.url = url
         self._zlib: Any = None
         if self.coding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)

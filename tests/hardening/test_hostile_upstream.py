@@ -445,6 +445,17 @@ def test_an_unsupported_content_encoding_is_refused(upstream: Upstream) -> None:
     assert {h["accept-encoding"] for _, _, h in upstream.requests} == {"gzip, deflate"}
 
 
+def test_json_nested_beyond_the_parser_is_a_clear_failure(upstream: Upstream) -> None:
+    async def nested(up: Upstream, offset: int, limit: int, send: Send, receive: Receive) -> None:
+        await reply(send, 200, b"[" * 100_000 + b"]" * 100_000)  # 200 KB, 100,000 deep
+
+    upstream.behaviour = nested
+    report = sync(None, upstream, dry_run=True, policy=RetryPolicy(attempts=2, backoff_base=0.01))
+    assert report.outcome == "failed"
+    assert "invalid JSON in a 200000-byte body" in (report.message or "")
+    assert "gave up after 2 attempts" in (report.message or "")
+
+
 # -- the deadline --------------------------------------------------------------------------
 
 
