@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import logging.config
+import math
 import os
 import shutil
 import sys
@@ -51,8 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="bring the database up to date from the live LL2 API (resumable)",
         description="Fetch every page of LL2's docking events, docking locations and space "
         "stations and upsert each page in its own transaction; an interrupted sync resumes "
-        "where it stopped. Exit status: 0 done (or stopped at --max-pages), 1 failed, "
-        "75 throttled with --no-wait, 130 interrupted.",
+        "where it stopped. Exit status: 0 done (or stopped at --max-pages), 1 failed "
+        "(the reason is printed; a broken or hostile upstream stops here), 75 throttled "
+        "(--no-wait, or a wait longer than --max-wait; run again later), 130 interrupted.",
     )
     sync.add_argument("--base-url", default=None, help=f"LL2 API root (default {_LL2})")
     sync.add_argument("--mode", choices=("normal", "detailed"), default="normal")
@@ -67,7 +69,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     sync.add_argument(
         "--restart", action="store_true", help="drop an interrupted sync's checkpoint"
     )
-    sync.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    sync.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        help="seconds one request may take in all, however slowly its body comes "
+        "(default 30, env GQL_SYNC_TIMEOUT)",
+    )
+    sync.add_argument(
+        "--max-response-bytes",
+        type=_positive,
+        default=None,
+        help="bytes one response may have; a larger one stops the sync "
+        "(default 67108864 = 64 MiB, env GQL_SYNC_MAX_RESPONSE_BYTES)",
+    )
+    sync.add_argument(
+        "--max-wait",
+        type=_seconds,
+        default=None,
+        help="longest throttle wait (Retry-After, /api-throttle/) honoured, in seconds; a "
+        "longer one stops the sync resumably with exit 75 (default 3600, env GQL_SYNC_MAX_WAIT)",
+    )
 
     export = commands.add_parser("export-schema", help="print the schema as SDL")
     export.add_argument("--output", "-o", type=Path, help="write to this file instead")
@@ -182,11 +204,26 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds > 0, got {text}")
+    return value
+
+
 def _sync(args: argparse.Namespace) -> int:
     from gql_server.sync import RetryPolicy, SyncOptions
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # the sync reports each page itself
 
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     options = SyncOptions(
         base_url=args.base_url or _LL2,
         mode=args.mode,
@@ -194,8 +231,9 @@ def _sync(args: argparse.Namespace) -> int:
         max_pages=args.max_pages,
         dry_run=args.dry_run,
         restart=args.restart,
-        timeout=args.timeout,
-        policy=RetryPolicy(no_wait=args.no_wait),
+        timeout=args.timeout or settings.sync_timeout,
+        max_response_bytes=args.max_response_bytes or settings.sync_max_response_bytes,
+        policy=RetryPolicy(no_wait=args.no_wait, max_wait=args.max_wait or settings.sync_max_wait),
     )
     try:
         return asyncio.run(_sync_run(options))

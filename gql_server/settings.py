@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,10 @@ class Settings:
     log_format: str = "text"  # "text" or "json" (one JSON object a line)
     metrics: bool = True  # serve Prometheus metrics at /metrics
     tracing: bool = False  # OpenTelemetry spans (needs the `otel` extra)
+    # ``sync``'s defaults for its --timeout, --max-response-bytes and --max-wait flags.
+    sync_timeout: float = 30.0  # seconds one LL2 request may take in all
+    sync_max_response_bytes: int = 64 * 1024 * 1024  # one LL2 response's body at most
+    sync_max_wait: float = 3600.0  # longest throttle wait honoured; longer stops (exit 75)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -66,6 +71,11 @@ class Settings:
             log_format=parse_log_format(env.get("GQL_LOG_FORMAT")),
             metrics=_flag(env.get("GQL_METRICS"), default=True),
             tracing=_flag(env.get("GQL_TRACING"), default=False),
+            sync_timeout=_seconds(env.get("GQL_SYNC_TIMEOUT"), default=30.0),
+            sync_max_response_bytes=_size(
+                env.get("GQL_SYNC_MAX_RESPONSE_BYTES"), default=64 * 1024 * 1024
+            ),
+            sync_max_wait=_seconds(env.get("GQL_SYNC_MAX_WAIT"), default=3600.0),
         )
 
 
@@ -106,3 +116,15 @@ def _size(value: str | None, *, default: int) -> int:
     if size < 0:
         raise ValueError(f"expected a number of bytes >= 0, got {value!r}")
     return size
+
+
+def _seconds(value: str | None, *, default: float) -> float:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"expected a number of seconds, got {value!r}") from None
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"expected a finite number of seconds > 0, got {value!r}")
+    return seconds

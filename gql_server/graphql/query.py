@@ -238,8 +238,9 @@ class Query:
 
     @strawberry.field(
         description=(
-            "A number every write (ingest, sync) increases: equal values mean identical "
-            "data. 0 for a database never written to."
+            "A number every write that changes the data (ingest, sync) increases; writing "
+            "identical data leaves it: equal values mean identical data. 0 for a database "
+            "never written to."
         )
     )
     async def data_version(self, info: Info) -> int:

@@ -47,7 +47,7 @@ from gql_server.http.caching import (
 )
 from gql_server.http.heavy import Busy, HeavyLane
 from gql_server.http.observe import operation_name, record_of
-from gql_server.queries.freshness import DATA_VERSION
+from gql_server.queries.freshness import CACHE_GENERATION
 
 log = logging.getLogger("gql_server.http")
 
@@ -377,16 +377,16 @@ class GraphQLHTTPView:
         media_type: str,
         request_id: str,
     ) -> Response:
-        # The data version, read in the request's own snapshot: what it keys is exactly
-        # what the execution below reads. Only read when something keys on it: an ETag
-        # (GET) or the response cache.
+        # The data version and the last complete sync (CACHE_GENERATION), read in the
+        # request's own snapshot: what it keys is exactly what the execution below reads.
+        # Only read when something keys on it: an ETag (GET) or the response cache.
         versioned = etag = None
         record = record_of(request)
         record.cache, record.outcome = "off", "ok"
         if request.method == "GET" or self.responses.budget_bytes > 0:
-            version = int(await context.reader.scalar(DATA_VERSION, long=False) or 0)
+            generation = await context.reader.scalar(CACHE_GENERATION, long=False)
             key = request_key(query, params.operation_name, params.variables)
-            versioned = f"{version}:{key}"
+            versioned = f"{generation}:{key}"
             if request.method == "GET":
                 etag = f'W/"{hashlib.sha256(versioned.encode()).hexdigest()[:32]}"'
                 if etag in _etags(request.headers.get("if-none-match")):

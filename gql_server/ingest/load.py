@@ -1,4 +1,12 @@
-"""Upsert a normalized batch in foreign-key order, inside the caller's transaction."""
+"""Upsert a normalized batch in foreign-key order, inside the caller's transaction.
+
+The data version (and the change log that wakes subscribers) moves only when the write
+changed something: each upsert skips rows whose columns already hold the incoming values
+(``ON CONFLICT ... DO UPDATE ... WHERE`` a column is distinct) and returns the ids it did
+insert or update; a list is rewritten only when it differs from the stored one; a search
+document only when it differs. Re-ingesting or re-syncing identical data therefore leaves
+``data_version`` as it was, and response caches and subscriptions undisturbed.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +49,8 @@ class LoadReport:
     search_documents: int
     created: int = 0
     updated: int = 0
-    version: int = 0
+    version: int = 0  # the data version after the write (unchanged when ``changed`` is 0)
+    changed: int = 0  # rows, lists and search documents the write actually changed
 
 
 async def load(conn: AsyncConnection, batch: Batch, progress: Progress | None = None) -> LoadReport:
@@ -49,28 +58,23 @@ async def load(conn: AsyncConnection, batch: Batch, progress: Progress | None = 
     present replaces the stored list, and search documents are brought up to date."""
     renamed = await _renamed(conn, batch)
     stored = await _stored_events(conn, batch)
+    changed = 0
     for table in Base.metadata.sorted_tables:
         rows = batch.rows.get(table.name)
         if rows:
-            await _upsert(conn, table, _parents_first(table, rows))
+            changed += await _upsert(conn, table, _parents_first(table, rows))
             if progress and len(rows) >= PROGRESS_ROWS:
                 progress(f"  {table.name}: {len(rows):,} rows written")
     for link_name, lists in batch.links.items():
-        link = Base.metadata.tables[link_name]
-        parents = list(lists)
-        for chunk in _chunks(parents):
-            await conn.execute(delete(link).where(link.c.parent_id.in_(chunk)))
-        members = [
-            {"parent_id": parent, "child_id": child, "position": position}
-            for parent, children in lists.items()
-            for position, child in enumerate(children)
-        ]
-        for chunk in _chunks(members):
-            await conn.execute(link.insert(), chunk)
+        changed += await _replace_lists(conn, Base.metadata.tables[link_name], lists)
     refreshed = await refresh_search_documents(conn, batch.events, renamed)
     created, updated = _event_changes(batch, stored)
-    version = await bump_data_version(conn)
-    await record_changes(conn, version, created=created, updated=updated)
+    changed += refreshed
+    if changed or created or updated:
+        version = await bump_data_version(conn)
+        await record_changes(conn, version, created=created, updated=updated)
+    else:  # identical data: caches keyed by the version and subscribers stay undisturbed
+        version = await current_data_version(conn)
     return LoadReport(
         events=len(batch.events),
         rows=batch.count(),
@@ -78,7 +82,33 @@ async def load(conn: AsyncConnection, batch: Batch, progress: Progress | None = 
         created=len(created),
         updated=len(updated),
         version=version,
+        changed=changed,
     )
+
+
+async def _replace_lists(conn: AsyncConnection, link: Table, lists: dict[Any, list[Any]]) -> int:
+    """Store each parent's list of children in ``link`` where it differs from the stored
+    one; returns how many lists were rewritten."""
+    stored: dict[Any, list[Any]] = {}
+    for chunk in _chunks(list(lists)):
+        query = (
+            select(link.c.parent_id, link.c.child_id)
+            .where(link.c.parent_id.in_(chunk))
+            .order_by(link.c.parent_id, link.c.position)
+        )
+        for parent, child in await conn.execute(query):
+            stored.setdefault(parent, []).append(child)
+    differ = [parent for parent, children in lists.items() if stored.get(parent, []) != children]
+    for chunk in _chunks(differ):
+        await conn.execute(delete(link).where(link.c.parent_id.in_(chunk)))
+    members = [
+        {"parent_id": parent, "child_id": child, "position": position}
+        for parent in differ
+        for position, child in enumerate(lists[parent])
+    ]
+    for chunk in _chunks(members):
+        await conn.execute(link.insert(), chunk)
+    return len(differ)
 
 
 async def remove_events(conn: AsyncConnection, ids: Iterable[int]) -> int:
@@ -115,6 +145,13 @@ def _event_changes(batch: Batch, stored: dict[Any, Row]) -> tuple[list[Any], lis
         elif any(before[key] != value for key, value in row.items()):
             updated.append(event_id)
     return created, updated
+
+
+async def current_data_version(conn: AsyncConnection) -> int:
+    """The data version as the caller's transaction sees it (0 before any write)."""
+    table = DataVersion.__table__
+    version = (await conn.execute(select(table.c.version).where(table.c.id == 1))).scalar()
+    return int(version or 0)
 
 
 async def bump_data_version(conn: AsyncConnection) -> int:
@@ -162,7 +199,7 @@ def _insert(conn: AsyncConnection, table: Table) -> Any:
     raise NotImplementedError(f"no upsert for the {conn.dialect.name} dialect")
 
 
-async def _upsert(conn: AsyncConnection, table: Table, rows: Sequence[Row]) -> None:
+async def _upsert(conn: AsyncConnection, table: Table, rows: Sequence[Row]) -> int:
     # Rows with the same keys share one statement; absent keys are left alone. In a
     # self-referencing table (``rows`` come parents first) only consecutive rows do: a
     # parent in a shorter form than its child must still be written before it.
@@ -178,20 +215,27 @@ async def _upsert(conn: AsyncConnection, table: Table, rows: Sequence[Row]) -> N
         for row in rows:
             by_keys.setdefault(tuple(row), []).append(row)
         groups = list(by_keys.items())
+    changed = 0
     for keys, group in groups:
         stmt = _upsert_statement(conn.dialect.name, table, keys)
         for chunk in _chunks(group):
-            await conn.execute(stmt, chunk)
+            changed += len((await conn.execute(stmt, chunk)).all())
+    return changed
 
 
 @cache
 def _upsert_statement(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
-    """INSERT ... ON CONFLICT (id) DO UPDATE of exactly ``keys`` (built once per shape)."""
+    """INSERT ... ON CONFLICT (id) DO UPDATE of exactly ``keys``, only where one of them
+    differs, RETURNING the ids inserted or updated (built once per shape). The database
+    compares (``IS DISTINCT FROM``, SQLite's ``IS NOT``): in its own types, NULL-safe."""
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     updates = {key: stmt.excluded[key] for key in keys if key != "id"}
     if updates:
-        return stmt.on_conflict_do_update(index_elements=["id"], set_=updates)
-    return stmt.on_conflict_do_nothing(index_elements=["id"])
+        differs = or_(*(table.c[key].is_distinct_from(value) for key, value in updates.items()))
+        stmt = stmt.on_conflict_do_update(index_elements=["id"], set_=updates, where=differs)
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["id"])
+    return stmt.returning(table.c.id)
 
 
 def _parents_first(table: Table, rows: dict[Any, Row]) -> list[Row]:
@@ -250,6 +294,7 @@ def _event_names() -> Any:
     return (
         select(
             e.c.id,
+            e.c.search_document,
             loc.c.name,
             sc_chaser.name,
             sc_target.name,
@@ -301,14 +346,16 @@ async def refresh_search_documents(
     conn: AsyncConnection, events: Iterable[Any], renamed: dict[str, set[Any]] | None = None
 ) -> int:
     """Recompute the search document of ``events`` and of every event that reaches a
-    renamed row; returns how many documents were written."""
+    renamed row; writes and counts only those that differ from the stored one."""
     ids = set(events) | await _events_touching(conn, renamed or {})
     e = DockingEvent.__table__
     names = _event_names()
     documents = []
     for chunk in _chunks(sorted(ids)):
         for row in await conn.execute(names.where(e.c.id.in_(chunk))):
-            documents.append({"event_id": row[0], "document": document(row[1:])})
+            text = document(row[2:])
+            if text != row[1]:
+                documents.append({"event_id": row[0], "document": text})
     stmt = (
         update(e)
         .where(e.c.id == bindparam("event_id"))

@@ -4,7 +4,14 @@ Transient (retried with exponential backoff and jitter, ``RetryPolicy.attempts``
 all): timeouts, connection errors and resets, a body cut short, HTTP 5xx, a body that is
 not JSON. HTTP 429 is not a fault: the client waits as long as LL2 asks (``Retry-After``,
 and LL2's ``/api-throttle/`` when it answers), showing a countdown, then asks again; with
-``no_wait`` it raises ``Throttled`` instead. Any other 4xx is final (``SyncError``).
+``no_wait``, or when the wait asked is longer than ``RetryPolicy.max_wait``, it raises
+``Throttled`` instead (the run stops resumably). Any other 4xx is final (``SyncError``).
+
+The upstream is not trusted to behave: each request (redirects included) must finish
+within ``timeout`` seconds in all, however slowly the body trickles in; a body is read as
+a stream and given up past ``max_response_bytes`` (final: an endless body is no transient
+fault); redirects are followed only within the base URL's origin (scheme, host, port), so
+the API key never leaves it and nothing from elsewhere is read.
 """
 
 from __future__ import annotations
@@ -12,8 +19,10 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import math
 import random
 import re
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,7 +50,13 @@ USER_AGENT = (
     f"python-httpx/{httpx.__version__})"
 )
 # DRF's throttle message: "Request was throttled. Expected available in 3578 seconds."
-_THROTTLE_DETAIL = re.compile(r"available in (\d+(?:\.\d+)?) second")
+_THROTTLE_DETAIL = re.compile(r"available in (\d{1,30}(?:\.\d{1,30})?) second")
+# Retry-After's delta-seconds (a decimal part tolerated).
+_DELTA_SECONDS = re.compile(r"\d+(?:\.\d+)?")
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_WAIT = 3600.0
+MAX_REDIRECTS = 5
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class SyncError(Exception):
@@ -64,6 +79,9 @@ class RetryPolicy:
     throttle_default: float = 60.0  # the wait after a 429 that says nothing about it
     throttle_max_waits: int = 10  # 429s in a row on one request before giving up
     no_wait: bool = False
+    # The longest throttle wait honoured (seconds); a longer one (a 31-year Retry-After,
+    # ``inf``) stops the run resumably instead of blocking it.
+    max_wait: float = DEFAULT_MAX_WAIT
 
 
 class LL2Client:
@@ -78,6 +96,7 @@ class LL2Client:
         *,
         api_key: str | None = None,
         timeout: float = 30.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         policy: RetryPolicy | None = None,
         reporter: Reporter | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -88,18 +107,33 @@ class LL2Client:
         self._base = httpx.URL(self.base_url + "/")
         if self._base.scheme not in ("http", "https") or not self._base.host:
             raise SyncError(f"expected an http(s) base URL, got {base_url!r}")
+        if not (math.isfinite(timeout) and timeout > 0):
+            raise SyncError(
+                f"the request timeout must be a positive number of seconds, got {timeout}"
+            )
+        if max_response_bytes < 1:
+            raise SyncError(f"the response byte cap must be 1 or more, got {max_response_bytes}")
+        self.timeout = timeout  # seconds one request may take in all (a deadline, not per read)
+        self.max_response_bytes = max_response_bytes
         self.policy = policy or RetryPolicy()
         self.reporter = reporter or Reporter()
         self.sleep = sleep
         self.random = random
         self.requests = 0  # HTTP requests made, retries and throttle look-ups included
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            # Only what ``_Inflater`` inflates within the byte cap (not br or zstd, which
+            # httpx would ask for when their packages happen to be installed).
+            "Accept-Encoding": "gzip, deflate",
+        }
         if api_key:
             headers["Authorization"] = f"Token {api_key}"  # LL2's token authentication
         self._http = httpx.AsyncClient(
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            follow_redirects=True,  # httpx drops Authorization on a cross-origin redirect
+            # Redirects are followed by ``_fetch``, which refuses those leaving the origin.
+            follow_redirects=False,
             transport=transport,
         )
 
@@ -151,6 +185,13 @@ class LL2Client:
                         f"{clock(wait)}. Stopped (--no-wait): run again later to resume.",
                         wait,
                     )
+                if wait > self.policy.max_wait:
+                    raise Throttled(
+                        f"GET {url}: LL2 throttled the request (HTTP 429) and asks to wait "
+                        f"{clock(wait)}, longer than the {clock(self.policy.max_wait)} cap "
+                        "(--max-wait). Stopped: run again later to resume.",
+                        wait,
+                    )
                 if throttled > self.policy.throttle_max_waits:
                     raise SyncError(
                         f"GET {url}: still throttled (HTTP 429) after {throttled - 1} waits"
@@ -168,25 +209,84 @@ class LL2Client:
 
     async def _try(self, url: str) -> _Document | _Throttle | str:
         """One request: the document, a throttle, or what went wrong (transient)."""
-        self.requests += 1
         try:
-            response = await self._http.get(url)
+            response = await self._fetch(url)
+        except TimeoutError:
+            return f"timed out (the request took over its {self.timeout:g}s deadline, --timeout)"
         except httpx.TimeoutException as exc:
             return f"timed out ({type(exc).__name__})"
         except (httpx.TransportError, httpx.DecodingError) as exc:
             return f"connection failed ({type(exc).__name__}: {exc})"
-        status = response.status_code
+        status = response.status
         if status == 429:
             return _Throttle(response)
         if status >= 500:
-            return f"HTTP {status} {response.reason_phrase}"
-        if status >= 400:
+            return f"HTTP {status} {response.reason}"
+        if status >= 300:
             hint = " (check the API key: --api-key or LL2_API_KEY)" if status in (401, 403) else ""
-            raise SyncError(f"GET {url}: HTTP {status} {response.reason_phrase}{hint}")
+            raise SyncError(f"GET {url}: HTTP {status} {response.reason}{hint}")
         try:
             return _Document(json.loads(response.content))
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             return f"invalid JSON in a {len(response.content)}-byte body ({exc})"
+
+    async def _fetch(self, url: str) -> _Fetched:
+        """GET ``url``, following redirects within the base origin, the body read as a
+        stream up to ``max_response_bytes``; all of it within ``timeout`` seconds (raises
+        TimeoutError past it: httpx's own timeouts are per read, which a body trickled a
+        byte at a time never trips)."""
+        self.requests += 1
+        async with asyncio.timeout(self.timeout):
+            current = url
+            for _ in range(MAX_REDIRECTS + 1):
+                async with self._http.stream("GET", current) as response:
+                    if response.has_redirect_location:
+                        current = self._redirect(current, response.headers["Location"])
+                        continue
+                    content = await self._read(current, response)
+                    return _Fetched(
+                        response.status_code, response.reason_phrase, response.headers, content
+                    )
+        raise SyncError(f"GET {url}: more than {MAX_REDIRECTS} redirects")
+
+    async def _read(self, url: str, response: httpx.Response) -> bytes:
+        """The body, refused as soon as it passes the byte cap (declared or streamed).
+        A compressed body is inflated here, never more than the cap allows at a time: a
+        few KB of gzip that inflate to gigabytes stop at the cap like a plain body."""
+        cap = self.max_response_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise SyncError(_too_big(url, f"announces {int(declared):,} bytes", cap))
+        if response.is_stream_consumed:  # read whole already: an httpx.MockTransport's
+            if len(response.content) > cap:
+                raise SyncError(_too_big(url, f"sent more than {cap:,} bytes", cap))
+            return response.content
+        inflate = _Inflater(url, response.headers.get("Content-Encoding", ""))
+        body = bytearray()
+        async for raw in response.aiter_raw():
+            chunk = raw
+            while chunk:
+                out, chunk = inflate(chunk, cap + 1 - len(body))
+                body += out
+                if len(body) > cap:
+                    raise SyncError(_too_big(url, f"sent more than {cap:,} bytes", cap))
+        body += inflate.finish()
+        if len(body) > cap:
+            raise SyncError(_too_big(url, f"sent more than {cap:,} bytes", cap))
+        return bytes(body)
+
+    def _redirect(self, current: str, location: str) -> str:
+        """Where a redirect leads, if it stays on the base URL's origin."""
+        try:
+            target = httpx.URL(urljoin(current, location))
+        except (httpx.InvalidURL, ValueError):
+            raise SyncError(f"GET {current}: redirected to an invalid URL {location!r}") from None
+        if _origin(target) != _origin(self._base):
+            raise SyncError(
+                f"GET {current}: redirected to {target}, outside the API's origin "
+                f"{_origin_text(self._base)}: refused (nothing was fetched from there)"
+            )
+        return str(target)
 
     def backoff(self, failures: int) -> float:
         """The wait before retry number ``failures``: exponential, with equal jitter."""
@@ -205,15 +305,17 @@ class LL2Client:
         finally:
             self.reporter.countdown_done()
 
-    async def _throttle_wait(self, response: httpx.Response) -> float:
+    async def _throttle_wait(self, response: _Fetched) -> float:
         """How long LL2 asks to wait: the longest of ``Retry-After``, ``/api-throttle/``'s
-        ``next_use_secs`` and the seconds named in the 429's ``detail``; else a default."""
+        ``next_use_secs`` and the seconds named in the 429's ``detail``; else a default.
+        May be ``inf`` (the caller compares it with ``max_wait``); malformed values (NaN,
+        negative, not a number) count as not given."""
         waits = [w for w in (_retry_after(response.headers.get("Retry-After")),) if w is not None]
         status = await self.throttle_status()
         if status is not None:
             waits.append(status)
         if not waits:
-            found = _THROTTLE_DETAIL.search(response.text)
+            found = _THROTTLE_DETAIL.search(response.content.decode("utf-8", "replace"))
             if found:
                 waits.append(float(found.group(1)))
         return max(waits) if waits else self.policy.throttle_default
@@ -221,19 +323,18 @@ class LL2Client:
     async def throttle_status(self) -> float | None:
         """``next_use_secs`` of LL2's ``/api-throttle/`` (one try; None if it does not
         answer usefully)."""
-        self.requests += 1
         try:
-            response = await self._http.get(self.url("api-throttle/"))
-            if response.status_code != 200:
+            response = await self._fetch(self.url("api-throttle/"))
+            if response.status != 200:
                 return None
-            body = response.json()
-        except (httpx.HTTPError, ValueError):
+            body = json.loads(response.content)
+        except (httpx.HTTPError, SyncError, TimeoutError, ValueError, RecursionError):
             return None
         entries = body if isinstance(body, list) else [body]
         waits = [
-            float(e["next_use_secs"])
+            w
             for e in entries
-            if isinstance(e, dict) and isinstance(e.get("next_use_secs"), int | float)
+            if isinstance(e, dict) and (w := _seconds(e.get("next_use_secs"))) is not None
         ]
         return max(waits) if waits else None
 
@@ -243,24 +344,108 @@ class _Document:
     value: Any
 
 
+class _Inflater:
+    """Undoes a ``Content-Encoding`` (gzip, deflate; we ask for nothing else) one piece
+    at a time: ``inflate(data, at_most)`` gives at most ``at_most`` bytes and the input
+    left for the next call."""
+
+    def __init__(self, url: str, encoding: str) -> None:
+        codings = [c.strip().lower() for c in encoding.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise SyncError(f"GET {url}: an unsupported Content-Encoding {encoding!r}")
+        self.coding = codings[0] if codings else None
+        self._zlib: Any = None
+        if self.coding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self.coding == "deflate":
+            self._zlib = zlib.decompressobj()
+        self._first = True
+
+    def __call__(self, data: bytes, at_most: int) -> tuple[bytes, bytes]:
+        if self._zlib is None:
+            return data[:at_most], data[at_most:]
+        try:
+            out = self._zlib.decompress(data, at_most)
+        except zlib.error as exc:
+            if self.coding == "deflate" and self._first:  # raw deflate, without the zlib header
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._first = False
+                return self(data, at_most)
+            raise httpx.DecodingError(
+                f"a {self.coding} body that does not inflate: {exc}"
+            ) from None
+        self._first = False
+        return out, self._zlib.unconsumed_tail
+
+    def finish(self) -> bytes:
+        """What the decompressor still holds at the end of the body (nothing, normally:
+        every call was fed its unconsumed input again)."""
+        return self._zlib.flush() if self._zlib is not None else b""
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """A response read whole (within the byte cap)."""
+
+    status: int
+    reason: str
+    headers: httpx.Headers
+    content: bytes
+
+
 @dataclass(frozen=True)
 class _Throttle:
-    response: httpx.Response
+    response: _Fetched
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date."""
+    """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date. ``inf`` for
+    ``inf`` or digits past a float's range (longer than any cap); None when absent or
+    malformed (NaN, a negative number, neither a number nor a date)."""
     if not value:
         return None
     value = value.strip()
+    if _DELTA_SECONDS.fullmatch(value):
+        return float(value)  # a thousand digits become inf, not an error
     try:
-        return max(0.0, float(value))
+        return _seconds(float(value))  # "inf", "1e9", "-5", "nan": not RFC 9110, but seen
     except ValueError:
         pass
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _seconds(value: Any) -> float | None:
+    """A wait in seconds from a number: ``inf`` kept (it is longer than any cap), NaN,
+    negatives and non-numbers dropped."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:  # an integer past a float's range
+        return math.inf if value > 0 else None
+    if math.isnan(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
+
+
+def _origin_text(url: httpx.URL) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
+def _too_big(url: str, what: str, cap: int) -> str:
+    return (
+        f"GET {url}: the response {what}, over the {cap:,}-byte cap (--max-response-bytes): "
+        "stopped reading it; nothing of it was used"
+    )

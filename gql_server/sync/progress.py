@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from typing import TextIO
 
 
 def clock(seconds: float) -> str:
-    """``75`` -> ``1:15``; ``3725`` -> ``1:02:05``."""
+    """``75`` -> ``1:15``; ``3725`` -> ``1:02:05``; ``inf`` -> ``forever``."""
+    if not math.isfinite(seconds):
+        return "forever"
     whole = max(0, round(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)

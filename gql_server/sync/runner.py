@@ -5,6 +5,12 @@ A pass reads ``/docking_events/?limit=100&mode=...`` to its last page, then
 event mentions are known too), following ``next`` links; each page goes through the
 ingest upsert (``normalize``/``normalize_objects`` then ``load``). When the last page is
 applied, the events the pass did not see are removed (``runs.finish_pass``).
+
+The pages are not trusted to end: a run fetches no URL twice (a ``next`` loop A -> B -> A
+stops), an endpoint gets at most ``ceil(count / page size) + page_slack`` pages, and an
+empty page past ``count`` that still links a next page stops the run. Each such stop is a
+``SyncError`` raised before the offending page is written; the pages before it stay whole
+and the run is recorded ``failed`` with the reason.
 """
 
 from __future__ import annotations
@@ -23,7 +29,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gql_server.ingest.errors import IngestError
 from gql_server.ingest.normalize import Batch, normalize, normalize_objects
 from gql_server.sync import runs
-from gql_server.sync.client import LL2Client, RetryPolicy, Sleep, SyncError, Throttled
+from gql_server.sync.client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    LL2Client,
+    RetryPolicy,
+    Sleep,
+    SyncError,
+    Throttled,
+)
 from gql_server.sync.progress import Reporter
 from gql_server.sync.runs import FINISH, Checkpoint
 
@@ -47,15 +60,19 @@ class SyncOptions:
     dry_run: bool = False
     restart: bool = False
     page_size: int = 100  # LL2's maximum
-    timeout: float = 30.0
+    timeout: float = 30.0  # seconds one request may take in all (redirects, slow bodies)
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # one response's body at most
+    page_slack: int = 2  # pages an endpoint may take beyond ceil(count / page size)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 @dataclass
 class SyncReport:
     """What a run did. ``outcome``: ``succeeded`` (the pass completed), ``partial``
-    (``--max-pages``), ``throttled`` (``--no-wait``), ``failed``, or for a dry run
-    ``checked`` (every page fetched and valid) / ``checked-partial``."""
+    (``--max-pages``), ``throttled`` (``--no-wait``, or a wait longer than ``--max-wait``),
+    ``failed`` (``message`` says why: a fault past the retries, a page refused, a broken
+    or hostile upstream stopped), or for a dry run ``checked`` (every page fetched and
+    valid) / ``checked-partial``."""
 
     outcome: str
     run_id: int | None = None
@@ -93,6 +110,7 @@ async def run_sync(
         options.base_url,
         api_key=options.api_key,
         timeout=options.timeout,
+        max_response_bytes=options.max_response_bytes,
         policy=options.policy,
         reporter=reporter,
         sleep=sleep,
@@ -120,6 +138,10 @@ class _Walk:
         self.reporter = reporter
         self.started = time.perf_counter()
         self.report = SyncReport(outcome="running")
+        self.visited: set[str] = set()  # URLs fetched by this run: a next link back is a loop
+        # Per endpoint, the most objects a page with a next link held in this run: the
+        # page size LL2 applied (it may serve fewer than asked), for the page budget.
+        self.per_page: dict[str, int] = {}
 
     async def run(self) -> SyncReport:
         assert self.engine is not None
@@ -198,16 +220,16 @@ class _Walk:
             if moded:
                 params["mode"] = self.options.mode
             url = checkpoint.next_url or self.client.url(path, **params)
+            self.visited.add(_page_key(url))
             document = await self.client.get_json(url)
             count, next_url = self._envelope(url, document)
             batch = self._normalize(url, document, table)
-            if next_url is not None:
-                next_url = self.client.follow(url, next_url)
-                if next_url == url:
-                    raise SyncError(f"{url}: the next link points to the same page")
-            objects = len(batch.events) if table is None else len(batch.rows.get(table, {}))
             number = checkpoint.resource_pages + 1
             resource = checkpoint.resource
+            if next_url is not None:
+                next_url = self.client.follow(url, next_url)
+                self._check_next(url, resource, number, count, len(document["results"]), next_url)
+            objects = len(batch.events) if table is None else len(batch.rows.get(table, {}))
             change = ""
             if apply:
                 assert self.engine is not None and report.run_id is not None
@@ -238,6 +260,34 @@ class _Walk:
             )
         return checkpoint
 
+    def _check_next(
+        self, url: str, resource: str, number: int, count: int, served: int, next_url: str
+    ) -> None:
+        """Refuse to go on to ``next_url`` after page ``number`` of ``resource`` (which
+        held ``served`` of ``count`` objects) when that cannot end: a URL this run has
+        fetched, an empty page past ``count``, or more pages than ``count`` allows."""
+        stop = "stopped; nothing of this page was written (run again once LL2 is fixed)"
+        if _page_key(next_url) in self.visited:
+            raise SyncError(
+                f"{url}: the next link leads back to {next_url}, a page this run already "
+                f"fetched (a loop in LL2's pagination): {stop}"
+            )
+        if served:
+            self.per_page[resource] = max(self.per_page.get(resource, 0), served)
+        per_page = self.per_page.get(resource) or self.options.page_size
+        if not served and (number - 1) * per_page >= count:
+            raise SyncError(
+                f"{url}: page {number} of {resource} is empty, past the {count} objects "
+                f"LL2 counts, yet links a next page: {stop}"
+            )
+        budget = math.ceil(count / per_page) + self.options.page_slack
+        if number >= budget:
+            raise SyncError(
+                f"{url}: page {number} of {resource} links a next page, but {count} objects "
+                f"at {per_page} a page make at most {budget} pages (ceil({count}/{per_page}) "
+                f"+ {self.options.page_slack} slack): {stop}"
+            )
+
     def _envelope(self, url: str, document: Any) -> tuple[int, str | None]:
         """The ``count`` and ``next`` of an LL2 page envelope."""
         if not isinstance(document, dict) or not isinstance(document.get("results"), list):
@@ -254,3 +304,11 @@ class _Walk:
             return normalize(document) if table is None else normalize_objects(document, table)
         except IngestError as exc:
             raise SyncError(f"{url}: {exc}; nothing of that page was written") from None
+
+
+def _page_key(url: str) -> str:
+    """``url`` as the page it names: query parameters sorted, ``offset=0`` dropped (the
+    first page's URL has no offset; a link back to it may have one)."""
+    parsed = httpx.URL(url)
+    params = sorted((k, v) for k, v in parsed.params.multi_items() if (k, v) != ("offset", "0"))
+    return str(parsed.copy_with(params=params))

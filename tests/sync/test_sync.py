@@ -299,7 +299,7 @@ def test_recoverable_faults_end_like_an_ingest(
     for problem in (
         "HTTP 500",
         "HTTP 503",
-        "timed out (ReadTimeout)",
+        "timed out (the request took over its 0.5s deadline, --timeout)",
         "invalid JSON",
         "RemoteProtocolError",
     ):
