@@ -13,29 +13,20 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from strawberry.asgi import GraphQL
 
 from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.db.models import DockingEvent
-from gql_server.graphql.context import Context
 from gql_server.graphql.reader import Reader
 from gql_server.graphql.schema import build_schema
 from gql_server.http.graphiql import assets_mount, render_page
 from gql_server.http.graphql_view import GraphQLHTTPView
 from gql_server.http.middleware import http_middleware
+from gql_server.http.websocket import SubscriptionEndpoint
 from gql_server.ingest.files import ingest_paths
 from gql_server.queries.freshness import DATA_VERSION
 from gql_server.settings import Settings
 
 log = logging.getLogger("gql_server")
-
-
-class SubscriptionEndpoint(GraphQL[Context, None]):
-    """Strawberry's ASGI view, used for WebSocket subscriptions only (graphql-transport-ws);
-    HTTP requests go to ``GraphQLHTTPView``."""
-
-    async def get_context(self, request: Any, response: Any) -> Context:
-        return Context.for_engine(request.app.state.engine)
 
 
 async def prepare_database(settings: Settings) -> Any:
@@ -77,7 +68,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         response_cache_size=settings.response_cache_size,
         cache_max_age=settings.cache_max_age,
     )
-    subscriptions = SubscriptionEndpoint(schema, graphql_ide=None)
+    subscriptions = SubscriptionEndpoint(
+        schema,
+        limits=settings.limits,
+        transport=settings.transport,
+        max_message_bytes=settings.max_body_bytes,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

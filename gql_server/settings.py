@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gql_server.graphql.limits import Limits
+from gql_server.transport import TransportLimits
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./gql_server.db"
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
@@ -27,6 +28,8 @@ class Settings:
     cache_max_age: int = 0  # Cache-Control max-age of GET answers, seconds
     planner: bool = True  # look-ahead planning (off: graphql-core resolves every field)
     limits: Limits = field(default_factory=Limits)
+    # WebSocket and HTTP/1.1 connection limits (docs/limits-transport.md).
+    transport: TransportLimits = field(default_factory=TransportLimits)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -44,6 +47,7 @@ class Settings:
             cache_max_age=_size(env.get("GQL_CACHE_MAX_AGE"), default=0),
             planner=_flag(env.get("GQL_PLANNER"), default=True),
             limits=Limits.from_env(env),
+            transport=TransportLimits.from_env(env),
         )
 
 
