@@ -49,7 +49,7 @@ class TransportLimits:
             raw = env.get(name)
             if raw is None or raw.strip() == "":
                 continue
-            kind = type(field.default)
+            kind: Any = type(field.default)
             try:
                 value = kind(raw)
             except ValueError:

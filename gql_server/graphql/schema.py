@@ -41,7 +41,7 @@ class CloseReader(SchemaExtension):
             context.context = context.context.for_operation()
         yield
 
-    async def on_stream_result(self, result: Any) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_stream_result(self, result: Any) -> AsyncIterator[None]:
         # A WebSocket result is resolved: end its snapshot (and give its database
         # connection back) before it is sent, so a client slow to read holds none.
         context = self.execution_context.context

@@ -48,6 +48,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     CompleteMessage,
+    ErrorMessage,
     Message,
     SubscribeMessage,
 )
@@ -154,8 +155,8 @@ async def within(coroutine: Coroutine[Any, Any, T], seconds: float) -> T:
     raise TimeoutError
 
 
-def _error(message: str, code: str, **extra: Any) -> dict[str, Any]:
-    return GraphQLError(message, extensions={"code": code, **extra}).formatted  # type: ignore[return-value]
+def _error(message: str, code: str, **extra: Any) -> Any:
+    return GraphQLError(message, extensions={"code": code, **extra}).formatted
 
 
 class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
@@ -220,7 +221,7 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 limit="subscriptionsPerConnection",
                 max=cap,
             )
-            await self.send_message({"id": message["id"], "type": "error", "payload": [error]})
+            await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
             return
         await super().handle_subscribe(message)
 
@@ -241,7 +242,7 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             )
             with contextlib.suppress(Exception):
                 await operation.send_operation_message(
-                    {"id": operation.id, "type": "error", "payload": [error]}
+                    ErrorMessage(id=operation.id, type="error", payload=[error])
                 )
 
     async def _run(self, operation: Operation[Context, None]) -> None:
