@@ -155,6 +155,10 @@ async def within(coroutine: Coroutine[Any, Any, T], seconds: float) -> T:
     raise TimeoutError
 
 
+def _optional(value: Any, kind: type) -> bool:
+    return value is None or isinstance(value, kind)
+
+
 def _error(message: str, code: str, **extra: Any) -> Any:
     return GraphQLError(message, extensions={"code": code, **extra}).formatted
 
@@ -202,9 +206,9 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             not isinstance(message.get("id"), str)
             or not isinstance(payload, dict)
             or not isinstance(payload.get("query"), str)
-            or not isinstance(payload.get("variables") or {}, dict)
-            or not isinstance(payload.get("operationName") or "", str)
-            or not isinstance(payload.get("extensions") or {}, dict)
+            or not _optional(payload.get("variables"), dict)
+            or not _optional(payload.get("operationName"), str)
+            or not _optional(payload.get("extensions"), dict)
         ):
             await self.handle_invalid_message("Invalid subscribe message")
             return

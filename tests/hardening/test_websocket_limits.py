@@ -347,6 +347,10 @@ NESTED = '{"id": "n", "type": "subscribe", "payload": {"query": "{ __typename }"
             '{"id": 7, "type": "subscribe", "payload": {"query": "{ id }"}}',
             "Invalid subscribe message",
         ),
+        (
+            '{"id": "v", "type": "subscribe", "payload": {"query": "{ id }", "variables": []}}',
+            "Invalid subscribe message",
+        ),
         ('{"type": 5}', "Unknown message type: 5"),
     ],
 )
