@@ -13,11 +13,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from strawberry.asgi import GraphQL
 
 from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.db.models import DockingEvent
-from gql_server.graphql.context import Context
 from gql_server.graphql.reader import Reader
 from gql_server.graphql.schema import build_schema
 from gql_server.http.graphiql import assets_mount, render_page
@@ -31,19 +29,12 @@ from gql_server.http.operating import (
     operating_middleware,
     operating_routes,
 )
+from gql_server.http.websocket import SubscriptionEndpoint
 from gql_server.ingest.files import ingest_paths
 from gql_server.queries.freshness import DATA_VERSION
 from gql_server.settings import Settings
 
 log = logging.getLogger("gql_server")
-
-
-class SubscriptionEndpoint(GraphQL[Context, None]):
-    """Strawberry's ASGI view, used for WebSocket subscriptions only (graphql-transport-ws);
-    HTTP requests go to ``GraphQLHTTPView``."""
-
-    async def get_context(self, request: Any, response: Any) -> Context:
-        return Context.for_engine(request.app.state.engine)
 
 
 async def prepare_database(settings: Settings) -> Any:
@@ -94,7 +85,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         persisted_queries_bytes=settings.persisted_queries_bytes,
         cache_max_age=settings.cache_max_age,
     )
-    subscriptions = SubscriptionEndpoint(schema, graphql_ide=None)
+    subscriptions = SubscriptionEndpoint(
+        schema,
+        limits=settings.limits,
+        transport=settings.transport,
+        max_message_bytes=settings.max_body_bytes,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

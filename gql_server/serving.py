@@ -18,7 +18,19 @@ import socket
 import sys
 from typing import Any, cast
 
+from gql_server.settings import Settings
+
 APP = "gql_server.app:create_app"
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """What ``serve`` tells uvicorn beyond the address: the HTTP protocol with head limits
+    and timeouts (``gql_server.http.edges``), and WebSocket messages no larger than an
+    HTTP body may be (uvicorn refuses a larger frame, closing with 1009, before it is
+    buffered whole; the app refuses a larger message with 4400 and a reason)."""
+    from gql_server.http.edges import GuardedHttpToolsProtocol
+
+    return {"http": GuardedHttpToolsProtocol, "ws_max_size": max(1, settings.max_body_bytes)}
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -69,6 +81,7 @@ def serve(host: str, port: int, workers: int, log_config: dict[str, Any] | None 
     from uvicorn.config import STARTUP_FAILURE
     from uvicorn.supervisors import Multiprocess
 
+    options = uvicorn_options(Settings.from_env())
     if not balanced(port, workers):
         uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
         return 0

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gql_server.graphql.limits import Limits
+from gql_server.transport import TransportLimits
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./gql_server.db"
 MIB = 1024 * 1024
@@ -43,6 +44,8 @@ class Settings:
     sync_timeout: float = 30.0  # seconds one LL2 request may take in all
     sync_max_response_bytes: int = 64 * 1024 * 1024  # one LL2 response's body at most
     sync_max_wait: float = 3600.0  # longest throttle wait honoured; longer stops (exit 75)
+    # WebSocket and HTTP/1.1 connection limits (docs/limits-transport.md).
+    transport: TransportLimits = field(default_factory=TransportLimits)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -76,6 +79,7 @@ class Settings:
                 env.get("GQL_SYNC_MAX_RESPONSE_BYTES"), default=64 * 1024 * 1024
             ),
             sync_max_wait=_seconds(env.get("GQL_SYNC_MAX_WAIT"), default=3600.0),
+            transport=TransportLimits.from_env(env),
         )
 
 

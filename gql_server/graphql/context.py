@@ -26,15 +26,28 @@ class Context:
     heavy_lane: bool = False  # executing on the heavy lane's loop (gql_server/http/heavy.py)
     # The look-ahead planner's loaded rows (gql_server.graphql.planner.state.PlanState).
     plan_state: Any = field(default=None, init=False)
+    # The process's SubscriptionBudget (gql_server.graphql.budget): WebSocket contexts
+    # carry it; each subscription then reads through its database gate.
+    subscriptions: Any = None
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.reader)
 
     @classmethod
     def for_engine(
-        cls, engine: AsyncEngine, *, request_id: str = "", heavy_lane: bool = False
+        cls,
+        engine: AsyncEngine,
+        *,
+        request_id: str = "",
+        heavy_lane: bool = False,
+        subscriptions: Any = None,
     ) -> Context:
-        return cls(reader=Reader(engine), request_id=request_id, heavy_lane=heavy_lane)
+        return cls(
+            reader=Reader(engine),
+            request_id=request_id,
+            heavy_lane=heavy_lane,
+            subscriptions=subscriptions,
+        )
 
     @property
     def engine(self) -> AsyncEngine:
@@ -42,8 +55,11 @@ class Context:
 
     def for_operation(self) -> Context:
         """A context of its own for one operation: a WebSocket connection's operations
-        share the context ``get_context`` made, but must not share snapshots or loaders."""
-        return Context.for_engine(self.engine, request_id=self.request_id)
+        share the context ``get_context`` made, but must not share snapshots or loaders.
+        With a subscription budget, its reads go through the budget's database gate."""
+        budget = self.subscriptions
+        reader = Reader(self.engine) if budget is None else budget.reader(self.engine)
+        return Context(reader=reader, request_id=self.request_id, subscriptions=budget)
 
     async def fresh_snapshot(self) -> None:
         """End the read transaction (releasing its connection) and forget what the loaders

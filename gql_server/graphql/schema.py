@@ -41,6 +41,14 @@ class CloseReader(SchemaExtension):
             context.context = context.context.for_operation()
         yield
 
+    async def on_stream_result(self, result: Any) -> AsyncIterator[None]:
+        # A WebSocket result is resolved: end its snapshot (and give its database
+        # connection back) before it is sent, so a client slow to read holds none.
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            await context.fresh_snapshot()
+        yield
+
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
         try:
             yield

@@ -39,7 +39,9 @@ from gql_server.graphql.arguments import (
     arg,
     event_filter,
 )
+from gql_server.graphql.budget import SubscriptionBudget
 from gql_server.graphql.context import Info
+from gql_server.graphql.errors import bad_input
 from gql_server.graphql.types._base import one
 from gql_server.graphql.types.docking import DockingEvent
 from gql_server.graphql.types.enums import DockingEventChangeKind
@@ -50,7 +52,8 @@ log = logging.getLogger("gql_server.subscriptions")
 
 POLL_ENV = "GQL_SUBSCRIPTION_POLL_SECONDS"  # polling period without LISTEN (SQLite)
 LISTEN_POLL_ENV = "GQL_SUBSCRIPTION_LISTEN_POLL_SECONDS"  # safety poll while LISTENing
-CHUNK = 500
+CHUNK = 500  # event ids per statement when filtering a page
+PAGE = 500  # log rows read at once when replaying or catching up
 
 
 def _seconds(name: str, default: float) -> float:
@@ -192,20 +195,27 @@ class DockingEventChange:
         return await one(info, DockingEvent, self.event_id)
 
 
-async def _changes_after(
-    conn: AsyncConnection, seen: int, latest: int, where: EventFilter
+async def _changes_page(
+    conn: AsyncConnection, seen: int, latest: int, after_seq: int, where: EventFilter
 ) -> tuple[list[Any], set[int]]:
-    """The log rows of versions ``seen < v <= latest`` in order, and the ids of the changed
-    (not removed) events that pass ``where``: those that match it as they are stored now,
-    and those no longer stored (removed since; like removals, only ``eventIds`` filters
-    them)."""
+    """One page (at most ``PAGE`` rows) of the log rows of versions ``seen < v <= latest``
+    past sequence ``after_seq``, in log order (keyset on ``seq``: every row of those
+    versions was committed when ``latest`` was read, so the pages, read in snapshots of
+    their own, are exactly the rows of that range), and the ids of the changed (not
+    removed) events that pass ``where``: those that match it as they are stored now, and
+    those no longer stored (removed since; like removals, only ``eventIds`` filters them)."""
     log_table = models.DockingEventChange.__table__
     rows = (
         (
             await conn.execute(
                 select(log_table)
-                .where(log_table.c.version > seen, log_table.c.version <= latest)
+                .where(
+                    log_table.c.version > seen,
+                    log_table.c.version <= latest,
+                    log_table.c.seq > after_seq,
+                )
                 .order_by(log_table.c.seq)
+                .limit(PAGE)
             )
         )
         .mappings()
@@ -222,6 +232,56 @@ async def _changes_after(
             stmt = select(EVENTS.c.id).where(EVENTS.c.id.in_(stored), *where.conditions())
             matching.update((await conn.execute(stmt)).scalars())
     return list(rows), matching
+
+
+def _budget(context: Any) -> SubscriptionBudget:
+    budget = getattr(context, "subscriptions", None)
+    return budget if isinstance(budget, SubscriptionBudget) else _DEFAULT_BUDGET
+
+
+_DEFAULT_BUDGET = SubscriptionBudget()  # contexts made without one (tests, scripts)
+
+
+async def _changes(
+    info: Info, seen: int, wanted: set[int] | None, where: EventFilter
+) -> AsyncGenerator[DockingEventChange, None]:
+    """The changes after version ``seen``, forever: log pages read through the budget's
+    gate, no slot or connection held while waiting or while a message is sent."""
+    context = info.context
+    engine = context.engine
+    gate = _budget(context).gate
+    watch = await _acquire(engine)
+    try:
+        while True:
+            await context.fresh_snapshot()  # nothing held while waiting
+            await watch.wait_beyond(seen)
+            latest: int | None = None
+            after_seq = 0
+            while True:
+                async with gate.hold(), engine.connect() as conn:  # one short read each
+                    if latest is None:
+                        latest = await current_version(conn)
+                    rows, matching = await _changes_page(conn, seen, latest, after_seq, where)
+                for row in rows:
+                    event_id, kind = row["event_id"], DockingEventChangeKind(row["kind"])
+                    if wanted is not None and event_id not in wanted:
+                        continue
+                    if kind is not DockingEventChangeKind.REMOVED and event_id not in matching:
+                        continue
+                    await context.fresh_snapshot()  # each emission reads a snapshot of its own
+                    yield DockingEventChange(
+                        kind=kind,
+                        event_id=event_id,
+                        version=row["version"],
+                        changed_at=row["changed_at"],
+                    )
+                if len(rows) < PAGE:
+                    break
+                after_seq = rows[-1]["seq"]
+            assert latest is not None
+            seen = latest
+    finally:
+        await _release(watch)
 
 
 @strawberry.type(description="Live updates, over WebSocket (`graphql-transport-ws`).")
@@ -247,7 +307,9 @@ class Subscription:
             int | None,
             arg(
                 "Also replay the changes made after this data version (the last `version` "
-                "received, when reconnecting); null: only changes from now on."
+                "received, when reconnecting); null: only changes from now on. At most "
+                "`GQL_REPLAY_MAX_VERSIONS` (1000 by default) versions back: further back "
+                "is refused (BAD_USER_INPUT); reload with a query instead."
             ),
         ] = None,
         docking_gt: DockingGt = None,
@@ -265,34 +327,20 @@ class Subscription:
             docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
         )  # fmt: skip
         wanted = None if event_ids is None else set(event_ids)
-        context = info.context
-        engine = context.engine
-        watch = await _acquire(engine)
-        try:
-            if since_version is None:
-                async with engine.connect() as conn:
-                    seen = await current_version(conn)
-            else:
-                seen = since_version
-            while True:
-                await context.fresh_snapshot()  # nothing held while waiting
-                await watch.wait_beyond(seen)
-                async with engine.connect() as conn:  # one short read transaction
-                    latest = await current_version(conn)
-                    rows, matching = await _changes_after(conn, seen, latest, where)
-                seen = latest
-                for row in rows:
-                    event_id, kind = row["event_id"], DockingEventChangeKind(row["kind"])
-                    if wanted is not None and event_id not in wanted:
-                        continue
-                    if kind is not DockingEventChangeKind.REMOVED and event_id not in matching:
-                        continue
-                    await context.fresh_snapshot()  # each emission reads a snapshot of its own
-                    yield DockingEventChange(
-                        kind=kind,
-                        event_id=event_id,
-                        version=row["version"],
-                        changed_at=row["changed_at"],
-                    )
-        finally:
-            await _release(watch)
+        # Checked here, before the stream starts: a refusal is the operation's `error`.
+        budget = _budget(info.context)
+        if since_version is not None and since_version < 0:
+            raise bad_input("`sinceVersion` must be 0 or more.", argument="sinceVersion")
+        async with budget.gate.hold(), info.context.engine.connect() as conn:
+            current = await current_version(conn)
+        if since_version is None:
+            return _changes(info, current, wanted, where)
+        behind = current - since_version
+        if behind > budget.replay_max_versions:
+            raise bad_input(
+                f"`sinceVersion` {since_version} is {behind} data versions behind the current "
+                f"one ({current}); at most {budget.replay_max_versions} can be replayed. "
+                "Reload what you follow (a query), then subscribe without `sinceVersion`.",
+                argument="sinceVersion",
+            )
+        return _changes(info, since_version, wanted, where)

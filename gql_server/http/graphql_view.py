@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import orjson
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -248,11 +248,16 @@ async def read_body(request: Request, max_body_bytes: int) -> bytes:
         raise too_large
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_body_bytes:
-            raise too_large
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_body_bytes:
+                raise too_large
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # The client left mid-body (or was cut off: gql_server.http.edges' body timeout):
+        # nobody reads this answer; no traceback in the log.
+        raise HTTPProblem(400, "the client disconnected before sending the whole body") from None
     return b"".join(chunks)
 
 

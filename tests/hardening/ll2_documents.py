@@ -31,11 +31,18 @@ Json = dict[str, Any]
 
 CHASERS = ("flight_vehicle_chaser", "payload_flight_chaser", "space_station_chaser")
 TARGETS = ("flight_vehicle_target", "payload_flight_target", "space_station_target")
-PARTY_TABLES = {"flight_vehicle": "spacecraft_flight", "payload_flight": "payload_flight",
-                "space_station": "space_station"}
+PARTY_TABLES = {
+    "flight_vehicle": "spacecraft_flight",
+    "payload_flight": "payload_flight",
+    "space_station": "space_station",
+}
 ID_SPACE = 1_000_000  # ids drawn below this; tests shift each example into its own range
 
-SOURCES: list[list[Json]] = [seed_events(), list(generate_events(30, 1)), list(generate_events(30, 7))]
+SOURCES: list[list[Json]] = [
+    seed_events(),
+    list(generate_events(30, 1)),
+    list(generate_events(30, 7)),
+]
 
 # Any text a name may hold: every code point but NUL (refused), the search separator
 # (removed from search documents) and lone surrogates (not text).
@@ -138,7 +145,9 @@ def _pools(events: list[Json]) -> dict[str, dict[Any, Json]]:
 def valid_documents(draw: st.DrawFn) -> Any:
     source = draw(st.sampled_from(SOURCES))
     pools = _pools(source)
-    chosen = draw(st.lists(st.sampled_from(range(len(source))), min_size=1, max_size=5, unique=True))
+    chosen = draw(
+        st.lists(st.sampled_from(range(len(source))), min_size=1, max_size=5, unique=True)
+    )
     events = [fresh(source[i]) for i in chosen]
 
     # Chaser and target kinds: any of the three, or none; the other two keys null or absent.
@@ -150,7 +159,9 @@ def valid_documents(draw: st.DrawFn) -> Any:
                     table = PARTY_TABLES[key.rsplit("_", 1)[0]]
                     pool = pools.get(table)
                     if pool:
-                        event[key] = fresh(draw(st.sampled_from(sorted(pool.values(), key=lambda o: o["id"]))))
+                        event[key] = fresh(
+                            draw(st.sampled_from(sorted(pool.values(), key=lambda o: o["id"])))
+                        )
                         continue
                 if draw(st.booleans()):
                     event[key] = None
@@ -159,7 +170,9 @@ def valid_documents(draw: st.DrawFn) -> Any:
 
     # Families: each configuration gets any ordered choice of the source's families.
     families = sorted(pools.get("spacecraft_config_family", {}).values(), key=lambda o: o["id"])
-    configs = sorted({obj["id"] for e in events for t, _, obj in occurrences(e) if t == "spacecraft_config"})
+    configs = sorted(
+        {obj["id"] for e in events for t, _, obj in occurrences(e) if t == "spacecraft_config"}
+    )
     new_families = {
         config: draw(st.lists(st.sampled_from(range(len(families))), max_size=3, unique=True))
         for config in configs
@@ -180,11 +193,28 @@ def valid_documents(draw: st.DrawFn) -> Any:
     for table in sorted({t for t, _ in keys}):
         olds = [k for k in keys if k[0] == table]
         if shapes()[table].id_type is int:
-            values = draw(st.lists(st.integers(1, ID_SPACE - 1), min_size=len(olds), max_size=len(olds), unique=True))
+            values = draw(
+                st.lists(
+                    st.integers(1, ID_SPACE - 1),
+                    min_size=len(olds),
+                    max_size=len(olds),
+                    unique=True,
+                )
+            )
         else:
-            values = [str(u) for u in draw(st.lists(st.uuids(), min_size=len(olds), max_size=len(olds), unique=True))]
+            values = [
+                str(u)
+                for u in draw(
+                    st.lists(st.uuids(), min_size=len(olds), max_size=len(olds), unique=True)
+                )
+            ]
         new_ids.update(zip(olds, values, strict=True))
-    named = [k for k in keys if "name" in shapes()[k[0]].scalars and any(o["id"] == k[1] and "name" in o for t, o in found if t == k[0])]
+    named = [
+        k
+        for k in keys
+        if "name" in shapes()[k[0]].scalars
+        and any(o["id"] == k[1] and "name" in o for t, o in found if t == k[0])
+    ]
     new_names = {k: draw(TEXT) for k in named if draw(st.booleans())}
     nullable = sorted(
         {
@@ -205,7 +235,9 @@ def valid_documents(draw: st.DrawFn) -> Any:
     for event in document_events:
         docking = draw(INSTANTS)
         event["docking"] = written(docking, draw(STYLES))
-        stay = draw(st.none() | st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=4000)))
+        stay = draw(
+            st.none() | st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=4000))
+        )
         if stay is None or stay > datetime(9999, 1, 1, tzinfo=UTC) - docking:
             event["departure"] = None
         else:
@@ -220,9 +252,18 @@ def valid_documents(draw: st.DrawFn) -> Any:
             obj["name"] = new_names[old]
         obj["id"] = new_ids[old]
 
-    form = draw(st.sampled_from(["envelope", "list", "object"] if len(document_events) == 1 else ["envelope", "list"]))
+    form = draw(
+        st.sampled_from(
+            ["envelope", "list", "object"] if len(document_events) == 1 else ["envelope", "list"]
+        )
+    )
     if form == "envelope":
-        return {"count": len(document_events), "next": None, "previous": None, "results": document_events}
+        return {
+            "count": len(document_events),
+            "next": None,
+            "previous": None,
+            "results": document_events,
+        }
     if form == "list":
         return document_events
     return document_events[0]
@@ -232,32 +273,79 @@ def valid_documents(draw: st.DrawFn) -> Any:
 
 DT = "date-time"
 LICENSE = {"id": None, "name": None, "priority": None, "link": None}
-IMAGE = {"id": None, "name": None, "image_url": None, "thumbnail_url": None, "credit": None,
-         "single_use": None, "license": LICENSE}
+IMAGE = {
+    "id": None,
+    "name": None,
+    "image_url": None,
+    "thumbnail_url": None,
+    "credit": None,
+    "single_use": None,
+    "license": LICENSE,
+}
 STATION = {"id": None, "url": None, "name": None, "image": IMAGE}
 AGENCY = {"id": None, "name": None, "abbrev": None}
-CONFIG = {"id": None, "url": None, "name": None, "in_use": None, "agency": AGENCY,
-          "family": [{"id": None, "name": None}]}
+CONFIG = {
+    "id": None,
+    "url": None,
+    "name": None,
+    "in_use": None,
+    "agency": AGENCY,
+    "family": [{"id": None, "name": None}],
+}
 SPACECRAFT = {
-    "id": None, "url": None, "name": None, "serial_number": None, "is_placeholder": None,
-    "in_space": None, "time_in_space": None, "time_docked": None, "flights_count": None,
-    "mission_ends_count": None, "description": None, "fastest_turnaround": None,
-    "status": {"id": None, "name": None}, "image": IMAGE, "spacecraft_config": CONFIG,
+    "id": None,
+    "url": None,
+    "name": None,
+    "serial_number": None,
+    "is_placeholder": None,
+    "in_space": None,
+    "time_in_space": None,
+    "time_docked": None,
+    "flights_count": None,
+    "mission_ends_count": None,
+    "description": None,
+    "fastest_turnaround": None,
+    "status": {"id": None, "name": None},
+    "image": IMAGE,
+    "spacecraft_config": CONFIG,
 }
 LAUNCH = {"id": None, "url": None, "name": None}
-FLIGHT = {"id": None, "url": None, "destination": None, "mission_end": DT, "spacecraft": SPACECRAFT,
-          "launch": LAUNCH, "landing": {"id": None, "url": None, "attempt": None, "success": None,
-                                        "description": None}}
+FLIGHT = {
+    "id": None,
+    "url": None,
+    "destination": None,
+    "mission_end": DT,
+    "spacecraft": SPACECRAFT,
+    "launch": LAUNCH,
+    "landing": {"id": None, "url": None, "attempt": None, "success": None, "description": None},
+}
 PAYLOAD = {"id": None, "name": None}
-PAYLOAD_FLIGHT = {"id": None, "url": None, "destination": None, "amount": None, "payload": PAYLOAD,
-                  "launch": LAUNCH}
+PAYLOAD_FLIGHT = {
+    "id": None,
+    "url": None,
+    "destination": None,
+    "amount": None,
+    "payload": PAYLOAD,
+    "launch": LAUNCH,
+}
 EVENT: Json = {
-    "id": None, "url": None, "docking": DT, "departure": DT,
-    "docking_location": {"id": None, "name": None, "spacestation": STATION, "spacecraft": CONFIG,
-                         "payload": PAYLOAD},
-    "flight_vehicle_chaser": FLIGHT, "payload_flight_chaser": PAYLOAD_FLIGHT,
-    "space_station_chaser": STATION, "flight_vehicle_target": FLIGHT,
-    "payload_flight_target": PAYLOAD_FLIGHT, "space_station_target": STATION,
+    "id": None,
+    "url": None,
+    "docking": DT,
+    "departure": DT,
+    "docking_location": {
+        "id": None,
+        "name": None,
+        "spacestation": STATION,
+        "spacecraft": CONFIG,
+        "payload": PAYLOAD,
+    },
+    "flight_vehicle_chaser": FLIGHT,
+    "payload_flight_chaser": PAYLOAD_FLIGHT,
+    "space_station_chaser": STATION,
+    "flight_vehicle_target": FLIGHT,
+    "payload_flight_target": PAYLOAD_FLIGHT,
+    "space_station_target": STATION,
 }
 
 
@@ -281,7 +369,9 @@ def selection(spec: Json) -> str:
 def events_query(ids: list[int]) -> str:
     """One request for the events ``ids`` (aliases ``e0``, ``e1``...), chaser and target
     through the union as well."""
-    fields = " ".join(f"e{i}: dockingEvent(id: {event_id}) {{ ...E }}" for i, event_id in enumerate(ids))
+    fields = " ".join(
+        f"e{i}: dockingEvent(id: {event_id}) {{ ...E }}" for i, event_id in enumerate(ids)
+    )
     return (
         f"query {{ {fields} }} fragment E on DockingEvent {{ {selection(EVENT)} "
         "chaser { __typename } target { __typename } }"
@@ -317,7 +407,11 @@ def expected(index: dict[tuple[str, Any], Json], table: str, obj_id: Any, spec: 
     if table == ROOT:
         for name, keys in (("chaser", CHASERS), ("target", TARGETS)):
             kind = [k for k in keys if obj.get(k) is not None]
-            typename = {"flight": "SpacecraftFlight", "payload": "PayloadFlight", "space": "SpaceStation"}
+            typename = {
+                "flight": "SpacecraftFlight",
+                "payload": "PayloadFlight",
+                "space": "SpaceStation",
+            }
             out[name] = {"__typename": typename[kind[0].split("_")[0]]} if kind else None
     return out
 
@@ -345,8 +439,16 @@ WRONG: dict[type, list[Any]] = {
     float: ["1.5", True, [], {}, float("nan"), float("inf")],
     str: [7, True, [], {}, "NUL\x00inside", "lone \ud800 surrogate"],
     bool: ["true", 1, 0, [], {}],
-    datetime: [7, [], "soon", "", "2024-13-01T00:00:00Z", "2024-02-30T10:00:00Z",
-               "2024-01-01T25:00:00Z", "0001-01-01T00:30:00+01:00"],
+    datetime: [
+        7,
+        [],
+        "soon",
+        "",
+        "2024-13-01T00:00:00Z",
+        "2024-02-30T10:00:00Z",
+        "2024-01-01T25:00:00Z",
+        "0001-01-01T00:30:00+01:00",
+    ],
     date: [7, "2024-02-30", "soon", "2024-1-1x"],
     uuid.UUID: [7, "not-a-uuid", "12978b64-816d-4ab1-b15f"],
 }
@@ -377,7 +479,9 @@ def _sites(document: Any) -> list[tuple[str, Callable[[st.DrawFn], tuple[str, st
     for table, path, obj in all_occurrences(document):
         shape = shapes()[table]
 
-        def wrong_scalar(draw: st.DrawFn, obj: Json = obj, path: str = path, shape: Shape = shape) -> tuple[str, str]:
+        def wrong_scalar(
+            draw: st.DrawFn, obj: Json = obj, path: str = path, shape: Shape = shape
+        ) -> tuple[str, str]:
             keys = sorted(k for k in obj if k in shape.scalars or k == "id")
             key = draw(st.sampled_from(keys))
             kind = shape.id_type if key == "id" else shape.scalars[key][1]
@@ -387,17 +491,23 @@ def _sites(document: Any) -> list[tuple[str, Callable[[st.DrawFn], tuple[str, st
             obj[key] = draw(st.sampled_from(choices))
             return f"{path}.{key}", f"{key} = {obj[key]!r}"
 
-        def missing(draw: st.DrawFn, obj: Json = obj, path: str = path, shape: Shape = shape) -> tuple[str, str]:
+        def missing(
+            draw: st.DrawFn, obj: Json = obj, path: str = path, shape: Shape = shape
+        ) -> tuple[str, str]:
             key = draw(st.sampled_from(sorted(shape.required | {"id"})))
             del obj[key]
             return path, f"without {key}"
 
         sites.append(("wrong type", wrong_scalar))
         sites.append(("missing key", missing))
-        refs = [k for k in shape.refs if k in obj and (obj[k] is not None or k not in CHASERS + TARGETS)]
+        refs = [
+            k for k in shape.refs if k in obj and (obj[k] is not None or k not in CHASERS + TARGETS)
+        ]
         if refs:
 
-            def not_object(draw: st.DrawFn, obj: Json = obj, path: str = path, refs: list[str] = refs) -> tuple[str, str]:
+            def not_object(
+                draw: st.DrawFn, obj: Json = obj, path: str = path, refs: list[str] = refs
+            ) -> tuple[str, str]:
                 key = draw(st.sampled_from(refs))
                 obj[key] = draw(st.sampled_from(NOT_OBJECTS))
                 return f"{path}.{key}", f"{key} = {obj[key]!r}"
@@ -406,7 +516,9 @@ def _sites(document: Any) -> list[tuple[str, Callable[[st.DrawFn], tuple[str, st
         lists = [k for k in shape.lists if k in obj]
         if lists:
 
-            def bad_list(draw: st.DrawFn, obj: Json = obj, path: str = path, lists: list[str] = lists) -> tuple[str, str]:
+            def bad_list(
+                draw: st.DrawFn, obj: Json = obj, path: str = path, lists: list[str] = lists
+            ) -> tuple[str, str]:
                 key = draw(st.sampled_from(lists))
                 items = obj[key]
                 if items and draw(st.booleans()):
@@ -432,10 +544,19 @@ def _sites(document: Any) -> list[tuple[str, Callable[[st.DrawFn], tuple[str, st
             sites.append(("not an event", not_event))
         for keys in (CHASERS, TARGETS):
             present = [k for k in keys if event.get(k) is not None]
-            others = [k for k in keys if k not in present and parties.get(PARTY_TABLES[k.rsplit("_", 1)[0]])]
+            others = [
+                k
+                for k in keys
+                if k not in present and parties.get(PARTY_TABLES[k.rsplit("_", 1)[0]])
+            ]
             if present and others:
 
-                def two(draw: st.DrawFn, event: Json = event, path: str = path, others: list[str] = others) -> tuple[str, str]:
+                def two(
+                    draw: st.DrawFn,
+                    event: Json = event,
+                    path: str = path,
+                    others: list[str] = others,
+                ) -> tuple[str, str]:
                     key = draw(st.sampled_from(others))
                     pool = parties[PARTY_TABLES[key.rsplit("_", 1)[0]]]
                     event[key] = fresh(draw(st.sampled_from(pool)))

@@ -76,8 +76,12 @@ HOSTILE = [
 ]
 
 EVENTS = """query($s: String) { dockingEvents(search: $s, limit: 100) { count results { id } } }"""
-STATIONS = """query($s: String) { spaceStations(search: $s, limit: 100) { count results { id } } }"""
-LOCATIONS = """query($s: String) { dockingLocations(search: $s, limit: 100) { count results { id } } }"""
+STATIONS = (
+    """query($s: String) { spaceStations(search: $s, limit: 100) { count results { id } } }"""
+)
+LOCATIONS = (
+    """query($s: String) { dockingLocations(search: $s, limit: 100) { count results { id } } }"""
+)
 
 
 def _names(obj: Any, *path: str) -> str | None:
@@ -141,14 +145,19 @@ def check_answer(response: Any, field: str, search: str, rows: list[tuple[int, l
     assert response.status_code == 200
     want = [row_id for row_id, fields in rows if matches(search, fields)]
     page = body["data"][field]
-    assert (page["count"], [r["id"] for r in page["results"]]) == (len(want), want), (field, search[:50])
+    assert (page["count"], [r["id"] for r in page["results"]]) == (len(want), want), (
+        field,
+        search[:50],
+    )
 
 
 @pytest.mark.parametrize("field", ["dockingEvents", "spaceStations", "dockingLocations"])
 def test_hostile_searches(client: Client, db_url: str, field: str) -> None:
     before = dump(db_url)
     rows = reference()[field]
-    query = {"dockingEvents": EVENTS, "spaceStations": STATIONS, "dockingLocations": LOCATIONS}[field]
+    query = {"dockingEvents": EVENTS, "spaceStations": STATIONS, "dockingLocations": LOCATIONS}[
+        field
+    ]
     # The seed answers sensible searches at all (the reference is not vacuous).
     assert any(matches(s, fields) for s in ("harmony", "tianhe", "station") for _, fields in rows)
     for search in HOSTILE:
