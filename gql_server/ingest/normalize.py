@@ -53,7 +53,10 @@ class Batch:
     events: list[Any] = field(default_factory=list)
     # Objects already walked, by table and raw id: an equal repeat (the ISS under every
     # event) adds nothing, so it is compared (fast, in C) instead of walked again.
-    walked: dict[tuple[str, Any], tuple[dict[str, Any], Any]] = field(default_factory=dict)
+    # The third item: its keys not stored (reported again at each repeat).
+    walked: dict[tuple[str, Any], tuple[dict[str, Any], Any, set[str]]] = field(
+        default_factory=dict
+    )
     drift: DriftReport = field(default_factory=DriftReport)  # keys not stored, reported
     deferred: list[Deferred] = field(default_factory=list)
     # The first JSON path of each row of a self-referencing table (to name a parent loop).
@@ -145,7 +148,13 @@ def parent_loop(parents: dict[Any, Any], start: Any) -> list[Any] | None:
     return None
 
 
-def loop_error(table: str, key: str, loop: list[Any], path: str) -> IngestError:
+def loop_error(table: str, key: str, loop: list[Any], batch: Batch) -> IngestError:
+    """The error for a parent loop, told from the member met first in the document."""
+    order = {row_id: index for index, (name, row_id) in enumerate(batch.paths) if name == table}
+    members = loop[:-1]
+    first = min(range(len(members)), key=lambda i: order.get(members[i], len(order)))
+    loop = members[first:] + members[:first] + [members[first]]
+    path = f"{batch.paths.get((table, loop[0]), '$')}.{key}"
     noun = table.replace("_", " ")
     if len(loop) == 2:
         return IngestError(f"{noun} {loop[0]} is its own {key}", path=path)
@@ -168,8 +177,7 @@ def _check_loops(batch: Batch) -> None:
                     continue
                 loop = parent_loop(parents, start)
                 if loop is not None:
-                    where = batch.paths.get((name, loop[0]), "$")
-                    raise loop_error(name, key, loop, f"{where}.{key}")
+                    raise loop_error(name, key, loop, batch)
                 clear.add(start)
 
 
@@ -223,6 +231,8 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
     if seen_key is not None:
         seen = batch.walked.get(seen_key)
         if seen is not None and seen[0] == obj:
+            if seen[2]:  # every occurrence of a key not stored counts
+                _report_extra(shape.table.name, seen[2], path, batch)
             return seen[1]
     for key in shape.checked_keys:
         if key not in obj:
@@ -235,6 +245,8 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
         raise IngestError(bad.message, path=f"{path}.id") from None
     if type(row_id) is int and row_id < 1:
         raise IngestError(f"LL2 ids are positive, got {row_id}", path=f"{path}.id")
+    if shape.self_refs:  # before its parent is walked: the outermost path names it
+        batch.paths.setdefault((shape.table.name, row_id), path)
     extra = obj.keys() - shape.known
     if extra:
         _report_extra(shape.table.name, extra, path, batch)
@@ -274,15 +286,13 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
             row[f"{key}_listed"] = True
     if shape.folds_name and "name" in row:
         row["search_name"] = fold(row["name"]) if row["name"] is not None else None
-    if shape.self_refs:
-        batch.paths.setdefault((shape.table.name, row_id), path)
     table_rows = batch.rows.setdefault(shape.table.name, {})
     if row_id in table_rows:
         table_rows[row_id].update(row)
     else:
         table_rows[row_id] = row
     if seen_key is not None:
-        batch.walked[seen_key] = (obj, row_id)
+        batch.walked[seen_key] = (obj, row_id, extra)
     return row_id
 
 

@@ -109,5 +109,4 @@ async def _check_stored_loops(conn: AsyncConnection, batch: Batch) -> None:
             for start in rows:
                 loop = parent_loop(known, start)
                 if loop is not None:
-                    where = batch.paths.get((name, start), "$")
-                    raise loop_error(name, key, loop, f"{where}.{key}")
+                    raise loop_error(name, key, loop, batch)
