@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -54,7 +55,7 @@ class Batch:
     # Objects already walked, by table and raw id: an equal repeat (the ISS under every
     # event) adds nothing, so it is compared (fast, in C) instead of walked again.
     # The third item: its keys not stored (reported again at each repeat).
-    walked: dict[tuple[str, Any], tuple[dict[str, Any], Any, set[str]]] = field(
+    walked: dict[tuple[str, Any], tuple[dict[str, Any], Any, AbstractSet[str]]] = field(
         default_factory=dict
     )
     drift: DriftReport = field(default_factory=DriftReport)  # keys not stored, reported
@@ -247,7 +248,8 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
         raise IngestError(f"LL2 ids are positive, got {row_id}", path=f"{path}.id")
     if shape.self_refs:  # before its parent is walked: the outermost path names it
         batch.paths.setdefault((shape.table.name, row_id), path)
-    extra = obj.keys() - shape.known
+    # issuperset walks the keys without building a set: the common case costs little.
+    extra = _NO_KEYS if shape.known.issuperset(obj) else obj.keys() - shape.known
     if extra:
         _report_extra(shape.table.name, extra, path, batch)
     row: Row = {"id": row_id}
@@ -296,7 +298,10 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
     return row_id
 
 
-def _report_extra(table: str, keys: set[str], path: str, batch: Batch) -> None:
+_NO_KEYS: frozenset[str] = frozenset()
+
+
+def _report_extra(table: str, keys: AbstractSet[str], path: str, batch: Batch) -> None:
     for key in sorted(keys):
         reason = NOT_STORABLE.get((table, key))
         if reason is None:
