@@ -38,6 +38,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ingest = commands.add_parser("ingest", help="load LL2 JSON files or folders (an upsert)")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a file holding keys that would not be stored (unknown keys, an older "
+        "version's keys that cannot be stored); nothing of it is written",
+    )
 
     commands.add_parser("migrate", help="bring the database schema to the newest revision")
 
@@ -104,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(args.host, args.port, args.workers, log_config)
     if args.command == "ingest":
-        return asyncio.run(_ingest(args.paths))
+        return asyncio.run(_ingest(args.paths, strict=args.strict))
     if args.command == "migrate":
         return asyncio.run(_migrate())
     if args.command == "sync":
@@ -168,7 +174,7 @@ def _generate(folder: Path, count: int, seed: int, page_size: int) -> int:
     return 0
 
 
-async def _ingest(paths: Sequence[str]) -> int:
+async def _ingest(paths: Sequence[str], *, strict: bool = False) -> int:
     from gql_server.db.engine import SchemaNotMigrated, create_engine, ensure_schema
     from gql_server.ingest.errors import IngestError
     from gql_server.ingest.files import ingest_paths
@@ -178,7 +184,7 @@ async def _ingest(paths: Sequence[str]) -> int:
     try:
         await ensure_schema(engine)
         reports = await ingest_paths(
-            engine, paths, progress=lambda line: print(line, file=sys.stderr)
+            engine, paths, progress=lambda line: print(line, file=sys.stderr), strict=strict
         )
     except IngestError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -191,6 +197,13 @@ async def _ingest(paths: Sequence[str]) -> int:
         await engine.dispose()
     events = sum(r.events for r in reports)
     print(f"ingested {events} events from {len(reports)} files", file=sys.stderr)
+    drifted = [r.file for r in reports if r.drift]
+    if drifted:
+        print(
+            f"{len(drifted)} of them held keys that were not stored (listed under each file; "
+            "--strict refuses such files)",
+            file=sys.stderr,
+        )
     return 0
 
 

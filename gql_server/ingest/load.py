@@ -34,6 +34,7 @@ from gql_server.db.models import (
     SpaceStation,
 )
 from gql_server.ingest.normalize import Batch, Row
+from gql_server.ingest.resolve import resolve
 from gql_server.search import document
 
 CHUNK = 500
@@ -56,6 +57,7 @@ class LoadReport:
 async def load(conn: AsyncConnection, batch: Batch, progress: Progress | None = None) -> LoadReport:
     """Write ``batch``: rows are upserted (only the columns present are set), each list
     present replaces the stored list, and search documents are brought up to date."""
+    await resolve(conn, batch)  # references older LL2 versions give by id or name
     renamed = await _renamed(conn, batch)
     stored = await _stored_events(conn, batch)
     changed = 0

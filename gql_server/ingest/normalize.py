@@ -5,16 +5,43 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from gql_server.db.models.docking import CHASER_COLUMNS, TARGET_COLUMNS
+from gql_server.ingest.drift import DriftReport
 from gql_server.ingest.errors import IngestError
 from gql_server.ingest.shape import ROOT, Shape, shapes
+from gql_server.ingest.versions import (
+    LAUNCH_ID,
+    LEGACY_VERSIONS,
+    NAMED_REFS,
+    NOT_STORABLE,
+    legacy_event_shape,
+    not_an_event,
+    objects_page_table,
+    version_of,
+)
 from gql_server.search import fold
 
 Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A reference only the database can complete: set ``column`` of row ``row_id`` of
+    ``table`` to the ``target`` row whose ``by`` (``"id"`` or ``"name"``) is ``value``,
+    if there is one (``gql_server.ingest.resolve``); else report ``path`` as not stored."""
+
+    table: str
+    row_id: Any
+    column: str
+    target: str
+    by: str
+    value: Any
+    path: str
 
 
 @dataclass
@@ -27,7 +54,14 @@ class Batch:
     events: list[Any] = field(default_factory=list)
     # Objects already walked, by table and raw id: an equal repeat (the ISS under every
     # event) adds nothing, so it is compared (fast, in C) instead of walked again.
-    walked: dict[tuple[str, Any], tuple[dict[str, Any], Any]] = field(default_factory=dict)
+    # The third item: its keys not stored (reported again at each repeat).
+    walked: dict[tuple[str, Any], tuple[dict[str, Any], Any, AbstractSet[str]]] = field(
+        default_factory=dict
+    )
+    drift: DriftReport = field(default_factory=DriftReport)  # keys not stored, reported
+    deferred: list[Deferred] = field(default_factory=list)
+    # The first JSON path of each row of a self-referencing table (to name a parent loop).
+    paths: dict[tuple[str, Any], str] = field(default_factory=dict)
 
     def count(self) -> int:
         return sum(len(rows) for rows in self.rows.values())
@@ -57,20 +91,102 @@ def events_of(document: Any) -> Iterator[tuple[str, Any]]:
 
 def normalize(document: Any) -> Batch:
     """Every row a document holds, merged by id: a key that a later occurrence of the
-    same object carries overrides an earlier one; a key no occurrence carries is absent."""
-    batch = Batch()
-    root = shapes()[ROOT]
-    for path, event in events_of(document):
-        _check_event(event, path)
-        batch.events.append(_walk(event, root, path, batch))
+    same object carries overrides an earlier one; a key no occurrence carries is absent.
+    Events of older LL2 versions are mapped (``gql_server.ingest.versions``); a page of
+    LL2's ``/space_stations/`` or ``/config/docking_locations/`` is read as such."""
+    table = objects_page_table(document)
+    if table is not None:
+        return normalize_objects(document, table)
+    try:
+        batch = Batch()
+        root = shapes()[ROOT]
+        for path, event in events_of(document):
+            _check_event(event, path)
+            version = version_of(event)
+            if version is not None:
+                batch.drift.saw_version(version)
+            legacy = version in LEGACY_VERSIONS
+            event_id = _walk(event, legacy_event_shape() if legacy else root, path, batch)
+            batch.events.append(event_id)
+            if legacy and event.get(LAUNCH_ID) is not None:
+                _defer_launch(event[LAUNCH_ID], event_id, f"{path}.{LAUNCH_ID}", batch)
+        _check_loops(batch)
+    except RecursionError:
+        raise _too_deep() from None
     return batch
+
+
+def _too_deep() -> IngestError:
+    return IngestError("JSON nested too deeply to be an LL2 document")
+
+
+def _defer_launch(value: Any, event_id: Any, path: str, batch: Batch) -> None:
+    """An older event's ``launch_id``: its chaser flight's launch, set if it is stored."""
+    try:
+        launch_id = _convert(value, uuid.UUID)
+    except _Bad as bad:
+        raise IngestError(bad.message, path=path) from None
+    flight = batch.rows["docking_event"][event_id].get("flight_vehicle_chaser_id")
+    if flight is None:
+        batch.drift.unstored_key(path, "the event has no chaser flight whose launch it is")
+        return
+    batch.deferred.append(
+        Deferred("spacecraft_flight", flight, "launch_id", "launch", "id", launch_id, path)
+    )
+
+
+def parent_loop(parents: dict[Any, Any], start: Any) -> list[Any] | None:
+    """The loop ``start``'s chain of parents runs into (``[5, 7, 5]``), or None."""
+    chain = [start]
+    seen = {start}
+    current = parents.get(start)
+    while current is not None:
+        chain.append(current)
+        if current in seen:
+            return chain[chain.index(current) :]
+        seen.add(current)
+        current = parents.get(current)
+    return None
+
+
+def loop_error(table: str, key: str, loop: list[Any], batch: Batch) -> IngestError:
+    """The error for a parent loop, told from the member met first in the document."""
+    order = {row_id: index for index, (name, row_id) in enumerate(batch.paths) if name == table}
+    members = loop[:-1]
+    first = min(range(len(members)), key=lambda i: order.get(members[i], len(order)))
+    loop = members[first:] + members[:first] + [members[first]]
+    path = f"{batch.paths.get((table, loop[0]), '$')}.{key}"
+    noun = table.replace("_", " ")
+    if len(loop) == 2:
+        return IngestError(f"{noun} {loop[0]} is its own {key}", path=path)
+    chain = " -> ".join(str(i) for i in loop)
+    return IngestError(f"{noun} {key}s form a loop: {chain}", path=path)
+
+
+def _check_loops(batch: Batch) -> None:
+    """Refuse a row that is its own ancestor (a family its own parent, or a loop)."""
+    for name, shape in shapes().items():
+        rows = batch.rows.get(name)
+        if not rows or not shape.self_refs:
+            continue
+        for key in shape.self_refs:
+            column = shape.refs[key][0]
+            parents = {i: r[column] for i, r in rows.items() if r.get(column) is not None}
+            clear: set[Any] = set()
+            for start in parents:
+                if start in clear:
+                    continue
+                loop = parent_loop(parents, start)
+                if loop is not None:
+                    raise loop_error(name, key, loop, batch)
+                clear.add(start)
 
 
 def normalize_objects(document: Any, table: str) -> Batch:
     """The rows of a list of LL2 objects of one table's shape (a page of
     ``/config/docking_locations/`` is ``"docking_location"``, of ``/space_stations/``
     ``"space_station"``): a page envelope or a bare list; merged like ``normalize``.
-    ``Batch.events`` stays empty. Keys the table does not store are ignored."""
+    ``Batch.events`` stays empty. Keys the table does not store are reported."""
     try:
         shape = shapes()[table]
     except KeyError:
@@ -82,14 +198,22 @@ def normalize_objects(document: Any, table: str) -> Batch:
     if not isinstance(items, list):
         raise IngestError(f"expected a list of objects, got {_kind(items)}", path=prefix)
     batch = Batch()
-    for index, obj in enumerate(items):
-        _walk(obj, shape, f"{prefix}[{index}]", batch)
+    try:
+        for index, obj in enumerate(items):
+            _walk(obj, shape, f"{prefix}[{index}]", batch)
+        _check_loops(batch)
+    except RecursionError:
+        raise _too_deep() from None
     return batch
 
 
 def _check_event(event: Any, path: str) -> None:
     if not isinstance(event, dict):
         raise IngestError(f"expected a docking event object, got {_kind(event)}", path=path)
+    if "docking" not in event:
+        why = not_an_event(event)
+        if why is not None:
+            raise IngestError(why, path=path)
     for side, columns in (("chaser", CHASER_COLUMNS), ("target", TARGET_COLUMNS)):
         keys = [c.removesuffix("_id") for c in columns]
         present = [k for k in keys if event.get(k) is not None]
@@ -108,6 +232,8 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
     if seen_key is not None:
         seen = batch.walked.get(seen_key)
         if seen is not None and seen[0] == obj:
+            if seen[2]:  # every occurrence of a key not stored counts
+                _report_extra(shape.table.name, seen[2], path, batch)
             return seen[1]
     for key in shape.checked_keys:
         if key not in obj:
@@ -118,6 +244,14 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
         row_id = _convert(obj["id"], shape.id_type)
     except _Bad as bad:
         raise IngestError(bad.message, path=f"{path}.id") from None
+    if type(row_id) is int and row_id < 1:
+        raise IngestError(f"LL2 ids are positive, got {row_id}", path=f"{path}.id")
+    if shape.self_refs:  # before its parent is walked: the outermost path names it
+        batch.paths.setdefault((shape.table.name, row_id), path)
+    # issuperset walks the keys without building a set: the common case costs little.
+    extra = _NO_KEYS if shape.known.issuperset(obj) else obj.keys() - shape.known
+    if extra:
+        _report_extra(shape.table.name, extra, path, batch)
     row: Row = {"id": row_id}
     for key, (column, kind) in shape.scalars.items():
         if key in obj:
@@ -128,9 +262,17 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
     for key, (column, target) in shape.refs.items():
         if key in obj:
             value = obj[key]
-            row[column] = (
-                None if value is None else _walk(value, shapes()[target], f"{path}.{key}", batch)
-            )
+            if value is None:
+                row[column] = None
+            elif type(value) is str and (shape.table.name, key) in NAMED_REFS:
+                # An older LL2 version names the row (an agency's type): resolved in load.
+                batch.deferred.append(
+                    Deferred(
+                        shape.table.name, row_id, column, target, "name", value, f"{path}.{key}"
+                    )
+                )
+            else:
+                row[column] = _walk(value, shapes()[target], f"{path}.{key}", batch)
     for key, listed in shape.lists.items():
         if key not in obj:
             continue
@@ -152,8 +294,20 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
     else:
         table_rows[row_id] = row
     if seen_key is not None:
-        batch.walked[seen_key] = (obj, row_id)
+        batch.walked[seen_key] = (obj, row_id, extra)
     return row_id
+
+
+_NO_KEYS: frozenset[str] = frozenset()
+
+
+def _report_extra(table: str, keys: AbstractSet[str], path: str, batch: Batch) -> None:
+    for key in sorted(keys):
+        reason = NOT_STORABLE.get((table, key))
+        if reason is None:
+            batch.drift.unknown_key(f"{path}.{key}")
+        else:
+            batch.drift.unstored_key(f"{path}.{key}", reason)
 
 
 # GraphQL's Int and PostgreSQL's integer are 32-bit: a larger value is refused here, with its

@@ -11,6 +11,7 @@ from sqlalchemy import Table
 
 from gql_server.db.base import Base, Link
 from gql_server.db.models import DockingEvent
+from gql_server.ingest.unstored import unstored
 
 ROOT = DockingEvent.__tablename__
 SCALAR_TYPES = (int, float, str, bool, datetime, date, uuid.UUID)
@@ -39,6 +40,9 @@ class Shape:
     checked_keys: tuple[str, ...] = ()  # required keys and "id", sorted
     flagged_lists: frozenset[str] = frozenset()  # lists with a `<key>_listed` column
     folds_name: bool = False  # has a `search_name` column
+    # Every key read or deliberately skipped: any other key is reported (ingest.drift).
+    known: frozenset[str] = frozenset()
+    self_refs: tuple[str, ...] = ()  # keys referencing this table itself (family.parent)
 
 
 def _shape(model: type[Base]) -> Shape:
@@ -77,6 +81,8 @@ def _shape(model: type[Base]) -> Shape:
         checked_keys=tuple(sorted(required | {"id"})),
         flagged_lists=frozenset(key for key in lists if f"{key}_listed" in table.c),
         folds_name="search_name" in table.c,
+        known=frozenset({"id", *scalars, *refs, *lists}) | unstored(table.name),
+        self_refs=tuple(key for key, (_, target) in refs.items() if target == table.name),
     )
 
 

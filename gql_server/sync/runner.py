@@ -258,6 +258,8 @@ class _Walk:
                 f"this run: {report.pages} pages, {report.rows:,} rows in {elapsed:.1f}s "
                 f"({rate:,.0f} rows/s)"
             )
+            for line in batch.drift.lines():  # keys not stored (recorded in sync_run)
+                self.reporter.line(f"  {line}")
         return checkpoint
 
     def _check_next(

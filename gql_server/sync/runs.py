@@ -9,6 +9,7 @@ did not see, marks the run succeeded and drops the checkpoint, in one transactio
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -20,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gql_server.db.engine import writing
 from gql_server.db.models import DockingEvent, SyncCheckpoint, SyncRun, SyncSeenEvent
+from gql_server.ingest.drift import merge_json
+from gql_server.ingest.errors import IngestError
 from gql_server.ingest.load import LoadReport, load, remove_events
 from gql_server.ingest.normalize import Batch
 from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc
@@ -200,10 +203,25 @@ async def apply_page(
                     updated=run_t.c.updated + report.updated,
                 )
             )
+            if batch.drift:
+                await _record_drift(conn, run_id, batch)
+    except IngestError as exc:  # found only against stored rows (a parent loop)
+        raise SyncError(f"{url}: {exc}; nothing of that page was written") from None
     except DBAPIError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
         raise SyncError(f"{url}: the database refused the data: {reason}") from None
     return report, after
+
+
+async def _record_drift(conn: AsyncConnection, run_id: int, batch: Batch) -> None:
+    """Add the page's keys not stored to the run's ``unknown_keys``."""
+    stored = (
+        await conn.execute(select(run_t.c.unknown_keys).where(run_t.c.id == run_id))
+    ).scalar_one_or_none()
+    total = merge_json(json.loads(stored) if stored else None, batch.drift.as_json())
+    await conn.execute(
+        update(run_t).where(run_t.c.id == run_id).values(unknown_keys=json.dumps(total))
+    )
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ class SyncRun(Base):
     updated: Mapped[int]
     deleted: Mapped[int]
     message: Mapped[str | None]
+    # JSON (``DriftReport.as_json``, summed over the run's pages): keys its pages held that
+    # were not stored; null when there were none.
+    unknown_keys: Mapped[str | None]
 
 
 class SyncCheckpoint(Base):
