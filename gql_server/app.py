@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from gql_server.graphql.schema import build_schema
 from gql_server.http.graphiql import assets_mount, render_page
 from gql_server.http.graphql_view import GraphQLHTTPView
 from gql_server.http.middleware import http_middleware
+from gql_server.http.timeline import routes as timeline_routes
 from gql_server.ingest.files import ingest_paths
 from gql_server.queries.freshness import DATA_VERSION
 from gql_server.settings import Settings
@@ -73,7 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema,
         max_body_bytes=settings.max_body_bytes,
         timeout_seconds=settings.limits.timeout_seconds,
-        graphiql=render_page if settings.graphiql else None,
+        graphiql=partial(render_page, timeline=settings.timeline) if settings.graphiql else None,
         response_cache_size=settings.response_cache_size,
         cache_max_age=settings.cache_max_age,
     )
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", subscriptions),  # graphql-transport-ws
             Route("/healthz", healthz, methods=["GET"]),
             *([assets_mount()] if settings.graphiql else []),
+            *(timeline_routes(graphiql=settings.graphiql) if settings.timeline else []),
         ],
         middleware=http_middleware(settings),
         lifespan=lifespan,
