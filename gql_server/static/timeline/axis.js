@@ -24,7 +24,7 @@ const approx = (step) => (step.days ? step.days * DAY : step.months * 30.44 * DA
 
 // Ticks [{at (ms), label, major}] between `from` and `to` (ms), at least `gap` px apart
 // when one ms is `pxPerMs` px wide.
-export function ticks(from, to, pxPerMs, gap = 80) {
+export function ticks(from, to, pxPerMs, gap = 60) {
   const step = STEPS.find((s) => approx(s) * pxPerMs >= gap) ?? STEPS[STEPS.length - 1];
   const out = [];
   if (step.days) {

@@ -160,7 +160,7 @@ function applyChanges() {
   changed.clear();
   touchedRows.clear();
   refreshNow().catch(report);
-  if (search.value.trim()) runSearch(search.value);
+  if (search.value.trim()) runSearch(search.value).catch(report);
 }
 
 function goLive() {
@@ -204,8 +204,9 @@ async function runSearch(text) {
   const count = ids.size.toLocaleString("en");
   searchStatus.value = `${count} docking${ids.size === 1 ? "" : "s"} match`;
   body.dataset.matches = String(ids.size);
-  const latest = Math.max(...ids);
-  if (ids.size) view.reveal(latest);
+  let latest = -1;
+  for (const id of ids) latest = Math.max(latest, id);
+  if (ids.size) view.reveal(latest); // the latest by id
 }
 
 search.addEventListener("input", () => {

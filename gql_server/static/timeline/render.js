@@ -139,6 +139,10 @@ export class TimelineView {
     label.title = row.name;
     const track = element("div", "track");
     node.append(label, track);
+    // Chromium tells when content-visibility: auto starts or stops skipping the row.
+    node.addEventListener("contentvisibilityautostatechange", (event) =>
+      node.classList.toggle("shown", !event.skipped),
+    );
     this.rows.set(row.id, { row, node, track });
     this.fillTrack(row, track);
     return node;
