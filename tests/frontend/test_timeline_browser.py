@@ -100,6 +100,12 @@ def api_docked_now(server: LiveServer) -> list[dict[str, Any]]:
 def open_timeline(page: Page, server: LiveServer, width: int) -> None:
     for domain in ("Page", "Network", "Runtime", "Log"):
         page.call(f"{domain}.enable")
+    # Every CSP violation, as the page sees it (this script is the browser's, not the page's).
+    page.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        source="window.cspViolations = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));",
+    )
     narrow = width < 500
     page.call(
         "Emulation.setDeviceMetricsOverride",
@@ -161,6 +167,29 @@ def test_every_event_is_a_bar_on_its_row_and_now_shows_docked_at(
             "(r => r.x + r.width)(document.querySelector('.bar[data-event-id=\"619\"]').getBoundingClientRect())"
         )
         assert abs(line - bar_end) < 3  # an open bar runs to the now line
+
+        # Zoom: the buttons double and halve the track, keeping the middle in place.
+        width = (
+            "document.querySelector('.bar[data-event-id=\"619\"]').getBoundingClientRect().width"
+        )
+        middle = (
+            "(s => s.scrollLeft + (s.clientWidth - parseFloat(getComputedStyle(s)"
+            ".getPropertyValue('--label-w'))) / 2)(document.getElementById('timeline'))"
+        )
+        before, at = page.evaluate(width), page.evaluate(middle)
+        page.click("#zoom-in")
+        assert page.evaluate(width) == pytest.approx(2 * before, rel=0.01)
+        assert page.evaluate(middle) == pytest.approx(2 * at, abs=2)
+        page.click("#zoom-out")
+        assert page.evaluate(width) == pytest.approx(before, rel=0.01)
+        page.click("#zoom-in")
+        page.click("#zoom-all")  # every year on one screen
+        track, view = page.evaluate(
+            "(s => [parseFloat(getComputedStyle(s.firstChild).getPropertyValue('--track-w')),"
+            " s.clientWidth - parseFloat(getComputedStyle(s).getPropertyValue('--label-w'))])"
+            "(document.getElementById('timeline'))"
+        )
+        assert track == pytest.approx(view, abs=1)
 
         # A click on a bar opens the event's details, fetched by id.
         page.click('.bar[data-event-id="613"]')
@@ -346,7 +375,8 @@ def assert_stayed_local(page: Page, server: LiveServer) -> None:
 
 
 def assert_no_errors(page: Page) -> None:
-    """No script error and no console error or warning: a CSP violation shows here."""
+    """No CSP violation, no script error and no console error or warning."""
+    assert page.evaluate("window.cspViolations") == []
     exceptions = page.events_named("Runtime.exceptionThrown")
     assert exceptions == [], exceptions
     logged = [e["entry"] for e in page.events_named("Log.entryAdded")]
