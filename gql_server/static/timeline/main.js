@@ -160,7 +160,7 @@ function applyChanges() {
   changed.clear();
   touchedRows.clear();
   refreshNow().catch(report);
-  if (search.value.trim()) runSearch(search.value).catch(report);
+  if (search.value.trim()) runSearch(search.value).catch(searchFailed);
 }
 
 function goLive() {
@@ -209,14 +209,19 @@ async function runSearch(text) {
   if (ids.size) view.reveal(latest); // the latest by id
 }
 
+// A search that fails (the API refused its terms, the network) says so beside the box.
+function searchFailed(error) {
+  searchStatus.value = `search failed: ${error.message}`;
+}
+
 search.addEventListener("input", () => {
   clearTimeout(searchTimer);
-  searchTimer = setTimeout(() => runSearch(search.value).catch(report), 300);
+  searchTimer = setTimeout(() => runSearch(search.value).catch(searchFailed), 300);
 });
 document.getElementById("search-form").addEventListener("submit", (event) => {
   event.preventDefault();
   clearTimeout(searchTimer);
-  runSearch(search.value).catch(report);
+  runSearch(search.value).catch(searchFailed);
 });
 
 // --- controls ------------------------------------------------------------------------------

@@ -310,7 +310,8 @@ export class TimelineView {
     this.measure();
     if (!this.canvas || (label === this.labelWidth && view === this.viewWidth)) return;
     const width = this.trackWidth;
-    this.setTrackWidth(width);
+    // Every year on one screen stays so (the scrollbar that came with the rows included).
+    this.setTrackWidth(Math.abs(width - view) < 0.5 ? this.viewWidth : width);
     if (this.trackWidth !== width) this.centerOn(middle);
     this.scheduleTicks();
   }
