@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +55,15 @@ BARS = """JSON.stringify([...document.querySelectorAll('.bar')].map(b => ({
 OCCUPANCY = """JSON.stringify([...document.querySelectorAll('#now-list li[data-station-id]')].map(s => ({
   id: Number(s.dataset.stationId),
   events: [...s.querySelectorAll('li[data-event-id]')].map(e => Number(e.dataset.eventId)),
+})))"""
+# Each row's bars by lane (their `top`), as [left, right] in percent of the track.
+LANES = """JSON.stringify(Object.fromEntries([...document.querySelectorAll('.row')].map(row => {
+  const lanes = {};
+  for (const b of row.querySelectorAll('.bar')) {
+    const left = parseFloat(b.style.left), right = left + parseFloat(b.style.width);
+    (lanes[b.style.top] ??= []).push([left, right]);
+  }
+  return [row.dataset.locationId, lanes];
 })))"""
 DOCKED_BARS = "JSON.stringify([...document.querySelectorAll('.bar.docked-now')].map(b => Number(b.dataset.eventId)).sort((a, b) => a - b))"
 
@@ -326,6 +336,14 @@ def test_the_page_fits_its_reads_to_the_servers_limits(
         open_timeline(page, server, 1280)
         ids = json.loads(page.evaluate(BARS))
         assert sorted(b["id"] for b in ids) == list(range(1, 1001))
+        # Stays that overlap at one port (the synthetic data has many) are on lanes of
+        # their own: within a lane, each bar ends before the next begins.
+        lanes = json.loads(page.evaluate(LANES))
+        assert max(len(row) for row in lanes.values()) > 1
+        for bars in (bar for row in lanes.values() for bar in row.values()):
+            bars.sort()
+            for (_, end), (start, _) in pairwise(bars):
+                assert end <= start + 1e-9
         posts = page.evaluate(
             "performance.getEntriesByType('resource').filter(r => r.name.endsWith('/graphql')).length"
         )
