@@ -6,6 +6,7 @@ an ingest while the page is open shown live, no console or CSP error, no request
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import os
@@ -23,6 +24,8 @@ from cdp import Page, chromium
 from frontend_support import ARTIFACTS, ROOT, SEED_DIR, LiveServer, ensure_chromium, live_server
 
 from gql_server import synthetic
+from gql_server.db.engine import create_engine, writing
+from gql_server.ingest.load import remove_events
 
 PARTY = """
   __typename
@@ -131,6 +134,29 @@ def open_timeline(page: Page, server: LiveServer, width: int) -> None:
     )
     assert state == "ready", page.evaluate("document.body.dataset.error")
     page.wait_for("document.getElementById('now-panel').dataset.loaded", what="the now panel")
+
+
+def ingest_file(path: Path, workdir: Path) -> None:
+    """``python -m gql_server ingest`` into the live server's database."""
+    ingest = subprocess.run(
+        [sys.executable, "-m", "gql_server", "ingest", str(path)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'gateway.db'}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ingest.returncode == 0, ingest.stderr
+
+
+async def remove(workdir: Path, ids: list[int]) -> None:
+    """Delete events from the live server's database as a sync does (logged as removed)."""
+    engine = create_engine(f"sqlite+aiosqlite:///{workdir / 'gateway.db'}")
+    try:
+        async with writing(engine).begin() as conn:
+            assert await remove_events(conn, ids) == len(ids)
+    finally:
+        await engine.dispose()
 
 
 def assert_bars_match(page: Page, events: list[dict[str, Any]]) -> None:
@@ -277,15 +303,7 @@ def test_an_ingest_while_the_page_is_open_shows_up_live(
         departure["departure"] = "2025-08-08T20:15:00Z"
         changes = tmp_path / "changes.json"
         changes.write_text(json.dumps([arrival, departure]))
-        ingest = subprocess.run(
-            [sys.executable, "-m", "gql_server", "ingest", str(changes)],
-            cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'gateway.db'}"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert ingest.returncode == 0, ingest.stderr
+        ingest_file(changes, workdir)
 
         page.wait_for(
             "!!document.querySelector('.bar[data-event-id=\"9001\"]')",
@@ -309,6 +327,52 @@ def test_an_ingest_while_the_page_is_open_shows_up_live(
         assert json.loads(page.evaluate(DOCKED_BARS)) == [620, 9001]
 
         page.screenshot(ARTIFACTS / "timeline-390.png")
+
+        # An event at a port the page has no row for: laid out again, the new row in the
+        # ISS's section, the view's search still applied.
+        page.evaluate(
+            "(s => { s.value = 'soyuz'; s.dispatchEvent(new Event('input')); })"
+            "(document.getElementById('search'))"
+        )
+        page.wait_for("document.body.dataset.matches", what="the search's answer")
+        berth = copy.deepcopy(arrival)
+        berth.update(id=9002, docking=(docked - timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        berth["departure"] = (docked - timedelta(days=300)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        berth["url"] = berth["url"].replace("/9001/", "/9002/")
+        berth["docking_location"].update(id=9999, name="Unity zenith")
+        changes.write_text(json.dumps([berth]))
+        ingest_file(changes, workdir)
+        page.wait_for(
+            "document.querySelector('.bar[data-event-id=\"9002\"]')?.closest('.row')"
+            ".dataset.locationId === '9999'",
+            what="the new port's row",
+        )
+        assert (
+            page.evaluate(
+                "document.querySelector('.row[data-location-id=\"9999\"]').closest('.section')"
+                ".dataset.stationId"
+            )
+            == "4"
+        )
+        assert_bars_match(page, api_events(server))
+        page.wait_for(
+            "document.querySelector('.bar[data-event-id=\"9002\"]').classList.contains('match')",
+            what="the search applied to the new bar",
+        )
+
+        # A removal (what a sync does when LL2 dropped an event): the bar goes.
+        asyncio.run(remove(workdir, [9001]))
+        page.wait_for(
+            "!document.querySelector('.bar[data-event-id=\"9001\"]')", what="9001 removed"
+        )
+        assert_bars_match(page, api_events(server))
+        expected = api_docked_now(server)
+        assert expected == [{"id": 4, "events": [620]}]
+        page.wait_for(
+            f"{OCCUPANCY} === {json.dumps(json.dumps(expected, separators=(',', ':')))}",
+            what="the now panel after the removal",
+        )
+
         page.drain()
         assert_stayed_local(page, server)
         assert_no_errors(page)
