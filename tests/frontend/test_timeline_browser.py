@@ -68,6 +68,9 @@ LANES = """JSON.stringify(Object.fromEntries([...document.querySelectorAll('.row
   }
   return [row.dataset.locationId, lanes];
 })))"""
+TAB_STOPS = (
+    "[...document.querySelectorAll('.bar[tabindex=\"0\"]')].map(b => Number(b.dataset.eventId))"
+)
 DOCKED_BARS = "JSON.stringify([...document.querySelectorAll('.bar.docked-now')].map(b => Number(b.dataset.eventId)).sort((a, b) => a - b))"
 
 
@@ -134,6 +137,23 @@ def open_timeline(page: Page, server: LiveServer, width: int) -> None:
     )
     assert state == "ready", page.evaluate("document.body.dataset.error")
     page.wait_for("document.getElementById('now-panel').dataset.loaded", what="the now panel")
+
+
+KEYS = {"ArrowDown": 40, "ArrowRight": 39, "Enter": 13, "Escape": 27}
+
+
+def press(page: Page, key: str) -> None:
+    """A real key press (down and up) on the focused element."""
+    text = {"text": "\r"} if key == "Enter" else {}
+    for kind in ("keyDown", "keyUp"):
+        page.call(
+            "Input.dispatchKeyEvent",
+            type=kind,
+            key=key,
+            code=key,
+            windowsVirtualKeyCode=KEYS[key],
+            **(text if kind == "keyDown" else {}),
+        )
 
 
 def ingest_file(path: Path, workdir: Path) -> None:
@@ -226,6 +246,24 @@ def test_every_event_is_a_bar_on_its_row_and_now_shows_docked_at(
             "(document.getElementById('timeline'))"
         )
         assert track == pytest.approx(view, abs=1)
+
+        # The keyboard: one tab stop among the bars; arrows move between them, Enter opens.
+        focused = "Number(document.activeElement.dataset.eventId)"
+        assert page.evaluate(TAB_STOPS) == [570]  # the first bar of the first row
+        page.evaluate("document.querySelector('.bar[tabindex=\"0\"]').focus()")
+        press(page, "ArrowDown")  # Harmony forward, the stay nearest in time: 613
+        assert page.evaluate(focused) == 613
+        press(page, "ArrowRight")
+        assert page.evaluate(focused) == 619
+        assert page.evaluate(TAB_STOPS) == [619]
+        press(page, "Enter")
+        page.wait_for(
+            "document.getElementById('details-title').textContent === 'Crew Dragon Endurance'",
+            what="the details of 619",
+        )
+        press(page, "Escape")
+        assert page.evaluate("document.getElementById('details').hidden") is True
+        assert page.evaluate(focused) == 619
 
         # A click on a bar opens the event's details, fetched by id.
         page.click('.bar[data-event-id="613"]')

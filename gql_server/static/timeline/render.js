@@ -37,9 +37,19 @@ export class TimelineView {
     this.dockedNow = new Set();
     this.tickFrame = 0;
     this.measure();
+    this.current = null; // the event id of the bar that is the timeline's one tab stop
     scroller.addEventListener("click", (event) => {
       const bar = event.target.closest(".bar");
-      if (bar && !this.dragged) onOpen(Number(bar.dataset.eventId));
+      if (!bar || this.dragged) return;
+      this.focusBar(bar);
+      onOpen(Number(bar.dataset.eventId));
+    });
+    scroller.addEventListener("keydown", (event) => {
+      const bar = event.target.closest(".bar");
+      const next = bar && this.neighbour(bar, event.key);
+      if (!next) return;
+      event.preventDefault(); // the arrows move between bars here, not the scroll
+      this.focusBar(next);
     });
     scroller.addEventListener("scroll", () => this.scheduleTicks(), { passive: true });
     scroller.addEventListener("wheel", (event) => this.wheel(event), { passive: false });
@@ -91,7 +101,9 @@ export class TimelineView {
     canvas.append(axis, this.grid);
     for (const section of layout.sections) canvas.append(this.section(section));
     canvas.append(this.nowLine);
+    const focused = this.scroller.contains(document.activeElement) && document.activeElement !== this.scroller;
     this.canvas = canvas;
+    this.keepTabStop();
     this.applyMatches();
     this.applyDockedNow();
     this.placeNow(now);
@@ -99,6 +111,7 @@ export class TimelineView {
     // (reading a size between two writes would force one more).
     this.setTrackWidth(first ? this.recentWidth() : this.trackWidth);
     this.scroller.replaceChildren(canvas);
+    if (focused) this.bars.get(this.current)?.focus({ preventScroll: true });
     if (first) {
       this.showRecent();
     } else {
@@ -166,8 +179,10 @@ export class TimelineView {
     for (const old of shown.track.querySelectorAll(".bar")) {
       if (this.bars.get(Number(old.dataset.eventId)) === old) this.bars.delete(Number(old.dataset.eventId));
     }
+    const focused = shown.track.contains(document.activeElement);
     shown.row = row;
     this.fillTrack(row, shown.track);
+    this.keepTabStop(focused);
     return true;
   }
 
@@ -178,8 +193,9 @@ export class TimelineView {
     node.dataset.eventId = bar.id;
     node.dataset.chaser = bar.chaser;
     node.dataset.kind = bar.kind;
-    // A station that berths a vehicle is the chaser: say what it caught.
+    node.tabIndex = bar.id === this.current ? 0 : -1; // one tab stop: see focusBar
     // In a span that sticks to the left edge: a bar that began off screen keeps its label.
+    // A station that berths a vehicle is the chaser: say what it caught.
     node.append(element("span", null, bar.kind === "station" ? `${bar.chaser} → ${bar.target}` : bar.chaser));
     const until = open ? "still docked" : formatDate(bar.departure);
     const text = `${bar.chaser} (${KIND_LABELS[bar.kind]}) at ${row.name}, ${formatDate(bar.docking)} to ${until}`;
@@ -191,6 +207,58 @@ export class TimelineView {
     node.style.top = `${(row.lane.get(bar.id) ?? 0) * LANE + 3}px`;
     this.bars.set(bar.id, node);
     return node;
+  }
+
+  // --- keyboard: one tab stop, arrows between bars (a roving tab index) ----------------
+  // Tab reaches one bar (not 10,000); ← → go to the previous or next stay at the same port,
+  // Home and End to its first and last, ↑ ↓ to the nearest in time on the row above or
+  // below; Enter or Space opens the details, as a click does.
+
+  focusBar(node) {
+    const old = this.bars.get(this.current);
+    if (old) old.tabIndex = -1;
+    this.current = Number(node.dataset.eventId);
+    node.tabIndex = 0;
+    node.focus(); // scrolls it into view (scroll-padding keeps it clear of the labels)
+  }
+
+  neighbour(bar, key) {
+    const track = bar.parentElement;
+    switch (key) {
+      case "ArrowLeft":
+        return bar.previousElementSibling;
+      case "ArrowRight":
+        return bar.nextElementSibling;
+      case "Home":
+        return track.firstElementChild;
+      case "End":
+        return track.lastElementChild;
+      case "ArrowUp":
+      case "ArrowDown": {
+        const tracks = [...this.canvas.querySelectorAll(".track")].filter((t) => t.firstElementChild);
+        const other = tracks[tracks.indexOf(track) + (key === "ArrowUp" ? -1 : 1)];
+        if (!other) return null;
+        const at = parseFloat(bar.style.left);
+        let nearest = null;
+        for (const candidate of other.children) {
+          const gap = Math.abs(parseFloat(candidate.style.left) - at);
+          if (!nearest || gap < nearest.gap) nearest = { node: candidate, gap };
+        }
+        return nearest.node;
+      }
+      default:
+        return null;
+    }
+  }
+
+  // After a render: the tab stop stays on its event, or goes to the first bar; `focused`:
+  // the old bar had the focus, the new one takes it.
+  keepTabStop(focused = false) {
+    const node = this.bars.get(this.current) ?? this.canvas.querySelector(".bar");
+    if (!node) return;
+    this.current = Number(node.dataset.eventId);
+    node.tabIndex = 0;
+    if (focused) node.focus({ preventScroll: true });
   }
 
   // The "now" line, and open bars stretched to it.
