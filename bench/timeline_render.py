@@ -13,7 +13,10 @@ the start of navigation:
 - data: every event read through the API (the first request, then the paged reads);
 - rendered: the DOM built (one bar per event);
 - painted: the first frame with the bars on screen (what a user waits for);
-- build = rendered - data, paint = painted - rendered: the page's own work.
+- build = rendered - data, paint = painted - rendered: the page's own work;
+- main thread CPU (``Performance.getMetrics``' ThreadTime, up to the first paint), and
+  the part of it in script and in style and layout: wall times grow when other processes
+  share the cores, CPU time much less.
 
 It prints each round and the medians, and checks that every round drew one bar per event.
 """
@@ -52,6 +55,7 @@ READ = """JSON.stringify({
 def one_round(base: str, width: int, height: int) -> dict[str, float]:
     with chromium(CHROMIUM) as page:
         page.call("Page.enable")
+        page.call("Performance.enable", timeDomain="threadTicks")
         page.call(
             "Emulation.setDeviceMetricsOverride",
             width=width,
@@ -66,6 +70,7 @@ def one_round(base: str, width: int, height: int) -> dict[str, float]:
             what="the first render",
         )
         result = json.loads(page.evaluate(READ))
+        metrics = {m["name"]: m["value"] for m in page.call("Performance.getMetrics")["metrics"]}
     if result["error"]:
         raise SystemExit(f"the page failed: {result['error']}")
     marks = result["marks"]
@@ -79,6 +84,12 @@ def one_round(base: str, width: int, height: int) -> dict[str, float]:
         "bars": result["bars"],
         "requests": result["requests"],
         "kib": result["bytes"] / 1024,
+        # CPU time of the page's main thread from navigation to here (script, style,
+        # layout, paint): unlike the marks, it does not grow when other processes share
+        # the cores.
+        "cpu": metrics["ThreadTime"] * 1000,
+        "script": metrics["ScriptDuration"] * 1000,
+        "layout": (metrics["LayoutDuration"] + metrics["RecalcStyleDuration"]) * 1000,
     }
 
 
@@ -108,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
                 rounds.append(result)
                 print(
                     f"round {number}: data {result['data']:.0f} ms, rendered "
-                    f"{result['rendered']:.0f} ms, painted {result['painted']:.0f} ms "
-                    f"({result['requests']} GraphQL requests, {result['kib']:,.0f} KiB; "
+                    f"{result['rendered']:.0f} ms, painted {result['painted']:.0f} ms; main "
+                    f"thread CPU {result['cpu']:.0f} ms ({result['requests']} GraphQL "
+                    f"requests, {result['kib']:,.0f} KiB; "
                     f"round {time.perf_counter() - started:.1f} s with browser start-up)"
                 )
 
@@ -121,11 +133,15 @@ def main(argv: list[str] | None = None) -> int:
         f"/timeline first render, {args.events:,} events, {args.width}x{args.height}, "
         f"median of {len(rounds)} rounds (ms from navigation start):"
     )
-    print("| data read | DOM built | first paint | build (DOM) | paint |")
-    print("| --- | --- | --- | --- | --- |")
+    print(
+        "| data read | DOM built | first paint | build (DOM) | paint "
+        "| main thread CPU | of which script | style + layout |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     print(
         f"| {median('data'):,.0f} | {median('rendered'):,.0f} | {median('painted'):,.0f} "
-        f"| {median('build'):,.0f} | {median('paint'):,.0f} |"
+        f"| {median('build'):,.0f} | {median('paint'):,.0f} | {median('cpu'):,.0f} "
+        f"| {median('script'):,.0f} | {median('layout'):,.0f} |"
     )
     return 0
 

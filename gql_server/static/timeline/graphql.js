@@ -29,6 +29,18 @@ export async function request(endpoint, query, variables = {}) {
   return body.data;
 }
 
+// Sends `query` with the page size `variables[key]`, halved until the server's limits
+// accept it (QUERY_TOO_COMPLEX otherwise): for a request of a few root fields.
+export async function requestFitted(endpoint, query, variables, key) {
+  for (let size = variables[key]; ; size = Math.max(1, Math.floor(size / 2))) {
+    try {
+      return await request(endpoint, query, { ...variables, [key]: size });
+    } catch (error) {
+      if (error.code !== "QUERY_TOO_COMPLEX" || size === 1) throw error;
+    }
+  }
+}
+
 export const PAGE_SIZE = 100; // the API's largest `limit`
 const START_PAGES = 10; // pages a request asks for at first (GQL_MAX_ROOT_FIELDS' default)
 const PARALLEL = 2; // requests in flight at once
@@ -52,8 +64,9 @@ export async function readPages(endpoint, document, variables, start, total, onP
     return range;
   }
 
-  function shrink(error, asked) {
+  function shrink(error, asked, askedSize) {
     const { limit, max, actual } = error.extensions;
+    if (asked > pages || askedSize > size) return true; // the other request shrank them since
     if ((limit === "rootFields" || limit === "aliases") && asked > 1) {
       pages = Math.max(1, Math.min(pages, max));
     } else if (limit === "cost" && asked > 1) {
@@ -69,14 +82,14 @@ export async function readPages(endpoint, document, variables, start, total, onP
   async function worker() {
     for (let range = take(); range; range = take()) {
       const [offset, end] = range;
-      const asked = Math.ceil((end - offset) / size);
-      const count = Math.min(asked, pages);
-      const reach = Math.min(end, offset + count * size);
+      const sized = size;
+      const count = Math.min(Math.ceil((end - offset) / sized), pages);
+      const reach = Math.min(end, offset + count * sized);
       let data;
       try {
-        data = await request(endpoint, document(offset, count, size), variables);
+        data = await request(endpoint, document(offset, count, sized), variables);
       } catch (error) {
-        if (error.code === "QUERY_TOO_COMPLEX" && shrink(error, count)) {
+        if (error.code === "QUERY_TOO_COMPLEX" && shrink(error, count, sized)) {
           retry.push([offset, end]);
           continue;
         }

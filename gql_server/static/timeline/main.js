@@ -5,7 +5,7 @@
 
 import { DetailsPanel } from "./details.js";
 import { daysBetween, formatDate, formatDateTime } from "./format.js";
-import { PAGE_SIZE, readPages, request } from "./graphql.js";
+import { PAGE_SIZE, readPages, request, requestFitted } from "./graphql.js";
 import { TimelineModel, partyName } from "./model.js";
 import { LIVE, NOW, START, STATIONS, eventPages, searchPages } from "./queries.js";
 import { TimelineView } from "./render.js";
@@ -30,7 +30,8 @@ function setState(state, message) {
 // --- loading ---------------------------------------------------------------------------
 
 async function load() {
-  const first = await request(endpoint, START, { size: PAGE_SIZE });
+  // A smaller first page if the server's GQL_MAX_COST wants one.
+  const first = await requestFitted(endpoint, START, { size: PAGE_SIZE }, "size");
   version = first.dataVersion;
   const stations = [...first.spaceStations.results];
   for (let offset = 100; offset < first.spaceStations.count; offset += 100) {
@@ -42,7 +43,7 @@ async function load() {
     setState("loading", `Loading docking events: ${model.bars.size.toLocaleString("en")} of ${total.toLocaleString("en")}…`);
   for (const event of first.dockingEvents.results) model.upsert(event);
   progress();
-  await readPages(endpoint, eventPages, {}, PAGE_SIZE, total, (page) => {
+  await readPages(endpoint, eventPages, {}, first.dockingEvents.results.length, total, (page) => {
     for (const event of page.results) model.upsert(event);
     progress();
   });
@@ -69,10 +70,12 @@ function renderAll() {
 
 async function refreshNow() {
   const stations = [];
-  for (let offset = 0, count = 1; offset < count; offset += 100) {
-    const page = (await request(endpoint, NOW, { offset })).spaceStations;
+  for (let offset = 0, count = 1; offset < count; ) {
+    const page = (await requestFitted(endpoint, NOW, { offset, size: 100 }, "size")).spaceStations;
     count = page.count;
     stations.push(...page.results);
+    if (page.results.length === 0) break;
+    offset += page.results.length;
   }
   const now = Date.now();
   const list = document.createElement("ul");

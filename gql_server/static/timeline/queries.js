@@ -68,8 +68,8 @@ export function searchPages(offset, pages, size) {
 
 // Who is docked where now (the "now" line): each station's `dockedAt`.
 export const NOW = `
-query TimelineNow($offset: Int!) {
-  spaceStations(limit: 100, offset: $offset) {
+query TimelineNow($offset: Int!, $size: Int!) {
+  spaceStations(limit: $size, offset: $offset) {
     count
     results {
       id
