@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from gql_server.http.operating import (
     operating_middleware,
     operating_routes,
 )
+from gql_server.http.timeline import routes as timeline_routes
 from gql_server.http.websocket import SubscriptionEndpoint
 from gql_server.ingest.files import ingest_paths
 from gql_server.queries.freshness import DATA_VERSION
@@ -79,7 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema,
         max_body_bytes=settings.max_body_bytes,
         timeout_seconds=settings.limits.timeout_seconds,
-        graphiql=render_page if settings.graphiql else None,
+        graphiql=partial(render_page, timeline=settings.timeline) if settings.graphiql else None,
         response_cache_bytes=settings.response_cache_bytes,
         response_cache_entry_bytes=settings.response_cache_entry_bytes,
         persisted_queries_bytes=settings.persisted_queries_bytes,
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", subscriptions),  # graphql-transport-ws
         Route("/healthz", healthz, methods=["GET"]),
         *([assets_mount()] if settings.graphiql else []),
+        *(timeline_routes(graphiql=settings.graphiql) if settings.timeline else []),
         *operating_routes(settings, schema.as_str() + "\n"),
     ]
     return Starlette(

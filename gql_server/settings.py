@@ -23,6 +23,7 @@ class Settings:
     database_read_url: str | None = None
     seed_dir: Path | None = SEED_DIR
     graphiql: bool = True
+    timeline: bool = True  # the docking timeline page at /timeline (docs/timeline.md)
     cors_origins: tuple[str, ...] = ()
     gzip_min_size: int = 1024
     max_body_bytes: int = 256 * 1024
@@ -56,6 +57,7 @@ class Settings:
             database_read_url=env.get("DATABASE_READ_URL") or None,
             seed_dir=SEED_DIR if seed is None else (Path(seed) if seed else None),
             graphiql=_flag(env.get("GQL_GRAPHIQL"), default=True),
+            timeline=_flag(env.get("GQL_TIMELINE"), default=True),
             cors_origins=_origins(env.get("GQL_CORS_ORIGINS")),
             gzip_min_size=_size(env.get("GQL_GZIP_MIN_SIZE"), default=1024),
             max_body_bytes=_size(env.get("GQL_MAX_BODY_BYTES"), default=256 * 1024),

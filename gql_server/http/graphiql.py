@@ -51,13 +51,18 @@ def _template() -> Template:
     return Template((STATIC_DIR / "graphiql.html").read_text(encoding="utf-8"))
 
 
-def render_page(request: Request) -> HTMLResponse:
-    """The GraphiQL page, with asset URLs under the app's root path."""
+def render_page(request: Request, *, timeline: bool = False) -> HTMLResponse:
+    """The GraphiQL page, with asset URLs under the app's root path; ``timeline``: its header
+    links to the docking timeline page (it is served)."""
     query = default_query()
     if "</" in query:  # it sits in a <script type="application/graphql"> element
         raise ValueError("the default query must not contain '</'")
-    assets = request.scope.get("root_path", "").rstrip("/") + ASSETS_PATH
-    html = _template().substitute(assets=assets, default_query=query)
+    root = request.scope.get("root_path", "").rstrip("/")
+    html = _template().substitute(
+        assets=root + ASSETS_PATH,
+        default_query=query,
+        timeline=root + "/timeline" if timeline else "",
+    )
     return HTMLResponse(
         html,
         headers={

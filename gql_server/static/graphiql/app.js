@@ -59,6 +59,16 @@
   }
   const explorerPlugin = GraphiQLPluginExplorer.explorerPlugin();
 
+  // The header's logo links to the docking timeline when the server serves it.
+  const timeline = document.body.dataset.timeline;
+  const logo = timeline
+    ? React.createElement(
+        GraphiQL.Logo,
+        null,
+        React.createElement("a", { className: "graphiql-logo-link", href: timeline }, "Docking timeline"),
+      )
+    : null;
+
   function App() {
     const [query, setQuery] = React.useState(parameters.q);
     const [variables, setVariables] = React.useState(parameters.variables);
@@ -81,7 +91,7 @@
       defaultEditorToolsVisibility: true,
       inputValueDeprecation: true,
       isHeadersEditorEnabled: true,
-    });
+    }, logo);
   }
 
   ReactDOM.createRoot(document.getElementById("graphiql")).render(React.createElement(App));
