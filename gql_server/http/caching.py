@@ -2,8 +2,9 @@
 
 Both are per process and bounded in bytes (least recently used entries go first; see
 gql_server.bytecache). The response cache
-is correct across processes because its key holds the database's data version, which every
-ingest or sync bumps in its own transaction and each request reads in its own snapshot: a
+is correct across processes because its key holds the database's data version (with the last
+complete sync), which every ingest or sync that changes data bumps in its own transaction and
+each request reads in its own snapshot: a
 process can only reuse an answer computed from the very data it would read now.
 """
 
