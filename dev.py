@@ -47,6 +47,7 @@ def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     ensure_postgresql()
     ensure_chromium()
+    ensure_node()
     lint = run([str(PYTHON), "-m", "ruff", "check", "gql_server", "tests", "bench", "dev.py"])
     if lint != 0:
         return lint
@@ -111,6 +112,20 @@ def ensure_chromium() -> None:
         )
     else:
         print("note: no /usr/bin/chromium; the GraphiQL browser test will be skipped", file=sys.stderr)
+
+
+def ensure_node() -> None:
+    """The client examples' tests (web, Relay, Apollo) run under Node.js; install Debian's
+    when missing."""
+    if shutil.which("node") and shutil.which("npm"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing Node.js and npm with apt-get", file=sys.stderr)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-q", "nodejs", "npm"], check=True, env=env)
+    else:
+        print("note: no node/npm; the client example tests will be skipped", file=sys.stderr)
 
 
 def run(command: list[str]) -> int:

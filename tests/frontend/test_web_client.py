@@ -7,13 +7,12 @@ Needs Node.js; ``npm ci`` fills examples/web/node_modules from the npm registry 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from frontend_support import ROOT, LiveServer, live_server
+from frontend_support import ROOT, LiveServer, live_server, node_tools
 
 WEB = ROOT / "examples" / "web"
 GENERATED = WEB / "src" / "generated" / "graphql.ts"
@@ -39,13 +38,6 @@ opened again: cache hit
 targets in the list: SpaceStation:4
 network requests: 3
 """
-
-
-def node_tools() -> tuple[str, str]:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("Node.js (node and npm) is not installed: the web client tests need it")
-    return node, npm
 
 
 @pytest.fixture(scope="module")
