@@ -81,7 +81,7 @@ def serve(host: str, port: int, workers: int, log_config: dict[str, Any] | None 
     from uvicorn.config import STARTUP_FAILURE
     from uvicorn.supervisors import Multiprocess
 
-    options = uvicorn_options(Settings.from_env())
+    options.update(uvicorn_options(Settings.from_env()))
     if not balanced(port, workers):
         uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
         return 0

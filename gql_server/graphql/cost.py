@@ -196,14 +196,20 @@ class Walker:
     def field(self, node: FieldNode, owner: Any, sized: bool) -> _Level:
         aliases = 1 if node.alias is not None else 0
         name = node.name.value
-        if name.startswith("__") or not isinstance(
-            owner, GraphQLObjectType | GraphQLInterfaceType
+        if name == "__typename":
+            return _Level(0, 0, aliases, 1)
+        if (
+            name.startswith("__")
+            or not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType)
+            or owner.name.startswith("__")
         ):
-            inner_depth = 0
-            if node.selection_set is not None:
-                inner = self.level(node.selection_set, None, sized=False)
-                inner_depth, aliases = 1 + inner.depth, aliases + inner.aliases
-            return _Level(0, inner_depth, aliases, 1)
+            # Introspection: its nesting is the schema's (GraphiQL's own query is deeper
+            # than any data query needs), so it is left out of the depth; its fields count
+            # once each as written out, so fragments cannot multiply it unseen.
+            if node.selection_set is None:
+                return _Level(1, 0, aliases, 1)
+            inner = self.level(node.selection_set, None, sized=False)
+            return _Level(1 + inner.cost, 0, aliases + inner.aliases, 1)
         definition = owner.fields.get(name)
         if definition is None:
             return _Level(0, 0, aliases, 1)
