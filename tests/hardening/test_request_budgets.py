@@ -408,3 +408,22 @@ def test_ids_past_what_the_database_holds_are_bad_user_input(seeded: Client) -> 
     bomb = base64.urlsafe_b64encode(deep(20_000).encode()).decode()
     error = seeded.post(connection, {"after": bomb})["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_introspection_is_priced_by_its_written_out_fields(seeded: Client) -> None:
+    from graphql import get_introspection_query
+
+    # GraphiQL's own introspection query nests deeper than GQL_MAX_DEPTH; it is left out of
+    # the depth and costs its fields once each.
+    assert measured(get_introspection_query(descriptions=True)).cost < 1_000
+    assert seeded.data(get_introspection_query())["__schema"]["queryType"]["name"] == "Query"
+    # A chain of fragments doubling inside introspection cannot hide from the cost.
+    fragments = [
+        f"fragment T{i} on __Type {{ a: ofType {{ ...T{i + 1} }} b: ofType {{ ...T{i + 1} }} }}"
+        for i in range(24)
+    ]
+    fragments.append("fragment T24 on __Type { name }")
+    query = '{ __type(name: "Query") { ...T0 } }\n' + "\n".join(fragments)
+    body = seeded.post(query)
+    assert body.get("data") is None
+    assert {e["extensions"]["limit"] for e in body["errors"]} == {"cost", "aliases"}
