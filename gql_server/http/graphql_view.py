@@ -10,13 +10,12 @@ ASGI view on the same path.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -39,12 +38,14 @@ from gql_server.graphql.limits import (
     operation_cost,
 )
 from gql_server.graphql.schema import GatewaySchema
+from gql_server.http.bounded_json import JSONRefused, loads
 from gql_server.http.caching import (
     CachedResponse,
     PersistedQueries,
     PersistedQueryError,
     request_key,
 )
+from gql_server.http.deadline import within
 from gql_server.http.heavy import Busy, HeavyLane
 from gql_server.http.observe import operation_name, record_of
 from gql_server.queries.freshness import CACHE_GENERATION
@@ -129,56 +130,12 @@ MAX_JSON_DEPTH = 64  # nesting of arrays and objects in a request's JSON
 MAX_NUMBER_DIGITS = 40  # digits of one number (more than any GraphQL scalar here takes)
 
 
-def _number(text: str) -> int:
-    if len(text) > MAX_NUMBER_DIGITS:
-        raise _TooLong
-    return int(text)
-
-
-class _TooLong(Exception):
-    pass
-
-
 def decode_json(raw: str | bytes, what: str) -> Any:
-    """``raw`` as JSON, or HTTPProblem 400 saying what is wrong: not JSON, nested more than
-    ``MAX_JSON_DEPTH`` deep, or a number of more than ``MAX_NUMBER_DIGITS`` digits."""
-    depth_problem = HTTPProblem(
-        400, f"{what} nests arrays or objects more than {MAX_JSON_DEPTH} deep"
-    )
+    """``raw`` as JSON, or HTTPProblem 400 saying what is wrong (``bounded_json``)."""
     try:
-        value = json.loads(raw, parse_int=_number, parse_float=_float)
-    except _TooLong:
-        raise HTTPProblem(
-            400, f"{what} holds a number of more than {MAX_NUMBER_DIGITS} digits"
-        ) from None
-    except RecursionError:
-        raise depth_problem from None
-    except (ValueError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
-        raise HTTPProblem(400, f"{what} is not valid JSON") from None
-    if _nesting(value) > MAX_JSON_DEPTH:
-        raise depth_problem
-    return value
-
-
-def _float(text: str) -> float:
-    if len(text) > MAX_NUMBER_DIGITS + 10:  # digits, sign, point and exponent
-        raise _TooLong
-    return float(text)
-
-
-def _nesting(value: Any) -> int:
-    """How deep arrays and objects nest in a decoded JSON value (iteratively)."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            if deepest > MAX_JSON_DEPTH:
-                return deepest
-            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return deepest
+        return loads(raw, max_depth=MAX_JSON_DEPTH, max_digits=MAX_NUMBER_DIGITS)
+    except JSONRefused as refused:
+        raise HTTPProblem(400, f"{what} {refused.reason}") from None
 
 
 def _decode_json_param(raw: str | None, name: str) -> dict[str, Any] | None:
@@ -413,7 +370,7 @@ class GraphQLHTTPView:
             operation_extensions=params.extensions,
         )
         try:
-            result = await _within(
+            result = await within(
                 execute(context_value=context),
                 request.state.deadline - asyncio.get_running_loop().time(),
             )
@@ -532,20 +489,6 @@ class GraphQLHTTPView:
             "Cache-Control": control,
             "Vary": "Accept",
         }
-
-
-async def _within(coroutine: Coroutine[Any, Any, T], seconds: float) -> T:
-    """The coroutine's result, or TimeoutError once ``seconds`` have passed: the task is then
-    cancelled and awaited (whatever it does with the cancellation, its answer is dropped:
-    resolvers may swallow CancelledError, so asyncio.wait_for could return it)."""
-    task = asyncio.ensure_future(coroutine)
-    done, _ = await asyncio.wait({task}, timeout=seconds)
-    if task in done:
-        return task.result()
-    task.cancel()
-    with contextlib.suppress(BaseException):
-        await task
-    raise TimeoutError
 
 
 def encode(body: dict[str, Any]) -> bytes:

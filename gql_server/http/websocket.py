@@ -25,11 +25,9 @@ Only graphql-transport-ws is spoken: the legacy ``graphql-ws`` subprotocol is re
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -57,6 +55,8 @@ from strawberry.utils.aio import aclosing
 from gql_server.graphql.budget import SubscriptionBudget
 from gql_server.graphql.context import Context
 from gql_server.graphql.limits import Limits
+from gql_server.http.bounded_json import JSONRefused, loads
+from gql_server.http.deadline import within
 from gql_server.http.graphql_view import encode
 from gql_server.transport import TransportLimits
 
@@ -79,31 +79,6 @@ class MessageRefused(json.JSONDecodeError):
         self.reason = reason
 
 
-def _integer(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_DIGITS:
-        raise MessageRefused(f"A number in the message has more than {MAX_DIGITS} digits")
-    return int(text)
-
-
-def _constant(name: str) -> Any:
-    raise MessageRefused(f"The message is not valid JSON ({name} is not a JSON value)")
-
-
-def _depth_over(value: Any, limit: int) -> bool:
-    """Whether ``value`` nests objects and arrays more than ``limit`` deep (iterative:
-    the depth of the value cannot exhaust the stack)."""
-    if not isinstance(value, dict | list):
-        return False
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
-
-
 def decode_message(text: str | bytes, *, max_bytes: int, max_depth: int) -> object:
     """A WebSocket message's JSON; ``MessageRefused`` with a reason for what is too large,
     too deep, not JSON or holds a number no argument can take."""
@@ -113,16 +88,9 @@ def decode_message(text: str | bytes, *, max_bytes: int, max_depth: int) -> obje
     if size > max_bytes:
         raise MessageRefused(f"The message is larger than {max_bytes} bytes")
     try:
-        value = json.loads(text, parse_int=_integer, parse_constant=_constant)
-    except MessageRefused:
-        raise
-    except RecursionError:
-        raise MessageRefused(f"The message nests deeper than {max_depth} levels") from None
-    except (ValueError, UnicodeDecodeError):
-        raise MessageRefused("The message is not valid JSON") from None
-    if _depth_over(value, max_depth):
-        raise MessageRefused(f"The message nests deeper than {max_depth} levels")
-    return value
+        return loads(text, max_depth=max_depth, max_digits=MAX_DIGITS)
+    except JSONRefused as refused:
+        raise MessageRefused(f"The message {refused.reason}") from None
 
 
 def _is_subscription(query: Any, operation_name: Any, max_tokens: int) -> bool:
@@ -135,24 +103,6 @@ def _is_subscription(query: Any, operation_name: Any, max_tokens: int) -> bool:
     name = operation_name if isinstance(operation_name, str) else None
     operation = get_operation_ast(document, name)
     return operation is not None and operation.operation is OperationType.SUBSCRIPTION
-
-
-async def within(coroutine: Coroutine[Any, Any, T], seconds: float) -> T:
-    """As the HTTP view's ``_within`` (the task is cancelled and awaited at the deadline,
-    then TimeoutError), and a cancellation of the caller (the client completed the
-    operation, or left) cancels the task too."""
-    task = asyncio.ensure_future(coroutine)
-    try:
-        done, _ = await asyncio.wait({task}, timeout=seconds)
-    except asyncio.CancelledError:
-        task.cancel()
-        raise
-    if task in done:
-        return task.result()
-    task.cancel()
-    with contextlib.suppress(BaseException):
-        await task
-    raise TimeoutError
 
 
 def _optional(value: Any, kind: type) -> bool:

@@ -356,7 +356,7 @@ def test_json_nested_too_deep_is_a_400(seeded: Client, where: str) -> None:
             assert "x-request-id" in response.headers
             error = response.json()["errors"][0]
             assert error["extensions"]["code"] == "BAD_REQUEST"
-            assert f"more than {MAX_JSON_DEPTH} deep" in error["message"]
+            assert f"deeper than {MAX_JSON_DEPTH} levels" in error["message"]
         else:
             assert response.status_code == 200, response.text
             assert "nests" not in response.text

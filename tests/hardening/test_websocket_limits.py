@@ -330,11 +330,11 @@ NESTED = '{"id": "n", "type": "subscribe", "payload": {"query": "{ __typename }"
 @pytest.mark.parametrize(
     ("message", "reason"),
     [
-        (NESTED % ("[" * 1000 + "]" * 1000), "The message nests deeper than 32 levels"),
+        (NESTED % ("[" * 1000 + "]" * 1000), "The message nests arrays or objects deeper than 32 levels"),
         # 33 levels: the message, its payload, its variables and 30 arrays.
-        (NESTED % ("[" * 30 + "]" * 30), "The message nests deeper than 32 levels"),
-        (NESTED % ("1" * 5000), "A number in the message has more than 20 digits"),
-        (NESTED % ("1" * 21), "A number in the message has more than 20 digits"),
+        (NESTED % ("[" * 30 + "]" * 30), "The message nests arrays or objects deeper than 32 levels"),
+        (NESTED % ("1" * 5000), "The message has a number of more than 20 digits"),
+        (NESTED % ("1" * 21), "The message has a number of more than 20 digits"),
         (NESTED % "NaN", "The message is not valid JSON (NaN is not a JSON value)"),
         ('{"type": "subscribe", "id": "x", ', "The message is not valid JSON"),
         ("[1, 2]", "The message must be a JSON object"),
