@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         def persist(n: int) -> bytes:
-            query = "{ dataVersion }" + f"#{n}" + pad
+            query = "{ dataVersion }" + f"#apq{n}" + pad
             extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256(query)}}
             return client.post(
                 "/graphql", json={"query": query, "extensions": extensions}, headers=headers

@@ -307,8 +307,11 @@ class GraphQLHTTPView:
             finally:
                 record.statements = context.reader.statements
                 await context.close()
-        if register is not None and self.schema.documents.valid(query):
-            # Only a document that parsed and validated is kept under its hash.
+        if register is not None and (
+            self.schema.documents.valid(query) or record.cache in ("hit", "not_modified")
+        ):
+            # Only a document that parsed and validated is kept under its hash (an answer
+            # from the response cache was a clean answer to it).
             self.persisted.register(register, query)
         return response
 

@@ -427,3 +427,15 @@ def test_introspection_is_priced_by_its_written_out_fields(seeded: Client) -> No
     body = seeded.post(query)
     assert body.get("data") is None
     assert {e["extensions"]["limit"] for e in body["errors"]} == {"cost", "aliases"}
+
+
+def test_a_persisted_query_answered_from_the_response_cache_is_registered(db_url: str) -> None:
+    # The answer is cached, the document itself is not (its cache keeps nothing): the
+    # registration must not depend on the document cache.
+    for client in make_client(db_url, document_cache_bytes=0):
+        view = view_of(client)
+        query = "{ dockingEvent(id: 620) { id } }"
+        assert client.data(query) == {"dockingEvent": {"id": 620}}
+        assert apq(client, query, sha256(query))["data"] == {"dockingEvent": {"id": 620}}
+        assert len(view.persisted.queries) == 1
+        assert apq(client, None, sha256(query))["data"] == {"dockingEvent": {"id": 620}}
