@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Dialect, Engine, RowMapping, Table
+from sqlalchemy import Connection, Dialect, Engine, Row, RowMapping, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
@@ -63,6 +63,33 @@ class Reader:
                 )
             conn = await self._connection()
             return (await conn.execute(statement, parameters)).mappings().all()
+
+    async def rows_alone(
+        self, statement: Executable, parameters: dict[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        """A short read that may be the request's only one. On PostgreSQL, when the request
+        has no transaction open yet, it runs by itself (autocommit): one statement reads
+        one snapshot on its own, so it needs no BEGIN and no ROLLBACK, two round trips of
+        three. A later read opens the request's transaction as usual (its own snapshot: the
+        callers read everything the request needs in this one statement). Elsewhere, and
+        once a transaction is open, it is one more read of that transaction."""
+        async with self._lock:
+            if self._local is not None:
+                return await self._run(lambda c: c.execute(statement, parameters).all(), False)
+            if self._conn is not None or self._opening is not None:
+                conn = await self._connection()
+                return (await conn.execute(statement, parameters)).all()
+            return await asyncio.shield(self._alone(statement, parameters))
+
+    async def _alone(
+        self, statement: Executable, parameters: dict[str, Any] | None
+    ) -> Sequence[Row[Any]]:
+        conn = await self._engine.connect()
+        try:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            return (await conn.execute(statement, parameters)).all()
+        finally:
+            await conn.close()
 
     async def rows_by_id(self, table: Table, ids: Sequence[Any]) -> Sequence[Mapping[str, Any]]:
         """``table``'s rows whose id is in ``ids``: a short read. On SQLite it goes straight

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from gql_server.graphql.loaders import Relation
+from gql_server.graphql.loaders import Loaders, Relation
 from gql_server.graphql.planner.plan import (
     ChildEdge,
     Edge,
@@ -27,6 +27,7 @@ from gql_server.graphql.planner.plan import (
     Unplannable,
     edge_keys,
 )
+from gql_server.graphql.planner.point import point_read
 from gql_server.graphql.reader import Reader
 from gql_server.graphql.types._base import RowType
 from gql_server.queries.by_id import listed_ids, listed_rows
@@ -80,6 +81,8 @@ class PlanState:
         batch.done.set_result(None)
 
     async def _run(self, roots: Sequence[Root]) -> None:
+        if len(roots) == 1:
+            await self._prefetch_chain(*roots[0])
         queue: dict[LoadKey, list[tuple[Any, list[Any]]]] = {}
         for plan, objects in roots:
             rows = self._rows[plan.table.name]
@@ -228,6 +231,56 @@ class PlanState:
     async def _rows_of(self, statement: Any, ids: list[Any] | None = None) -> Sequence[Any]:
         parameters = None if ids is None else {"ids": ids}
         return await self._reader.rows(statement, parameters, long=False)
+
+    async def _prefetch_chain(self, plan: ObjectPlan, objects: Sequence[RowType]) -> None:
+        """When the batch is one plan that only follows to-one relations through two tables
+        or more (a page of events with their ports, stations, flights and spacecraft), read
+        every row below ``objects`` in one statement of joins, instead of one statement per
+        table, breadth-first. Several plans in one batch keep the breadth-first loads: those
+        share one statement per table across the plans."""
+        read = point_read(plan)
+        if read is None or len({node.table.name for node in read.nodes[1:]}) < 2:
+            return
+        missing = [
+            obj
+            for obj in objects
+            if any(
+                (key := getattr(obj, edge.column)) is not None
+                and key not in self._rows[edge.target.table.name]
+                for edge in plan.edges
+                if isinstance(edge, RefEdge)
+            )
+        ]
+        if not missing:
+            return
+        ids = list(dict.fromkeys(obj.id for obj in missing))  # type: ignore[attr-defined]
+        for values in await self._reader.rows(read.many, {"ids": ids}, long=False):
+            self._keep(read.split(tuple(values.values())))
+
+    def _keep(self, found: Iterable[tuple[Any, Any, dict[str, Any] | None]]) -> None:
+        for node, reached_by, row in found:
+            if node.parent is None:
+                continue
+            rows = self._rows[node.table.name]
+            if reached_by not in rows:
+                rows[reached_by] = None if row is None else node.plan.cls.from_row(row)
+
+    async def prefetch_point(self, plan: ObjectPlan, key: Any, loaders: Loaders) -> bool:
+        """Read the row ``key`` of ``plan``'s table and every to-one row its plan reaches in
+        one statement (``planner/point.py``): the root row primes ``loaders``, the others
+        this state. False when the plan is not for that (it loads lists or children)."""
+        read = point_read(plan)
+        if read is None:
+            return False
+        found = await self._reader.rows_alone(read.statement, {"key": key})
+        root_loader = loaders.by_id(plan.table)
+        if not found:
+            root_loader.prime(key, None)
+            return True
+        split = read.split(found[0])
+        root_loader.prime(key, split[0][2])
+        self._keep(split)
+        return True
 
     # Building: what the plan's fields read.
 
