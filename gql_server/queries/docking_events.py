@@ -3,6 +3,7 @@ plus occupancy (``docked_at``) and keyset positions for cursor paging."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -239,3 +240,28 @@ def exists_beyond(
     position: whether a page has neighbours on that side."""
     strictly = before(keys, values) if forward else after(keys, values)
     return select(EVENTS.c.id).where(*where.conditions(), ~strictly).limit(1)
+
+
+# The statements of a root list, by its arguments: building one (filters, search terms,
+# probe window) costs a request more CPU than running a short one. Statements are immutable,
+# and the arguments (a frozen filter, a tuple of orderings, ints) are their whole identity.
+STATEMENT_CACHE = 512
+
+
+@functools.lru_cache(maxsize=STATEMENT_CACHE)
+def cached_page(
+    where: EventFilter, ordering: tuple[Ordering, ...], limit: int, offset: int
+) -> Select[tuple[object, ...]]:
+    return page(where, ordering, limit, offset)
+
+
+@functools.lru_cache(maxsize=STATEMENT_CACHE)
+def cached_probe(
+    where: EventFilter, ordering: tuple[Ordering, ...], limit: int, offset: int
+) -> Select[tuple[object, ...]] | None:
+    return probe(where, ordering, limit, offset)
+
+
+@functools.lru_cache(maxsize=STATEMENT_CACHE)
+def cached_count(where: EventFilter) -> Select[tuple[int]]:
+    return count(where)

@@ -11,6 +11,7 @@ single statement reads one snapshot by itself, so the whole request is one round
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ def _build(root: ObjectPlan) -> PointRead | None:
         if len(nodes) == MAX_TABLES:
             return None
         alias = plan.table.alias(f"p{len(nodes)}")
-        names = tuple(c.key for c in plan.table.c)
+        names = _columns(plan)
         nodes.append(_Node(plan, plan.table, parent, column, start, names))
         aliases.append(alias)
         start += len(names)
@@ -117,3 +118,11 @@ def _build(root: ObjectPlan) -> PointRead | None:
         .where(aliases[0].c.id.in_(bindparam("ids", expanding=True)))
     )
     return PointRead(statement, many, tuple(nodes))
+
+
+def _columns(plan: ObjectPlan) -> tuple[str, ...]:
+    """The columns read for ``plan``'s rows: what its row class is built from, and the
+    references its edges follow (not, say, an event's search document: the biggest column)."""
+    wanted = {"id", *(f.name for f in dataclasses.fields(plan.cls) if f.init)}
+    wanted |= {edge.column for edge in plan.edges if isinstance(edge, RefEdge)}
+    return tuple(c.key for c in plan.table.c if c.key in wanted)
