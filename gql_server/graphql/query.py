@@ -105,6 +105,9 @@ class Query:
                 count_of=lambda: docking_events.cached_count(where),
                 results_of=lambda: docking_events.cached_page(where, keys, size, start),
                 probe_of=lambda: docking_events.cached_probe(where, keys, size, start),
+                probe_or_results_of=lambda: docking_events.cached_probe_or_page(
+                    where, keys, size, start
+                ),
                 limit=size,
                 offset=start,
                 together={"count", "results"} <= selected_names(info),

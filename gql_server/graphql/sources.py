@@ -44,6 +44,8 @@ class QuerySource:
     # A cheaper statement that gives the same slice when it returns ``limit`` rows
     # (see queries.docking_events.probe); tried first.
     probe_of: Callable[[], Select[Any] | None] = lambda: None
+    # The probe, then the slice if need be, in one statement (one round trip, PostgreSQL).
+    probe_or_results_of: Callable[[], Select[Any] | None] = lambda: None
     limit: int = 0
     offset: int = 0
     together: bool = False
@@ -58,6 +60,11 @@ class QuerySource:
     async def rows(self, info: Info) -> Sequence[RowMapping]:
         if self.together:
             return (await self._count_and_rows(info))[1]
+        reader = info.context.reader
+        if reader.engine.dialect.name == "postgresql":
+            either = self.probe_or_results_of()
+            if either is not None:
+                return await reader.rows(either)
         probed = await self._probed(info)
         return probed if probed is not None else await info.context.reader.rows(self.results_of())
 

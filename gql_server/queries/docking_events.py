@@ -10,7 +10,17 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.sql import ColumnCollection
 
 from gql_server.db.models import DockingEvent
@@ -226,6 +236,27 @@ def probe(
     )
 
 
+def probe_or_page(
+    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int
+) -> Select[tuple[object, ...]] | None:
+    """The probe and, when it does not fill the slice, the slice (``page``), as one statement:
+    one round trip to PostgreSQL where the two cost two. The probe's rows go into a CTE; the
+    slice's branch of the ``UNION ALL`` carries a condition on their number alone, which
+    PostgreSQL tests once, before running the branch (a one-time filter), so it reads the
+    matches only when the probe fell short. None when there is no search."""
+    window = probe(where, ordering, limit, offset)
+    if window is None:
+        return None
+    probed = window.cte("probed")
+    filled = select(func.count()).select_from(probed).scalar_subquery()
+    fallback = page(where, ordering, limit, offset).subquery("fallback")
+    either = union_all(
+        select(probed).where(filled == limit),
+        select(fallback).where(filled < limit),
+    ).subquery("either")
+    return select(either).order_by(*order_by(ordering, either.c))
+
+
 def count(where: EventFilter) -> Select[tuple[int]]:
     return select(func.count()).select_from(EVENTS).where(*where.conditions())
 
@@ -277,6 +308,13 @@ def cached_probe(
     where: EventFilter, ordering: tuple[Ordering, ...], limit: int, offset: int
 ) -> Select[tuple[object, ...]] | None:
     return probe(where, ordering, limit, offset)
+
+
+@functools.lru_cache(maxsize=STATEMENT_CACHE)
+def cached_probe_or_page(
+    where: EventFilter, ordering: tuple[Ordering, ...], limit: int, offset: int
+) -> Select[tuple[object, ...]] | None:
+    return probe_or_page(where, ordering, limit, offset)
 
 
 @functools.lru_cache(maxsize=STATEMENT_CACHE)
