@@ -34,6 +34,11 @@ class _Node:
     column: str | None  # that column
     start: int  # this node's first column in the result row
     names: tuple[str, ...]  # its column keys, in order
+    id_at: int  # where its id is in the result row
+    ref_at: int  # where the parent's column that references it is (-1: the root)
+
+    def row(self, values: Sequence[Any]) -> dict[str, Any]:
+        return dict(zip(self.names, values[self.start : self.start + len(self.names)], strict=True))
 
 
 @dataclass(frozen=True)
@@ -45,27 +50,26 @@ class PointRead:
     many: Select[Any]  # the same for the root rows whose id is in ``ids``
     nodes: tuple[_Node, ...]
 
-    def split(self, values: Sequence[Any]) -> list[tuple[_Node, Any, dict[str, Any] | None]]:
-        """(node, the id that led to it, its row or None when that id has no row), for every
-        node its parent reached; the root first. Nodes whose parent's column is null, or
-        whose parent has no row, are left out."""
-        found: list[dict[str, Any] | None] = []
-        out: list[tuple[_Node, Any, dict[str, Any] | None]] = []
-        for node in self.nodes:
-            row: dict[str, Any] | None = None
-            values_here = values[node.start : node.start + len(node.names)]
-            if values_here[node.names.index("id")] is not None:
-                row = dict(zip(node.names, values_here, strict=True))
-            found.append(row)
+    def split(self, values: Sequence[Any]) -> list[tuple[_Node, Any, bool]]:
+        """(node, the id that led to it, whether that id has a row) for every node its
+        parent's row reached, the root first (its id: None); ``_Node.row`` then builds a
+        row, for the rows not already known. Nodes whose parent has no row, or whose
+        parent's column is null, are left out."""
+        present = [False] * len(self.nodes)
+        out: list[tuple[_Node, Any, bool]] = []
+        for index, node in enumerate(self.nodes):
+            here = values[node.id_at] is not None
             if node.parent is None:
-                out.append((node, None, row))
+                present[index] = here
+                out.append((node, None, here))
                 continue
-            parent_row = found[node.parent]
-            key = None if parent_row is None else parent_row[node.column]  # type: ignore[index]
+            if not present[node.parent]:
+                continue
+            key = values[node.ref_at]
             if key is None:
-                found[-1] = None  # unreachable: its joined values are all null anyway
                 continue
-            out.append((node, key, row))
+            present[index] = here
+            out.append((node, key, here))
         return out
 
 
@@ -94,7 +98,12 @@ def _build(root: ObjectPlan) -> PointRead | None:
             return None
         alias = plan.table.alias(f"p{len(nodes)}")
         names = _columns(plan)
-        nodes.append(_Node(plan, plan.table, parent, column, start, names))
+        ref_at = -1
+        if parent is not None:
+            above = nodes[parent]
+            ref_at = above.start + above.names.index(column)  # type: ignore[arg-type]
+        id_at = start + names.index("id")
+        nodes.append(_Node(plan, plan.table, parent, column, start, names, id_at, ref_at))
         aliases.append(alias)
         start += len(names)
         index = len(nodes) - 1

@@ -255,15 +255,16 @@ class PlanState:
             return
         ids = list(dict.fromkeys(obj.id for obj in missing))  # type: ignore[attr-defined]
         for values in await self._reader.rows(read.many, {"ids": ids}, long=False):
-            self._keep(read.split(tuple(values.values())))
+            row = tuple(values.values())
+            self._keep(row, read.split(row))
 
-    def _keep(self, found: Iterable[tuple[Any, Any, dict[str, Any] | None]]) -> None:
-        for node, reached_by, row in found:
+    def _keep(self, values: Sequence[Any], found: Iterable[tuple[Any, Any, bool]]) -> None:
+        for node, reached_by, here in found:
             if node.parent is None:
                 continue
             rows = self._rows[node.table.name]
-            if reached_by not in rows:
-                rows[reached_by] = None if row is None else node.plan.cls.from_row(row)
+            if reached_by not in rows:  # a station under many events is built once
+                rows[reached_by] = node.plan.cls.from_row(node.row(values)) if here else None
 
     async def prefetch_point(self, plan: ObjectPlan, key: Any, loaders: Loaders) -> bool:
         """Read the row ``key`` of ``plan``'s table and every to-one row its plan reaches in
@@ -277,9 +278,11 @@ class PlanState:
         if not found:
             root_loader.prime(key, None)
             return True
-        split = read.split(found[0])
-        root_loader.prime(key, split[0][2])
-        self._keep(split)
+        values = found[0]
+        split = read.split(values)
+        root, _, here = split[0]
+        root_loader.prime(key, root.row(values) if here else None)
+        self._keep(values, split)
         return True
 
     # Building: what the plan's fields read.
