@@ -19,7 +19,6 @@ from conftest import SEED_DIR, Client, database_factory, make_client
 from db_dump import ingest
 from sqlalchemy import event
 
-from gql_server.db.engine import watch_statements
 from gql_server.synthetic import write_pages
 
 POINT = """query ($id: Int!) { dockingEvent(id: $id) {
@@ -51,9 +50,14 @@ def logged(
 
     engine = client.http.app.state.engine  # type: ignore[attr-defined]
     event.listen(engine.sync_engine, "checkout", on_checkout)
-    stop = watch_statements(engine, sent.append)
+    # SQLAlchemy's statements (not those the reader sends to asyncpg itself: the query
+    # logger hears those already).
+    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before)
     yield client, sent
-    stop()
+    event.remove(engine.sync_engine, "before_cursor_execute", before)
     event.remove(engine.sync_engine, "checkout", on_checkout)
     next(clients, None)
 
