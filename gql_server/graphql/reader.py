@@ -70,16 +70,33 @@ class Reader:
         """A short read that may be the request's only one. On PostgreSQL, when the request
         has no transaction open yet, it runs by itself (autocommit): one statement reads
         one snapshot on its own, so it needs no BEGIN and no ROLLBACK, two round trips of
-        three (and it goes to asyncpg directly). A later read opens the request's transaction as usual (its own snapshot: the
-        callers read everything the request needs in this one statement). Elsewhere, and
-        once a transaction is open, it is one more read of that transaction."""
+        three (and it goes to asyncpg directly). A later read opens the request's
+        transaction as usual (its own snapshot: the callers read everything the request
+        needs in this one statement). Elsewhere, and once a transaction is open, it is one
+        more read of that transaction; on SQLite, straight through pysqlite on the loop's
+        thread (a short read: a point lookup with its chain)."""
         async with self._lock:
             if self._local is not None:
-                return await self._run(lambda c: c.execute(statement, parameters).all(), False)
+                await self._settle()
+                return self._sqlite_alone(statement, parameters or {})
             if self._conn is not None or self._opening is not None:
                 conn = await self._connection()
                 return (await conn.execute(statement, parameters)).all()
             return await asyncio.shield(self._alone(statement, parameters))
+
+    def _sqlite_alone(
+        self, statement: Executable, parameters: dict[str, Any]
+    ) -> Sequence[Sequence[Any]]:
+        conn = self._sync_connection()
+        driver = conn.connection.dbapi_connection
+        assert driver is not None
+        reading = _driver_reading(statement, conn.dialect)
+        if reading.converted is None:
+            reading.learn([None] * len(reading.types))
+        for watch in self._watchers:
+            watch(reading.sql)
+        cursor = driver.execute(reading.sql, reading.arguments(parameters))
+        return [reading.row(values) for values in cursor.fetchall()]
 
     async def _alone(
         self, statement: Executable, parameters: dict[str, Any] | None
@@ -94,7 +111,7 @@ class Reader:
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection
             assert driver is not None
-            reading = _pg_reading(statement, conn.dialect)
+            reading = _driver_reading(statement, conn.dialect)
             for watch in self._watchers:
                 watch(reading.sql)
             arguments = reading.arguments(parameters or {})
@@ -263,9 +280,9 @@ class _RawReading:
         return dict(zip(self.names, values, strict=True))
 
 
-class _PgReading:
-    """A statement compiled once for asyncpg: its SQL, its parameters' order and bind
-    conversions, its columns' result conversions."""
+class _DriverReading:
+    """A statement compiled once for the driver itself (asyncpg, pysqlite): its SQL, its
+    parameters' order and bind conversions, its columns' result conversions."""
 
     def __init__(self, statement: Any, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -274,13 +291,13 @@ class _PgReading:
         self._order = tuple(compiled.positiontup or ())
         self._binds = compiled._bind_processors
         self._dialect = dialect
-        self._types = [c.type.dialect_impl(dialect) for c in statement.selected_columns]
+        self.types = [c.type.dialect_impl(dialect) for c in statement.selected_columns]
         self.converted: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
 
-    def learn(self, oids: Sequence[int]) -> None:
+    def learn(self, oids: Sequence[int | None]) -> None:
         processors = [
             kind.result_processor(self._dialect, oid)
-            for kind, oid in zip(self._types, oids, strict=True)
+            for kind, oid in zip(self.types, oids, strict=True)
         ]
         self.converted = tuple((i, p) for i, p in enumerate(processors) if p is not None)
 
@@ -303,8 +320,8 @@ class _PgReading:
 
 
 @functools.lru_cache(maxsize=256)
-def _pg_reading(statement: Any, dialect: Dialect) -> _PgReading:
-    return _PgReading(statement, dialect)
+def _driver_reading(statement: Any, dialect: Dialect) -> _DriverReading:
+    return _DriverReading(statement, dialect)
 
 
 def _same(value: Any) -> Any:
