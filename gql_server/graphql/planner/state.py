@@ -238,6 +238,8 @@ class PlanState:
         every row below ``objects`` in one statement of joins, instead of one statement per
         table, breadth-first. Several plans in one batch keep the breadth-first loads: those
         share one statement per table across the plans."""
+        if self._reader.engine.dialect.name != "postgresql":
+            return  # SQLite: no round trips to save, and its rows by id are cheaper apart
         read = point_read(plan)
         if read is None or len({node.table.name for node in read.nodes[1:]}) < 2:
             return
