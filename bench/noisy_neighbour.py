@@ -35,13 +35,13 @@ sys.path.insert(0, str(BENCH))
 
 from run import DATA, build_database, build_postgres, running_server  # noqa: E402
 
-POINT = "query ($id: Int!) { dockingEvent(id: $id) { id docking departure dockingLocation { name } } }"
+POINT = (
+    "query ($id: Int!) { dockingEvent(id: $id) { id docking departure dockingLocation { name } } }"
+)
 STATS = """{ dockingStats(groupBy: [STATION, DOCKING_LOCATION, YEAR, CHASER_KIND, CHASER_AGENCY]) {
   count departedCount totalDockedSeconds averageDockedSeconds
   key { year chaserKind station { name } dockingLocation { name } chaserAgency { name } } } }"""
-SEARCH = (
-    "query ($s: String) { dockingEvents(search: $s, limit: 100) { count results { id } } }"
-)
+SEARCH = "query ($s: String) { dockingEvents(search: $s, limit: 100) { count results { id } } }"
 TWENTY_TERMS = " ".join([*"oaeinrstul", *"0123456789"])
 
 WRK_SCRIPT = """
@@ -104,7 +104,9 @@ def noisy_wrk(base: str, clients: int, seconds: float) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def noisy_httpx(base: str, clients: int, seconds: float, outcome: dict[str, int]) -> list[threading.Thread]:
+def noisy_httpx(
+    base: str, clients: int, seconds: float, outcome: dict[str, int]
+) -> list[threading.Thread]:
     def worker(n: int) -> None:
         with httpx.Client(base_url=base, timeout=60) as client:
             end = time.perf_counter() + seconds
@@ -112,7 +114,9 @@ def noisy_httpx(base: str, clients: int, seconds: float, outcome: dict[str, int]
             while time.perf_counter() < end:
                 body = noisy_bodies()[i % 2]
                 i += 1
-                response = client.post("/graphql", json=body, headers={"accept": "application/json"})
+                response = client.post(
+                    "/graphql", json=body, headers={"accept": "application/json"}
+                )
                 if response.status_code == 503:
                     outcome["busy"] += 1
                 elif response.status_code == 200 and "errors" not in response.json():
@@ -131,7 +135,9 @@ def p95(values: list[float]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")

@@ -415,6 +415,7 @@ def load_wrk(
     clients: int,
     duration: float,
     warm_up: bool = True,
+    timeout: float | None = None,
 ) -> tuple[int, int, float, float]:
     """The same measurement with wrk (C, one thread): a load generator that costs the
     server's two cores far less than Python clients do. Bodies cycle through 2,000 requests
@@ -424,6 +425,8 @@ def load_wrk(
         script.write(WRK_SCRIPT.replace("{BODIES}", "{" + bodies + "}"))
     try:
         base = ["wrk", "-t1", f"-c{clients}", "-s", script.name, f"{url}/graphql"]
+        if timeout is not None:  # wrk drops (does not count) answers slower than this (2 s)
+            base[3:3] = ["--timeout", f"{timeout:g}s"]
         if warm_up:
             subprocess.run([*base[:3], f"-d{max(1, round(min(2.0, duration / 4)))}s", *base[3:]],
                            check=True, capture_output=True, text=True)  # fmt: skip

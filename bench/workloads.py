@@ -23,7 +23,9 @@ TEN_FIELDS = """
   }
 """
 
-SMALL_PAGE = "query Small { dockingEvents(limit: 10) { count results { FIELDS } } }".replace("FIELDS", TEN_FIELDS)
+SMALL_PAGE = "query Small { dockingEvents(limit: 10) { count results { FIELDS } } }".replace(
+    "FIELDS", TEN_FIELDS
+)
 POINT = "query Point($id: Int!) { dockingEvent(id: $id) { FIELDS } }".replace("FIELDS", TEN_FIELDS)
 SEARCH = (
     'query Search { dockingEvents(search: "dragon", ordering: [DOCKING_DESC], limit: 20) '

@@ -264,6 +264,23 @@ def test_count_and_results_together_share_a_statement(
         assert client.count_statements(query) == statements
 
 
+@pytest.mark.parametrize(
+    ("limit", "on_sqlite"),
+    [
+        (1, 1),  # the probe answers the slice
+        (100, 2),  # the probe falls short, then the search index's plan
+    ],
+)
+def test_a_searched_slice_is_one_statement_on_postgresql(
+    backend: str, db_url: str, limit: int, on_sqlite: int
+) -> None:
+    # On PostgreSQL the probe and the fallback slice are one statement (one round trip):
+    # the slice's branch runs only when the probe falls short (queries/docking_events.py).
+    query = f'{{ dockingEvents(search: "dragon", limit: {limit}) {{ results {{ id }} }} }}'
+    for client in make_client(db_url, response_cache_bytes=0):
+        assert client.count_statements(query) == (1 if backend == "postgresql" else on_sqlite)
+
+
 def test_count_and_results_are_read_together_only_when_both_are_selected(db_url: str) -> None:
     # Through a fragment, and with @skip/@include as execution reads them.
     fragment = "fragment F on DockingEventPage { count }"

@@ -75,13 +75,23 @@ def sibling_engine(engine: AsyncEngine) -> AsyncEngine:
         return engine
     sibling = create_engine(engine.url.render_as_string(hide_password=False))
     _SIBLINGS.setdefault(engine, []).append(sibling)
+    _RAW_WATCHERS[sibling] = raw_statement_watchers(engine)
     return sibling
 
 
+# Per async engine on another database than SQLite: who hears of the statements the request
+# reader sends to the driver itself (a sibling engine shares its original's list).
+_RAW_WATCHERS: weakref.WeakKeyDictionary[AsyncEngine, list[StatementWatcher]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def raw_statement_watchers(engine: AsyncEngine) -> list[StatementWatcher]:
-    """Who must hear of the statements the SQLite request reader sends to the driver
-    itself, past SQLAlchemy's events (``Reader.rows_by_id``)."""
-    return _READERS[engine][1] if sqlite_reader(engine) is not None else []
+    """Who must hear of the statements the request reader sends to the driver itself,
+    past SQLAlchemy's events (``Reader.rows_by_id`` on SQLite, ``Reader.rows_alone``)."""
+    if sqlite_reader(engine) is not None:
+        return _READERS[engine][1]
+    return _RAW_WATCHERS.setdefault(engine, [])
 
 
 def watch_statements(engine: AsyncEngine, watcher: StatementWatcher) -> Callable[[], None]:

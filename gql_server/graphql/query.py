@@ -98,9 +98,12 @@ class Query:
         keys = orderings(ordering)
         return DockingEventPage(
             source=QuerySource(
-                count_query=docking_events.count(where),
-                results_query=docking_events.page(where, keys, size, start),
-                probe_query=docking_events.probe(where, keys, size, start),
+                count_of=lambda: docking_events.cached_count(where),
+                results_of=lambda: docking_events.cached_page(where, keys, size, start),
+                probe_of=lambda: docking_events.cached_probe(where, keys, size, start),
+                probe_or_results_of=lambda: docking_events.cached_probe_or_page(
+                    where, keys, size, start
+                ),
                 limit=size,
                 offset=start,
                 together={"count", "results"} <= selected_names(info),

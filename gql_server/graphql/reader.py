@@ -67,6 +67,69 @@ class Reader:
             conn = await self._connection()
             return (await conn.execute(statement, parameters)).mappings().all()
 
+    async def rows_alone(
+        self, statement: Executable, parameters: dict[str, Any] | None = None
+    ) -> Sequence[Sequence[Any]]:
+        """A short read that may be the request's only one. On PostgreSQL, when the request
+        has no transaction open yet, it runs by itself (autocommit): one statement reads
+        one snapshot on its own, so it needs no BEGIN and no ROLLBACK, two round trips of
+        three (and it goes to asyncpg directly). A later read opens the request's
+        transaction as usual (its own snapshot: the callers read everything the request
+        needs in this one statement). Elsewhere, and once a transaction is open, it is one
+        more read of that transaction; on SQLite, straight through pysqlite on the loop's
+        thread (a short read: a point lookup with its chain)."""
+        async with self._lock:
+            if self._local is not None:
+                await self._settle()
+                return self._sqlite_alone(statement, parameters or {})
+            if self._conn is not None or self._opening is not None:
+                conn = await self._connection()
+                return (await conn.execute(statement, parameters)).all()
+            return await asyncio.shield(self._alone(statement, parameters))
+
+    def _sqlite_alone(
+        self, statement: Executable, parameters: dict[str, Any]
+    ) -> Sequence[Sequence[Any]]:
+        conn = self._sync_connection()
+        driver = conn.connection.dbapi_connection
+        assert driver is not None
+        reading = _driver_reading(statement, conn.dialect)
+        if reading.converted is None:
+            reading.learn([None] * len(reading.types))
+        for watch in self._watchers:
+            watch(reading.sql)
+        cursor = driver.execute(reading.sql, reading.arguments(parameters))
+        return [reading.row(values) for values in cursor.fetchall()]
+
+    async def _alone(
+        self, statement: Executable, parameters: dict[str, Any] | None
+    ) -> Sequence[Sequence[Any]]:
+        # Straight to asyncpg, as the SQLite reader goes straight to pysqlite: SQLAlchemy
+        # would begin a transaction (or, in autocommit, still run its execution context,
+        # greenlet and result machinery) for a statement that needs none of it. asyncpg
+        # prepares the statement once per connection (its statement cache); the values
+        # are converted by the columns' own result processors.
+        conn = await self._engine.connect()
+        try:
+            raw = await conn.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            reading = _driver_reading(statement, conn.dialect)
+            for watch in self._watchers:
+                watch(reading.sql)
+            arguments = reading.arguments(parameters or {})
+            if reading.converted is None:
+                # First use in the process: the result types (asyncpg's, by oid) choose the
+                # columns' conversions, as SQLAlchemy's cursor would.
+                prepared = await driver.prepare(reading.sql)
+                reading.learn([a.type.oid for a in prepared.get_attributes()])
+                records = await prepared.fetch(*arguments)
+            else:
+                records = await driver.fetch(reading.sql, *arguments)
+            return [reading.row(record) for record in records]
+        finally:
+            await conn.close()
+
     async def rows_by_id(self, table: Table, ids: Sequence[Any]) -> Sequence[Mapping[str, Any]]:
         """``table``'s rows whose id is in ``ids``: a short read. On SQLite it goes straight
         to the driver (a few microseconds, not SQLAlchemy's few dozen), its values converted
@@ -221,6 +284,50 @@ class _RawReading:
             for i, process in self._converted:
                 values[i] = process(values[i])
         return dict(zip(self.names, values, strict=True))
+
+
+class _DriverReading:
+    """A statement compiled once for the driver itself (asyncpg, pysqlite): its SQL, its
+    parameters' order and bind conversions, its columns' result conversions."""
+
+    def __init__(self, statement: Any, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql: str = compiled.string
+        self._compiled = compiled
+        self._order = tuple(compiled.positiontup or ())
+        self._binds = compiled._bind_processors
+        self._dialect = dialect
+        self.types = [c.type.dialect_impl(dialect) for c in statement.selected_columns]
+        self.converted: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
+
+    def learn(self, oids: Sequence[int | None]) -> None:
+        processors = [
+            kind.result_processor(self._dialect, oid)
+            for kind, oid in zip(self.types, oids, strict=True)
+        ]
+        self.converted = tuple((i, p) for i, p in enumerate(processors) if p is not None)
+
+    def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
+        values = self._compiled.construct_params(dict(parameters))
+        out = []
+        for name in self._order:
+            value = values[name]
+            bind = self._binds.get(name)
+            out.append(value if bind is None else bind(value))
+        return out
+
+    def row(self, record: Sequence[Any]) -> tuple[Any, ...]:
+        if not self.converted:
+            return tuple(record)
+        values = list(record)
+        for i, process in self.converted:
+            values[i] = process(values[i])
+        return tuple(values)
+
+
+@functools.lru_cache(maxsize=256)
+def _driver_reading(statement: Any, dialect: Dialect) -> _DriverReading:
+    return _DriverReading(statement, dialect)
 
 
 def _same(value: Any) -> Any:

@@ -4,7 +4,7 @@ through the batched loaders (one statement for all parents of a request)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -37,11 +37,15 @@ class QuerySource:
     empty past offset 0 (its rows carry no total) and for a searched page the probe
     answers (the count is read apart rather than added to the cheap probe)."""
 
-    count_query: Select[Any]
-    results_query: Select[Any]
+    # The statements are built when first needed (a page whose ``count`` is not selected
+    # never builds its count): building one costs more than running a short one.
+    count_of: Callable[[], Select[Any]]
+    results_of: Callable[[], Select[Any]]
     # A cheaper statement that gives the same slice when it returns ``limit`` rows
     # (see queries.docking_events.probe); tried first.
-    probe_query: Select[Any] | None = None
+    probe_of: Callable[[], Select[Any] | None] = lambda: None
+    # The probe, then the slice if need be, in one statement (one round trip, PostgreSQL).
+    probe_or_results_of: Callable[[], Select[Any] | None] = lambda: None
     limit: int = 0
     offset: int = 0
     together: bool = False
@@ -51,19 +55,25 @@ class QuerySource:
     async def count(self, info: Info) -> int:
         if self.together:
             return (await self._count_and_rows(info))[0]
-        return int(await info.context.reader.scalar(self.count_query))
+        return int(await info.context.reader.scalar(self.count_of()))
 
     async def rows(self, info: Info) -> Sequence[RowMapping]:
         if self.together:
             return (await self._count_and_rows(info))[1]
+        reader = info.context.reader
+        if reader.engine.dialect.name == "postgresql":
+            either = self.probe_or_results_of()
+            if either is not None:
+                return await reader.rows(either)
         probed = await self._probed(info)
-        return probed if probed is not None else await info.context.reader.rows(self.results_query)
+        return probed if probed is not None else await info.context.reader.rows(self.results_of())
 
     async def _probed(self, info: Info) -> Sequence[RowMapping] | None:
         """The slice from the probe when the probe fills it; None to run the slice itself."""
-        if self.probe_query is None:
+        probe = self.probe_of()
+        if probe is None:
             return None
-        rows = await info.context.reader.rows(self.probe_query)
+        rows = await info.context.reader.rows(probe)
         return rows if len(rows) == self.limit else None
 
     async def _count_and_rows(self, info: Info) -> tuple[int, Sequence[RowMapping]]:
@@ -80,14 +90,14 @@ class QuerySource:
         # the search index's whole plan, so it is only added to the slice statement.
         probed = await self._probed(info)
         if probed is not None:
-            return int(await reader.scalar(self.count_query)), probed
-        total = self.count_query.scalar_subquery().label(TOTAL)
-        rows = await reader.rows(self.results_query.add_columns(total))
+            return int(await reader.scalar(self.count_of())), probed
+        total = self.count_of().scalar_subquery().label(TOTAL)
+        rows = await reader.rows(self.results_of().add_columns(total))
         if rows:
             return int(rows[0][TOTAL]), rows
         if self.offset == 0:
             return 0, rows
-        return int(await reader.scalar(self.count_query)), rows
+        return int(await reader.scalar(self.count_of())), rows
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,31 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any]]] = {
              chaser { ... on PayloadFlight { payload { name manufacturer { name } } } } }""",
         {},
     ),
+    # A lone point lookup is one statement of joins (planner/point.py): every chaser and
+    # target kind, nulls along the chain, a variable id, an unknown id.
+    "a lone point lookup, joined": (
+        """query ($id: Int!) { dockingEvent(id: $id) { ...Chain } }"""
+        + "\n"
+        + """fragment Chain on DockingEvent { id url docking departure __typename
+             dockingLocation { id name spacestation { name image { name } } payload { name } }
+             chaser { __typename ... on SpaceStation { name image { name } }
+               ... on SpacecraftFlight { spacecraft { name } launch { name } }
+               ... on PayloadFlight { payload { name manufacturer { name } } } }
+             target { __typename ... on SpaceStation { name } ... on SpacecraftFlight { id } } }""",
+        {"id": 3},
+    ),
+    "a lone unknown id": (
+        "{ dockingEvent(id: 999999) { id dockingLocation { name spacestation { name } } } }",
+        {},
+    ),
+    "a page of to-one chains, joined": (
+        """{ dockingEvents(limit: 60, ordering: [DOCKING_DESC]) { results {
+              id dockingLocation { name spacestation { name } payload { name } }
+              chaser { __typename ... on SpaceStation { name }
+                ... on SpacecraftFlight { spacecraft { name } }
+                ... on PayloadFlight { payload { name manufacturer { name } } } } } } }""",
+        {},
+    ),
     "nodes through the interface": (
         """query ($ids: [ID!]!) { nodes(ids: $ids) { __typename nodeId
               ... on SpaceStation { name image { name } }

@@ -11,9 +11,11 @@ their paths are graphql-core's own.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from graphql import (
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -22,12 +24,19 @@ from graphql import (
     get_named_type,
     is_abstract_type,
 )
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gql_server.graphql.context import Context
 from gql_server.graphql.planner.cache import PlanCache, operation_bytes
-from gql_server.graphql.planner.plan import Compiler, ObjectPlan, Unplannable, runtime_type
+from gql_server.graphql.planner.plan import (
+    Compiler,
+    ObjectPlan,
+    Unplannable,
+    row_class,
+    runtime_type,
+)
 from gql_server.graphql.planner.state import PlanState
 from gql_server.graphql.types._base import RowType
 
@@ -37,6 +46,83 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
 
     plans: PlanCache
     _compiler: Compiler | None = None
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        if path.prev is None and parent_type is self.schema.query_type:
+            point = self._point(parent_type, field_details_list)
+            if point is not None:
+                return self._execute_point(
+                    point, parent_type, source, field_details_list, path, position_context
+                )
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+    def _point(
+        self, parent_type: GraphQLObjectType, field_details_list: Any
+    ) -> tuple[ObjectPlan, int] | None:
+        """(plan, id) for a root field that reads one row by its ``id`` argument alone
+        (``dockingEvent(id:)``, ``spaceStation(id:)``, ...) under a planned selection."""
+        if not isinstance(self.context_value, Context):
+            return None
+        if self.context_value.engine.dialect.name != "postgresql":
+            # SQLite: no round trips to save; five reads by id straight through pysqlite
+            # cost less than one statement of joins (measured: 6% of a request's CPU
+            # against 14%).
+            return None
+        if len(self.operation.selection_set.selections) != 1:
+            return None  # several root fields: their loads batch together, breadth-first
+        node = field_details_list[0].node
+        field_def = parent_type.fields.get(node.name.value)
+        if field_def is None or list(field_def.args) != ["id"]:
+            return None
+        named = field_def.type
+        if not isinstance(named, GraphQLObjectType):  # nullable, an object type
+            return None
+        if get_named_type(field_def.args["id"].type) is not GraphQLInt:
+            return None
+        try:
+            cls = row_class(named)
+            args = get_argument_values(
+                field_def,
+                node,
+                self.variable_values,
+                field_details_list[0].fragment_variable_values,
+            )
+            plan = self._plan(named, field_details_list)
+        except Exception:  # not a row type, bad arguments (graphql-core reports those)...
+            return None
+        key = args.get("id")
+        if plan is None or plan.cls is not cls or not isinstance(key, int):
+            return None
+        return plan, key
+
+    async def _execute_point(
+        self,
+        point: tuple[ObjectPlan, int],
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        plan, key = point
+        with contextlib.suppress(Exception):
+            # A failed read is read again, and reported, by the field's own resolver.
+            await self._state().prefetch_point(plan, key, self.context_value.loaders)
+        result = super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+        if self.is_awaitable(result):
+            return await result
+        return result
 
     def complete_value(
         self,

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from gql_server.graphql.loaders import Relation
+from gql_server.graphql.loaders import Loaders, Relation
 from gql_server.graphql.planner.plan import (
     ChildEdge,
     Edge,
@@ -27,6 +27,7 @@ from gql_server.graphql.planner.plan import (
     Unplannable,
     edge_keys,
 )
+from gql_server.graphql.planner.point import point_read
 from gql_server.graphql.reader import Reader
 from gql_server.graphql.types._base import RowType
 from gql_server.queries.by_id import listed_ids, listed_rows
@@ -81,6 +82,8 @@ class PlanState:
         batch.done.set_result(None)
 
     async def _run(self, roots: Sequence[Root]) -> None:
+        if len(roots) == 1:
+            await self._prefetch_chain(*roots[0])
         queue: dict[LoadKey, list[tuple[Any, list[Any]]]] = {}
         for plan, objects in roots:
             rows = self._rows[plan.table.name]
@@ -229,6 +232,61 @@ class PlanState:
     async def _rows_of(self, statement: Any, ids: list[Any] | None = None) -> Sequence[Any]:
         parameters = None if ids is None else {"ids": ids}
         return await self._reader.rows(statement, parameters, long=False)
+
+    async def _prefetch_chain(self, plan: ObjectPlan, objects: Sequence[RowType]) -> None:
+        """When the batch is one plan that only follows to-one relations through two tables
+        or more (a page of events with their ports, stations, flights and spacecraft), read
+        every row below ``objects`` in one statement of joins, instead of one statement per
+        table, breadth-first. Several plans in one batch keep the breadth-first loads: those
+        share one statement per table across the plans."""
+        if self._reader.engine.dialect.name != "postgresql":
+            return  # SQLite: no round trips to save, and its rows by id are cheaper apart
+        read = point_read(plan)
+        if read is None or len({node.table.name for node in read.nodes[1:]}) < 2:
+            return
+        missing = [
+            obj
+            for obj in objects
+            if any(
+                (key := getattr(obj, edge.column)) is not None
+                and key not in self._rows[edge.target.table.name]
+                for edge in plan.edges
+                if isinstance(edge, RefEdge)
+            )
+        ]
+        if not missing:
+            return
+        ids = list(dict.fromkeys(obj.id for obj in missing))  # type: ignore[attr-defined]
+        for values in await self._reader.rows(read.many, {"ids": ids}, long=False):
+            row = tuple(values.values())
+            self._keep(row, read.split(row))
+
+    def _keep(self, values: Sequence[Any], found: Iterable[tuple[Any, Any, bool]]) -> None:
+        for node, reached_by, here in found:
+            if node.parent is None:
+                continue
+            rows = self._rows[node.table.name]
+            if reached_by not in rows:  # a station under many events is built once
+                rows[reached_by] = node.plan.cls.from_row(node.row(values)) if here else None
+
+    async def prefetch_point(self, plan: ObjectPlan, key: Any, loaders: Loaders) -> bool:
+        """Read the row ``key`` of ``plan``'s table and every to-one row its plan reaches in
+        one statement (``planner/point.py``): the root row primes ``loaders``, the others
+        this state. False when the plan is not for that (it loads lists or children)."""
+        read = point_read(plan)
+        if read is None:
+            return False
+        found = await self._reader.rows_alone(read.statement, {"key": key})
+        root_loader = loaders.by_id(plan.table)
+        if not found:
+            root_loader.prime(key, None)
+            return True
+        values = found[0]
+        split = read.split(values)
+        root, _, here = split[0]
+        root_loader.prime(key, root.row(values) if here else None)
+        self._keep(values, split)
+        return True
 
     # Building: what the plan's fields read.
 
