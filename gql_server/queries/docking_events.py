@@ -3,8 +3,7 @@ plus occupancy (``docked_at``) and keyset positions for cursor paging."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
@@ -23,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnCollection
 
+from gql_server.bytecache import ByteLRU
 from gql_server.db.models import DockingEvent
 from gql_server.queries.search import search_conditions
 from gql_server.search import folded_terms
@@ -293,30 +293,40 @@ def exists_beyond(
 # The statements of a root list, by its arguments: building one (filters, search terms,
 # probe window) costs a request more CPU than running a short one. Statements are immutable,
 # and the arguments (a frozen filter, a tuple of orderings, ints) are their whole identity.
-STATEMENT_CACHE = 512
+# Kept within a byte budget (gql_server.bytecache): a search string is the client's, up to a
+# request body long, and each statement holds its terms.
+STATEMENT_CACHE_BYTES = 16 * 1024 * 1024
+STATEMENT_BYTES = 20_000  # a compiled-to-be statement's objects, about (its terms apart)
+_STATEMENTS: ByteLRU[tuple[Any, ...], tuple[Any]] = ByteLRU(STATEMENT_CACHE_BYTES)
 
 
-@functools.lru_cache(maxsize=STATEMENT_CACHE)
+def _cached(kind: str, build: Callable[..., Any], where: EventFilter, *rest: Any) -> Any:
+    key = (kind, where, *rest)
+    hit = _STATEMENTS.get(key)
+    if hit is None:
+        hit = (build(where, *rest),)  # a 1-tuple: a built None is kept too
+        # The search's text stands in the key, the filter and the statement's terms.
+        _STATEMENTS.put(key, hit, STATEMENT_BYTES + 4 * len(where.search or ""))
+    return hit[0]
+
+
 def cached_page(
     where: EventFilter, ordering: tuple[Ordering, ...], limit: int, offset: int
 ) -> Select[tuple[object, ...]]:
-    return page(where, ordering, limit, offset)
+    return _cached("page", page, where, ordering, limit, offset)
 
 
-@functools.lru_cache(maxsize=STATEMENT_CACHE)
 def cached_probe(
     where: EventFilter, ordering: tuple[Ordering, ...], limit: int, offset: int
 ) -> Select[tuple[object, ...]] | None:
-    return probe(where, ordering, limit, offset)
+    return _cached("probe", probe, where, ordering, limit, offset)
 
 
-@functools.lru_cache(maxsize=STATEMENT_CACHE)
 def cached_probe_or_page(
     where: EventFilter, ordering: tuple[Ordering, ...], limit: int, offset: int
 ) -> Select[tuple[object, ...]] | None:
-    return probe_or_page(where, ordering, limit, offset)
+    return _cached("probe_or_page", probe_or_page, where, ordering, limit, offset)
 
 
-@functools.lru_cache(maxsize=STATEMENT_CACHE)
 def cached_count(where: EventFilter) -> Select[tuple[int]]:
-    return count(where)
+    return _cached("count", count, where)

@@ -439,3 +439,15 @@ def test_a_persisted_query_answered_from_the_response_cache_is_registered(db_url
         assert apq(client, query, sha256(query))["data"] == {"dockingEvent": {"id": 620}}
         assert len(view.persisted.queries) == 1
         assert apq(client, None, sha256(query))["data"] == {"dockingEvent": {"id": 620}}
+
+
+def test_root_list_statements_are_kept_by_bytes(seeded: Client) -> None:
+    from gql_server.queries import docking_events
+
+    cache = docking_events._STATEMENTS
+    query = "query ($s: String) { dockingEvents(search: $s, limit: 5) { results { id } } }"
+    before = cache.bytes
+    term = "x" * 50_000 + str(id(seeded))  # one long term, new: key and statement hold it
+    assert seeded.data(query, {"s": term})["dockingEvents"]["results"] == []
+    assert cache.bytes - before >= 4 * len(term)
+    assert cache.bytes <= docking_events.STATEMENT_CACHE_BYTES
