@@ -36,6 +36,8 @@ GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 SERVER_BUSY = "SERVER_BUSY"
+TRUE = frozenset({"1", "true", "yes", "on"})  # as settings.py reads a boolean
+FALSE = frozenset({"0", "false", "no", "off"})
 RETRY_AFTER_SECONDS = 1
 
 
@@ -71,7 +73,13 @@ class Limits:
                 continue
             kind = type(field.default)
             if kind is bool:
-                values[field.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+                word = raw.strip().lower()
+                if word not in TRUE | FALSE:
+                    raise ValueError(
+                        f"GQL_{field.name.upper()} must be a boolean (1/0, true/false, yes/no, "
+                        f"on/off), got {raw!r}"
+                    )
+                values[field.name] = word in TRUE
             else:
                 values[field.name] = kind(raw)
                 if values[field.name] <= 0:

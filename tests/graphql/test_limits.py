@@ -145,3 +145,10 @@ def test_a_list_nested_in_a_connection_of_100_is_priced_accordingly(db_url: str)
         (error,) = client.post(NESTED, {"n": 100})["errors"]
         assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
         assert (error["extensions"]["limit"], error["extensions"]["actual"]) == ("cost", 2_401)
+
+
+def test_a_boolean_limit_that_is_not_a_boolean_is_refused() -> None:
+    assert Limits.from_env({"GQL_INTROSPECTION": "off"}).introspection is False
+    assert Limits.from_env({"GQL_INTROSPECTION": "Yes"}).introspection is True
+    with pytest.raises(ValueError, match="GQL_INTROSPECTION must be a boolean"):
+        Limits.from_env({"GQL_INTROSPECTION": "flase"})
