@@ -5,7 +5,8 @@ by every key, a long search) keeps Python busy for tens of milliseconds to secon
 graphql-core completes its values; on the server's event loop that time would be added to
 every other request's latency, however cheap. Here it runs on the lane's own loop, so the
 server's loop only waits for it, and the interpreter switches between the two threads
-every ``SWITCH_INTERVAL`` seconds: a point lookup is delayed by a few of those at most.
+every ``SWITCH_INTERVAL`` seconds while a heavy operation runs: a point lookup is delayed
+by a few of those at most.
 
 At most ``slots`` heavy operations run at once; another one waits at most
 ``queue_seconds`` (within its deadline) for a slot, and is then answered ``SERVER_BUSY``
@@ -33,7 +34,10 @@ from gql_server.db.engine import sibling_engine
 from gql_server.graphql.lanes import Lane
 
 T = TypeVar("T")
-SWITCH_INTERVAL = 0.001  # seconds a thread may hold the interpreter while another waits
+# Seconds a thread may hold the interpreter while another waits, while a heavy operation
+# runs (Python's default, 5 ms, otherwise: switching more often costs every request a
+# little, and with no heavy operation there is nothing to switch to).
+SWITCH_INTERVAL = 0.0002
 
 
 class Busy(Exception):
@@ -49,6 +53,8 @@ class HeavyLane:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._main: asyncio.AbstractEventLoop | None = None
+        self._running = 0  # heavy operations running now
+        self._interval = sys.getswitchinterval()  # the interpreter's, restored when idle
 
     async def start(self) -> None:
         self._main = asyncio.get_running_loop()
@@ -66,7 +72,6 @@ class HeavyLane:
         await asyncio.to_thread(ready.wait)
         self.loop = loop
         self.engine = await self._there(lambda: _make_sibling(self.main_engine))
-        sys.setswitchinterval(SWITCH_INTERVAL)
 
     async def stop(self) -> None:
         loop, thread = self.loop, self._thread
@@ -79,6 +84,7 @@ class HeavyLane:
         loop.call_soon_threadsafe(loop.stop)
         await asyncio.to_thread(thread.join, 10)
         self.loop = self._thread = None
+        sys.setswitchinterval(self._interval)
 
     async def run(self, job: Callable[[AsyncEngine], Awaitable[T]], seconds: float) -> T:
         """``job(engine)`` on the lane's loop, once a slot is free; Busy when none came free
@@ -89,9 +95,17 @@ class HeavyLane:
             raise Busy
         engine = self.engine
         assert engine is not None
-        return await self._there(
-            lambda: job(engine), seconds - (main.time() - started), self.slots.release
-        )
+        self._running += 1
+        if self._running == 1:
+            sys.setswitchinterval(SWITCH_INTERVAL)
+
+        def ended() -> None:
+            self.slots.release()
+            self._running -= 1
+            if self._running == 0:
+                sys.setswitchinterval(self._interval)
+
+        return await self._there(lambda: job(engine), seconds - (main.time() - started), ended)
 
     async def _there(
         self,
