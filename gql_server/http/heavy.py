@@ -38,6 +38,7 @@ T = TypeVar("T")
 # runs (Python's default, 5 ms, otherwise: switching more often costs every request a
 # little, and with no heavy operation there is nothing to switch to).
 SWITCH_INTERVAL = 0.0002
+IDLE_INTERVAL = sys.getswitchinterval()  # the interpreter's own, read once at import
 
 
 class Busy(Exception):
@@ -52,12 +53,9 @@ class HeavyLane:
         self.engine: AsyncEngine | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._main: asyncio.AbstractEventLoop | None = None
         self._running = 0  # heavy operations running now
-        self._interval = sys.getswitchinterval()  # the interpreter's, restored when idle
 
     async def start(self) -> None:
-        self._main = asyncio.get_running_loop()
         ready = threading.Event()
         loop = asyncio.new_event_loop()
 
@@ -84,7 +82,7 @@ class HeavyLane:
         loop.call_soon_threadsafe(loop.stop)
         await asyncio.to_thread(thread.join, 10)
         self.loop = self._thread = None
-        sys.setswitchinterval(self._interval)
+        sys.setswitchinterval(IDLE_INTERVAL)
 
     async def run(self, job: Callable[[AsyncEngine], Awaitable[T]], seconds: float) -> T:
         """``job(engine)`` on the lane's loop, once a slot is free; Busy when none came free
@@ -103,7 +101,7 @@ class HeavyLane:
             self.slots.release()
             self._running -= 1
             if self._running == 0:
-                sys.setswitchinterval(self._interval)
+                sys.setswitchinterval(IDLE_INTERVAL)
 
         return await self._there(lambda: job(engine), seconds - (main.time() - started), ended)
 
