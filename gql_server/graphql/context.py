@@ -29,6 +29,8 @@ class Context:
     # The process's SubscriptionBudget (gql_server.graphql.budget): WebSocket contexts
     # carry it; each subscription then reads through its database gate.
     subscriptions: Any = None
+    # The operation's measures when the HTTP view took them already (graphql/cost.py).
+    measures: Any = None
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.reader)

@@ -112,15 +112,16 @@ def busy_error(cost: int, limits: Limits) -> GraphQLError:
     )
 
 
-def operation_cost(
+def operation_measures(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation_name: str | None,
     variables: Mapping[str, Any],
     limits: Limits,
-) -> int | None:
-    """What the operation would cost, measured before validation (the walk takes any
-    parsed document), or None when that cannot be told (execution then reports why)."""
+) -> Measures | None:
+    """The operation's measures, taken before validation (the walk takes any parsed
+    document), or None when they cannot be told (execution then reports why). The HTTP view
+    hands them to ``EnforceLimits`` through the context, so one request is walked once."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     chosen = [
         op
@@ -133,7 +134,7 @@ def operation_cost(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     try:
-        return measure(schema, chosen[0], fragments, variables, limits).cost
+        return measure(schema, chosen[0], fragments, variables, limits)
     except (TooManySelections, Refused, TypeError, ValueError, AttributeError):
         return None
 
@@ -204,6 +205,10 @@ class EnforceLimits(SchemaExtension):
         chosen = [op for op in operations if name is None or (op.name and op.name.value == name)]
         if len(chosen) != 1:
             return []  # an unknown operationName: Strawberry refuses it before this
+        known = getattr(self.execution_context.context, "measures", None)
+        if isinstance(known, Measures):  # the HTTP view walked it already (same variables)
+            self.measures = known
+            return self._check(known)
         try:
             measures = measure(
                 self.execution_context.schema._schema,

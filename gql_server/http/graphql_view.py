@@ -30,12 +30,13 @@ from strawberry.types.graphql import OperationType
 
 from gql_server.bytecache import ByteLRU
 from gql_server.graphql.context import Context
+from gql_server.graphql.cost import Measures
 from gql_server.graphql.limits import (
     RETRY_AFTER_SECONDS,
     SERVER_BUSY,
     Limits,
     busy_error,
-    operation_cost,
+    operation_measures,
 )
 from gql_server.graphql.schema import GatewaySchema
 from gql_server.http.bounded_json import JSONRefused, loads
@@ -282,12 +283,13 @@ class GraphQLHTTPView:
         if not query:
             raise HTTPProblem(400, "the request needs a `query` string")
         record.operation = operation_name(query, params.operation_name)
-        cost = self._cost(query, params)
+        measures = self._measures(query, params)
+        cost = None if measures is None else measures.cost
         if self.heavy is not None and cost is not None and cost >= self.limits.heavy_cost:
             try:
                 response = await self.heavy.run(
                     functools.partial(
-                        self._on_lane, request, params, query, media_type, request_id
+                        self._on_lane, request, params, query, media_type, request_id, measures
                     ),
                     # The execution's own timeout answers first; this is the backstop.
                     request.state.deadline - asyncio.get_running_loop().time() + 1,
@@ -300,6 +302,7 @@ class GraphQLHTTPView:
                 record.outcome = "timeout"
         else:
             context = Context.for_engine(request.app.state.engine, request_id=request_id)
+            context.measures = measures
             try:
                 response = await self._answer(
                     request, params, query, context, media_type, request_id
@@ -322,11 +325,13 @@ class GraphQLHTTPView:
         query: str,
         media_type: str,
         request_id: str,
+        measures: Measures | None,
         engine: AsyncEngine,
     ) -> Response:
         """``_answer`` on the heavy lane's loop (gql_server/http/heavy.py), in a snapshot of
         its own there."""
         context = Context.for_engine(engine, request_id=request_id, heavy_lane=True)
+        context.measures = measures
         try:
             return await self._answer(request, params, query, context, media_type, request_id)
         finally:
@@ -441,15 +446,15 @@ class GraphQLHTTPView:
         }
         return self.respond(body, media_type, request_id, request_error=True, status=504)
 
-    def _cost(self, query: str, params: GraphQLRequest) -> int | None:
-        """The operation's cost, told before it runs (None: the heavy lane is off, or the
-        document does not parse; execution then says why)."""
+    def _measures(self, query: str, params: GraphQLRequest) -> Measures | None:
+        """The operation's measures, told before it runs (None: the heavy lane is off, or
+        the document does not parse; execution then says why)."""
         if self.heavy is None:
             return None
         document = self.schema.documents.parsed(query, self.limits.max_tokens)
         if document is None:
             return None
-        return operation_cost(
+        return operation_measures(
             self.schema._schema, document, params.operation_name, params.variables or {}, self.limits
         )
 
