@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import strawberry
 
+from gql_server.graphql.enums import DockingEventOrdering, DockingRole
 from gql_server.graphql.paging import DEFAULT_LIMIT
-from gql_server.graphql.types.enums import DockingEventOrdering, DockingRole
 from gql_server.queries.docking_events import EventFilter, Ordering
 
 

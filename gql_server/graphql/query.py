@@ -30,6 +30,7 @@ from gql_server.graphql.arguments import (
     orderings,
 )
 from gql_server.graphql.context import Info
+from gql_server.graphql.enums import DockingPartyKind, DockingStatsKey
 from gql_server.graphql.errors import bad_input
 from gql_server.graphql.limits import Limits
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT, checked
@@ -39,7 +40,6 @@ from gql_server.graphql.sources import QuerySource
 from gql_server.graphql.types._base import Node, RowType, one
 from gql_server.graphql.types.connection import DockingEventConnection, Window
 from gql_server.graphql.types.docking import DockingEvent, DockingEventPage
-from gql_server.graphql.types.enums import DockingPartyKind, DockingStatsKey
 from gql_server.graphql.types.event_lists import After, Before, First, Last
 from gql_server.graphql.types.pages import DockingLocationPage, SpaceStationPage
 from gql_server.graphql.types.payloads import PayloadFlight

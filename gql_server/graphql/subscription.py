@@ -41,10 +41,10 @@ from gql_server.graphql.arguments import (
 )
 from gql_server.graphql.budget import SubscriptionBudget
 from gql_server.graphql.context import Info
+from gql_server.graphql.enums import DockingEventChangeKind
 from gql_server.graphql.errors import bad_input
 from gql_server.graphql.types._base import one
 from gql_server.graphql.types.docking import DockingEvent
-from gql_server.graphql.types.enums import DockingEventChangeKind
 from gql_server.ingest.load import DATA_VERSION_CHANNEL
 from gql_server.queries.docking_events import EVENTS, EventFilter
 

@@ -11,6 +11,7 @@ import strawberry
 from gql_server.db import models
 from gql_server.graphql.arguments import orderings
 from gql_server.graphql.context import Info
+from gql_server.graphql.enums import DockingEventOrdering
 from gql_server.graphql.loaders import Relation
 from gql_server.graphql.paging import checked
 from gql_server.graphql.sources import ChildSource, PageSource
@@ -21,7 +22,6 @@ from gql_server.graphql.types._base import (
     party,
     reference,
 )
-from gql_server.graphql.types.enums import DockingEventOrdering
 from gql_server.graphql.types.payloads import PayloadFlight
 from gql_server.graphql.types.spacecraft import SpacecraftFlight
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation

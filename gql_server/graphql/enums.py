@@ -1,4 +1,5 @@
-"""Enums shared by several fields (kept apart so that any type module can import them)."""
+"""Enums shared by several fields and arguments (here, below `types/`, so that the argument
+module and any type module can import them)."""
 
 from __future__ import annotations
 
