@@ -38,7 +38,7 @@ from gql_server.graphql.relay import decode_global_id, parse_ll2_id
 from gql_server.graphql.selection import selected_names
 from gql_server.graphql.sources import QuerySource
 from gql_server.graphql.types._base import Node, RowType, one
-from gql_server.graphql.types.connection import DockingEventConnection, Window
+from gql_server.graphql.types.connection import DockingEventConnection
 from gql_server.graphql.types.docking import DockingEvent, DockingEventPage
 from gql_server.graphql.types.event_lists import After, Before, First, Last
 from gql_server.graphql.types.pages import DockingLocationPage, SpaceStationPage
@@ -46,6 +46,7 @@ from gql_server.graphql.types.payloads import PayloadFlight
 from gql_server.graphql.types.spacecraft import Spacecraft, SpacecraftFlight
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation
 from gql_server.graphql.types.stats import DockingStatsBucket, DockingStatsBucketKey
+from gql_server.graphql.window import Window
 from gql_server.queries import by_name, docking_events, stats
 from gql_server.queries.freshness import DATA_VERSION, LAST_SUCCESSFUL_SYNC, as_utc
 from gql_server.queries.stats import StatsKey

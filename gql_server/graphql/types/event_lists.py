@@ -138,11 +138,8 @@ def connection_by_role(relations: dict[str | None, Relation], description: str) 
         search: Search = None,
         ordering: OrderingArg = None,
     ) -> EventConnection:
-        from gql_server.graphql.types.connection import (
-            Children,
-            DockingEventConnection,
-            Window,
-        )
+        from gql_server.graphql.types.connection import DockingEventConnection
+        from gql_server.graphql.window import Children, Window
 
         where = event_filter(
             docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
@@ -175,11 +172,8 @@ def connection_of(relation: Relation, description: str) -> Any:
         search: Search = None,
         ordering: OrderingArg = None,
     ) -> EventConnection:
-        from gql_server.graphql.types.connection import (
-            Children,
-            DockingEventConnection,
-            Window,
-        )
+        from gql_server.graphql.types.connection import DockingEventConnection
+        from gql_server.graphql.window import Children, Window
 
         where = event_filter(
             docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
