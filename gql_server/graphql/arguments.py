@@ -1,10 +1,21 @@
 """The arguments every docking event list shares (root list, reverse relations, the Relay
-connection, statistics, the subscription): the same names and meanings everywhere."""
+connections, statistics, the subscription), declared once.
+
+``EVENT_FILTERS`` lists the filter arguments, in schema order, each with its type and
+description; ``event_filter_arguments`` puts them into a resolver's signature in place of its
+``where: EventFilter`` parameter and hands the resolver the ``EventFilter`` built from them by
+keyword. A new filter is one entry here and one field (and its condition) on ``EventFilter``;
+an import-time check refuses the two lists disagreeing, so no list can forget it."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -20,35 +31,85 @@ def arg(description: str) -> Any:
 LIMIT = f"Page size, 1 to 100 (LL2 `limit`); null means {DEFAULT_LIMIT}. Out of range is an error."
 OFFSET = "How many matches to skip (LL2 `offset`), 0 or more; null means 0."
 
-DockingGt = Annotated[datetime | None, arg("Docked strictly after this instant (`docking__gt`).")]
-DockingGte = Annotated[datetime | None, arg("Docked at or after this instant (`docking__gte`).")]
-DockingLt = Annotated[datetime | None, arg("Docked strictly before this instant (`docking__lt`).")]
-DockingLte = Annotated[datetime | None, arg("Docked at or before this instant (`docking__lte`).")]
-DockedAt = Annotated[
-    datetime | None,
-    arg(
-        "Attached at this instant: docked at or before it and not yet departed "
-        "(departure null or strictly after it). Not an LL2 filter."
+
+@dataclass(frozen=True)
+class FilterArgument:
+    """One filter argument: its Python name (the ``EventFilter`` field it fills; GraphQL
+    camel-cases it) and its annotated type (type, description)."""
+
+    name: str
+    annotation: Any
+
+
+# The filters, in the order the schema lists them on every event list.
+EVENT_FILTERS: tuple[FilterArgument, ...] = (
+    FilterArgument(
+        "docking_gt",
+        Annotated[datetime | None, arg("Docked strictly after this instant (`docking__gt`).")],
     ),
-]
-DockingLocationId = Annotated[
-    int | None, arg("At the docking location with this LL2 id (`docking_location__id`).")
-]
-FlightVehicleChaserId = Annotated[
-    int | None,
-    arg("Chaser is the spacecraft flight with this LL2 id (`flight_vehicle_chaser__id`)."),
-]
-SpaceStationTargetId = Annotated[
-    int | None, arg("Target is the station with this LL2 id (`space_station_target__id`).")
-]
-Search = Annotated[
-    str | None,
-    arg(
-        "LL2 `search`: every term must occur, case-insensitively, in one of the docking "
-        "location's name, the chaser's or target's spacecraft, payload or station name. "
-        "Terms split on whitespace and commas; quoted phrases stay whole. Blank filters nothing."
+    FilterArgument(
+        "docking_gte",
+        Annotated[datetime | None, arg("Docked at or after this instant (`docking__gte`).")],
     ),
-]
+    FilterArgument(
+        "docking_lt",
+        Annotated[datetime | None, arg("Docked strictly before this instant (`docking__lt`).")],
+    ),
+    FilterArgument(
+        "docking_lte",
+        Annotated[datetime | None, arg("Docked at or before this instant (`docking__lte`).")],
+    ),
+    FilterArgument(
+        "docked_at",
+        Annotated[
+            datetime | None,
+            arg(
+                "Attached at this instant: docked at or before it and not yet departed "
+                "(departure null or strictly after it). Not an LL2 filter."
+            ),
+        ],
+    ),
+    FilterArgument(
+        "docking_location_id",
+        Annotated[
+            int | None, arg("At the docking location with this LL2 id (`docking_location__id`).")
+        ],
+    ),
+    FilterArgument(
+        "flight_vehicle_chaser_id",
+        Annotated[
+            int | None,
+            arg("Chaser is the spacecraft flight with this LL2 id (`flight_vehicle_chaser__id`)."),
+        ],
+    ),
+    FilterArgument(
+        "space_station_target_id",
+        Annotated[
+            int | None, arg("Target is the station with this LL2 id (`space_station_target__id`).")
+        ],
+    ),
+    FilterArgument(
+        "search",
+        Annotated[
+            str | None,
+            arg(
+                "LL2 `search`: every term must occur, case-insensitively, in one of the docking "
+                "location's name, the chaser's or target's spacecraft, payload or station name. "
+                "Terms split on whitespace and commas; quoted phrases stay whole. Blank filters "
+                "nothing."
+            ),
+        ],
+    ),
+)
+
+_FILTER_NAMES = tuple(argument.name for argument in EVENT_FILTERS)
+# A filter declared here but not on EventFilter (or the reverse) is a bug to catch at import.
+if set(_FILTER_NAMES) != {f.name for f in dataclasses.fields(EventFilter)}:
+    raise AssertionError(
+        "EVENT_FILTERS and EventFilter disagree: "
+        f"{sorted(set(_FILTER_NAMES) ^ {f.name for f in dataclasses.fields(EventFilter)})}"
+    )
+
 OrderingArg = Annotated[
     list[DockingEventOrdering] | None,
     arg(
@@ -62,29 +123,100 @@ Role = Annotated[
     arg("Only events where this object is the chaser, or only the target; null: either."),
 ]
 
+# The cursor arguments of every docking-event connection, root and nested.
+First = Annotated[
+    int | None,
+    arg(
+        "Forward paging: at most this many events (0 to 100) after `after`. With "
+        f"neither `first` nor `last`, `first` is {DEFAULT_LIMIT}."
+    ),
+]
+After = Annotated[str | None, arg("Start after this cursor (an edge's `cursor`, `endCursor`).")]
+Last = Annotated[
+    int | None,
+    arg("Backward paging: at most this many events (0 to 100), the last before `before`."),
+]
+Before = Annotated[str | None, arg("End before this cursor (an edge's `cursor`, `startCursor`).")]
 
-def event_filter(
-    docking_gt: datetime | None = None,
-    docking_gte: datetime | None = None,
-    docking_lt: datetime | None = None,
-    docking_lte: datetime | None = None,
-    docked_at: datetime | None = None,
-    docking_location_id: int | None = None,
-    flight_vehicle_chaser_id: int | None = None,
-    space_station_target_id: int | None = None,
-    search: str | None = None,
-) -> EventFilter:
-    return EventFilter(
-        docking_gt=docking_gt,
-        docking_gte=docking_gte,
-        docking_lt=docking_lt,
-        docking_lte=docking_lte,
-        docked_at=docked_at,
-        docking_location_id=docking_location_id,
-        flight_vehicle_chaser_id=flight_vehicle_chaser_id,
-        space_station_target_id=space_station_target_id,
-        search=search,
-    )
+NO_FILTER = EventFilter()  # the default of a resolver's ``where``, replaced by the arguments
+
+
+def event_filter(**values: Any) -> EventFilter:
+    """The ``EventFilter`` of the filter arguments given by name (absent ones: null)."""
+    unknown = set(values) - set(_FILTER_NAMES)
+    if unknown:
+        raise TypeError(f"not event filters: {sorted(unknown)}")
+    return EventFilter(**values)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def event_filter_arguments(*, drop: Iterable[str] = ()) -> Callable[[F], F]:
+    """A resolver decorator: the resolver's ``where`` parameter becomes the filter arguments
+    (``EVENT_FILTERS``, at that place in the argument order) and the resolver receives the
+    ``EventFilter`` they make. ``drop`` names parameters (with defaults) to leave out of the
+    schema: the resolver gets their defaults (one resolver with and without ``role``)."""
+    dropped = frozenset(drop)
+
+    def decorate(resolver: F) -> F:
+        signature = inspect.signature(resolver)
+        parameters: list[inspect.Parameter] = []
+        for parameter in signature.parameters.values():
+            if parameter.name in dropped:
+                if parameter.default is inspect.Parameter.empty:
+                    raise TypeError(f"{resolver.__name__}: {parameter.name} has no default")
+                continue
+            if parameter.name != "where":
+                parameters.append(parameter)
+                continue
+            parameters.extend(
+                inspect.Parameter(
+                    argument.name,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    annotation=argument.annotation,
+                    default=None,
+                )
+                for argument in EVENT_FILTERS
+            )
+        if len(parameters) == len(signature.parameters) - len(dropped):
+            raise TypeError(f"{resolver.__name__} takes no `where` parameter")
+        # Keyword-only from the filters on: strawberry passes arguments by name.
+        seen_where = False
+        for i, parameter in enumerate(parameters):
+            seen_where = seen_where or parameter.name == _FILTER_NAMES[0]
+            if seen_where and parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:
+                parameters[i] = parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+
+        def where_of(kwargs: dict[str, Any]) -> dict[str, Any]:
+            values = {name: kwargs.pop(name, None) for name in _FILTER_NAMES}
+            kwargs["where"] = event_filter(**values)
+            return kwargs
+
+        wrapper: Callable[..., Any]
+        if inspect.iscoroutinefunction(resolver):
+
+            @functools.wraps(resolver)
+            async def wrapper(*args: Any, **kwargs: Any) -> Any:
+                return await resolver(*args, **where_of(kwargs))
+
+        else:
+
+            @functools.wraps(resolver)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                return resolver(*args, **where_of(kwargs))
+
+        wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        annotations = {
+            name: value
+            for name, value in resolver.__annotations__.items()
+            if name != "where" and name not in dropped
+        }
+        annotations.update({argument.name: argument.annotation for argument in EVENT_FILTERS})
+        wrapper.__annotations__ = annotations
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def orderings(ordering: list[DockingEventOrdering] | None) -> tuple[Ordering, ...]:

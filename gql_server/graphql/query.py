@@ -8,25 +8,20 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
+from sqlalchemy import Table
 
 from gql_server.db import models
 from gql_server.graphql.arguments import (
-    LIMIT,
-    OFFSET,
-    DockedAt,
-    DockingGt,
-    DockingGte,
-    DockingLocationId,
-    DockingLt,
-    DockingLte,
-    FlightVehicleChaserId,
+    NO_FILTER,
+    After,
+    Before,
+    First,
+    Last,
     Limit,
     Offset,
     OrderingArg,
-    Search,
-    SpaceStationTargetId,
     arg,
-    event_filter,
+    event_filter_arguments,
     orderings,
 )
 from gql_server.graphql.context import Info
@@ -40,7 +35,6 @@ from gql_server.graphql.sources import QuerySource
 from gql_server.graphql.types._base import Node, RowType, one
 from gql_server.graphql.types.connection import DockingEventConnection
 from gql_server.graphql.types.docking import DockingEvent, DockingEventPage
-from gql_server.graphql.types.event_lists import After, Before, First, Last
 from gql_server.graphql.types.pages import DockingLocationPage, SpaceStationPage
 from gql_server.graphql.types.payloads import PayloadFlight
 from gql_server.graphql.types.spacecraft import Spacecraft, SpacecraftFlight
@@ -48,6 +42,7 @@ from gql_server.graphql.types.stations import DockingLocation, SpaceStation
 from gql_server.graphql.types.stats import DockingStatsBucket, DockingStatsBucketKey
 from gql_server.graphql.window import Window
 from gql_server.queries import by_name, docking_events, stats
+from gql_server.queries.docking_events import EventFilter
 from gql_server.queries.freshness import DATA_VERSION, LAST_SUCCESSFUL_SYNC, as_utc
 from gql_server.queries.stats import StatsKey
 
@@ -60,11 +55,31 @@ def _decoded(global_id: str, argument: str) -> tuple[type[RowType], Any]:
     return cls, parse_ll2_id(raw, cls._table.c.id.type.python_type, global_id, argument)
 
 
+NamedPage = DockingLocationPage | SpaceStationPage
+
 SEARCH_NAME = (
     "Keep those whose name contains every term (LL2 `search`): terms split on whitespace "
     "and commas, quoted phrases kept whole, compared case-insensitively. Blank filters nothing."
 )
 ID = "The LL2 id; an unknown id answers null."
+
+
+def named_list(table: Table, page: type[NamedPage], description: str) -> Any:
+    """A root list of named objects (``dockingLocations``, ``spaceStations``) as a field:
+    ``table``'s rows ordered by id, searchable by name, paged as ``page``."""
+
+    def resolver(
+        search: Annotated[str | None, arg(SEARCH_NAME)] = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Any:
+        size, start = checked(limit, offset)
+        return page(
+            count_query=by_name.count(table, search),
+            results_query=by_name.page(table, search, size, start),
+        )
+
+    return strawberry.field(resolver=resolver, description=description, graphql_type=page)
 
 
 @strawberry.type(description="Docking events and what takes part in them, from Launch Library 2.")
@@ -75,27 +90,16 @@ class Query:
             "ordering and paging. All given filters must hold."
         )
     )
+    @event_filter_arguments()
     def docking_events(
         self,
         info: Info,
-        docking_gt: DockingGt = None,
-        docking_gte: DockingGte = None,
-        docking_lt: DockingLt = None,
-        docking_lte: DockingLte = None,
-        docked_at: DockedAt = None,
-        docking_location_id: DockingLocationId = None,
-        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
-        space_station_target_id: SpaceStationTargetId = None,
-        search: Search = None,
+        where: EventFilter = NO_FILTER,
         ordering: OrderingArg = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> DockingEventPage:
         size, start = checked(limit, offset)
-        where = event_filter(
-            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
-            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
-        )  # fmt: skip
         keys = orderings(ordering)
         return DockingEventPage(
             source=QuerySource(
@@ -119,27 +123,16 @@ class Query:
             "added before them. Keep the same arguments (but the cursors) for every page."
         )
     )
+    @event_filter_arguments()
     def docking_events_connection(
         self,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
-        docking_gt: DockingGt = None,
-        docking_gte: DockingGte = None,
-        docking_lt: DockingLt = None,
-        docking_lte: DockingLte = None,
-        docked_at: DockedAt = None,
-        docking_location_id: DockingLocationId = None,
-        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
-        space_station_target_id: SpaceStationTargetId = None,
-        search: Search = None,
+        where: EventFilter = NO_FILTER,
         ordering: OrderingArg = None,
     ) -> DockingEventConnection:
-        where = event_filter(
-            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
-            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
-        )  # fmt: skip
         window = Window.of(where, orderings(ordering), first, after, last, before)
         return DockingEventConnection(window=window)
 
@@ -153,26 +146,15 @@ class Query:
             "(QUERY_TOO_COMPLEX), never a cut list."
         )
     )
+    @event_filter_arguments()
     async def docking_stats(
         self,
         info: Info,
         group_by: Annotated[
             list[DockingStatsKey], arg("What to group by, in order; repeated keys count once.")
         ],
-        docking_gt: DockingGt = None,
-        docking_gte: DockingGte = None,
-        docking_lt: DockingLt = None,
-        docking_lte: DockingLte = None,
-        docked_at: DockedAt = None,
-        docking_location_id: DockingLocationId = None,
-        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
-        space_station_target_id: SpaceStationTargetId = None,
-        search: Search = None,
+        where: EventFilter = NO_FILTER,
     ) -> list[DockingStatsBucket]:
-        where = event_filter(
-            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
-            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
-        )  # fmt: skip
         keys = [key.to_query() for key in group_by]
         # One more than may be served, to tell "exactly the most" from "too many".
         most = getattr(info.schema, "limits", Limits()).max_stats_buckets
@@ -223,7 +205,10 @@ class Query:
     async def nodes(
         self,
         info: Info,
-        ids: Annotated[list[strawberry.ID], arg("`nodeId`s, up to 100 (each one priced in the query's cost, repeats too).")],
+        ids: Annotated[
+            list[strawberry.ID],
+            arg("`nodeId`s, up to 100 (each one priced in the query's cost, repeats too)."),
+        ],
     ) -> list[Node | None]:
         if len(ids) > MAX_LIMIT:
             raise bad_input(f"at most {MAX_LIMIT} ids, got {len(ids)}", argument="ids")
@@ -254,19 +239,11 @@ class Query:
     async def docking_event(self, info: Info, id: Annotated[int, arg(ID)]) -> DockingEvent | None:
         return await one(info, DockingEvent, id)
 
-    @strawberry.field(description="Docking locations (ports), ordered by id, searchable by name.")
-    def docking_locations(
-        self,
-        search: Annotated[str | None, arg(SEARCH_NAME)] = None,
-        limit: Annotated[int | None, arg(LIMIT)] = DEFAULT_LIMIT,
-        offset: Annotated[int | None, arg(OFFSET)] = 0,
-    ) -> DockingLocationPage:
-        size, start = checked(limit, offset)
-        table = models.DockingLocation.__table__
-        return DockingLocationPage(
-            count_query=by_name.count(table, search),
-            results_query=by_name.page(table, search, size, start),
-        )
+    docking_locations = named_list(
+        models.DockingLocation.__table__,
+        DockingLocationPage,
+        "Docking locations (ports), ordered by id, searchable by name.",
+    )
 
     @strawberry.field(description="One docking location by LL2 id, or null.")
     async def docking_location(
@@ -274,19 +251,11 @@ class Query:
     ) -> DockingLocation | None:
         return await one(info, DockingLocation, id)
 
-    @strawberry.field(description="Space stations, ordered by id, searchable by name.")
-    def space_stations(
-        self,
-        search: Annotated[str | None, arg(SEARCH_NAME)] = None,
-        limit: Annotated[int | None, arg(LIMIT)] = DEFAULT_LIMIT,
-        offset: Annotated[int | None, arg(OFFSET)] = 0,
-    ) -> SpaceStationPage:
-        size, start = checked(limit, offset)
-        table = models.SpaceStation.__table__
-        return SpaceStationPage(
-            count_query=by_name.count(table, search),
-            results_query=by_name.page(table, search, size, start),
-        )
+    space_stations = named_list(
+        models.SpaceStation.__table__,
+        SpaceStationPage,
+        "Space stations, ordered by id, searchable by name.",
+    )
 
     @strawberry.field(description="One space station by LL2 id, or null.")
     async def space_station(self, info: Info, id: Annotated[int, arg(ID)]) -> SpaceStation | None:

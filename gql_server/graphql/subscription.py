@@ -26,19 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gql_server.db import models
-from gql_server.graphql.arguments import (
-    DockedAt,
-    DockingGt,
-    DockingGte,
-    DockingLocationId,
-    DockingLt,
-    DockingLte,
-    FlightVehicleChaserId,
-    Search,
-    SpaceStationTargetId,
-    arg,
-    event_filter,
-)
+from gql_server.graphql.arguments import NO_FILTER, arg, event_filter_arguments
 from gql_server.graphql.budget import SubscriptionBudget
 from gql_server.graphql.context import Info
 from gql_server.graphql.enums import DockingEventChangeKind
@@ -296,6 +284,7 @@ class Subscription:
             "through), and so for a created or updated event removed before it was read."
         )
     )
+    @event_filter_arguments()
     async def docking_event_changed(
         self,
         info: Info,
@@ -312,20 +301,8 @@ class Subscription:
                 "is refused (BAD_USER_INPUT); reload with a query instead."
             ),
         ] = None,
-        docking_gt: DockingGt = None,
-        docking_gte: DockingGte = None,
-        docking_lt: DockingLt = None,
-        docking_lte: DockingLte = None,
-        docked_at: DockedAt = None,
-        docking_location_id: DockingLocationId = None,
-        flight_vehicle_chaser_id: FlightVehicleChaserId = None,
-        space_station_target_id: SpaceStationTargetId = None,
-        search: Search = None,
+        where: EventFilter = NO_FILTER,
     ) -> AsyncGenerator[DockingEventChange, None]:
-        where = event_filter(
-            docking_gt, docking_gte, docking_lt, docking_lte, docked_at,
-            docking_location_id, flight_vehicle_chaser_id, space_station_target_id, search,
-        )  # fmt: skip
         wanted = None if event_ids is None else set(event_ids)
         # Checked here, before the stream starts: a refusal is the operation's `error`.
         budget = _budget(info.context)
