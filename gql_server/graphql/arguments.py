@@ -20,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 
 from gql_server.graphql.enums import DockingEventOrdering, DockingRole
+from gql_server.graphql.errors import bad_input
 from gql_server.graphql.paging import DEFAULT_LIMIT
 from gql_server.queries.docking_events import EventFilter, Ordering
 
@@ -35,11 +36,50 @@ OFFSET = "How many matches to skip (LL2 `offset`), 0 or more; null means 0."
 @dataclass(frozen=True)
 class FilterArgument:
     """One filter argument: its Python name (the ``EventFilter`` field it fills; GraphQL
-    camel-cases it) and its annotated type (type, description)."""
+    camel-cases it), its annotated type (type, description) and, when the value needs it,
+    the check that turns it into the filter's value (raising BAD_USER_INPUT)."""
 
     name: str
     annotation: Any
+    check: Callable[[str, Any], Any] | None = None
 
+
+def any_of(low: int, high: int, most: int) -> Callable[[str, Any], tuple[int, ...] | None]:
+    """The check of a list of calendar numbers, any of which matches: each from ``low`` to
+    ``high``, at most ``most`` distinct ones; repeats count once; an empty list (as LL2 reads
+    an empty parameter) filters nothing. Sorted: equal sets make equal (cached) filters."""
+
+    def check(argument: str, values: list[int] | None) -> tuple[int, ...] | None:
+        if not values:
+            return None
+        wrong = [value for value in values if not low <= value <= high]
+        if wrong:
+            raise bad_input(
+                f"`{argument}` takes numbers from {low} to {high}; got {wrong[0]}",
+                argument=argument,
+            )
+        distinct = tuple(sorted(set(values)))
+        if len(distinct) > most:
+            raise bad_input(
+                f"`{argument}` takes at most {most} distinct values; got {len(distinct)}",
+                argument=argument,
+            )
+        return distinct
+
+    return check
+
+
+def _any_of(what: str, ll2: str, low: int, high: int, most: int | None = None) -> str:
+    limit = f", at most {most} distinct" if most else ""
+    return (
+        f"The {what} of docking, in UTC, is any of these (LL2 2.4.0 `{ll2}`, comma-separated "
+        f"there): each {low} to {high}{limit}, else BAD_USER_INPUT. An empty list filters "
+        "nothing."
+    )
+
+
+YEARS = (1, 9999)  # the years an instant (a date-time) can have
+MAX_YEARS = 100  # distinct years in one `dockingYear`: a statement's IN list stays short
 
 # The filters, in the order the schema lists them on every event list.
 EVENT_FILTERS: tuple[FilterArgument, ...] = (
@@ -100,6 +140,32 @@ EVENT_FILTERS: tuple[FilterArgument, ...] = (
             ),
         ],
     ),
+    # LL2 2.4.0's filters.
+    FilterArgument(
+        "docked",
+        Annotated[
+            bool | None,
+            arg(
+                "LL2 2.4.0 `docked`: true keeps the events still attached (no departure "
+                "recorded), false those that have departed; null: both."
+            ),
+        ],
+    ),
+    FilterArgument(
+        "docking_year",
+        Annotated[list[int] | None, arg(_any_of("year", "docking__year", *YEARS, most=MAX_YEARS))],
+        any_of(*YEARS, most=MAX_YEARS),
+    ),
+    FilterArgument(
+        "docking_month",
+        Annotated[list[int] | None, arg(_any_of("month", "docking__month", 1, 12))],
+        any_of(1, 12, most=12),
+    ),
+    FilterArgument(
+        "docking_day",
+        Annotated[list[int] | None, arg(_any_of("day of the month", "docking__day", 1, 31))],
+        any_of(1, 31, most=31),
+    ),
 )
 
 _FILTER_NAMES = tuple(argument.name for argument in EVENT_FILTERS)
@@ -141,12 +207,24 @@ Before = Annotated[str | None, arg("End before this cursor (an edge's `cursor`, 
 NO_FILTER = EventFilter()  # the default of a resolver's ``where``, replaced by the arguments
 
 
+_CHECKS = {a.name: a.check for a in EVENT_FILTERS if a.check is not None}
+
+
 def event_filter(**values: Any) -> EventFilter:
-    """The ``EventFilter`` of the filter arguments given by name (absent ones: null)."""
+    """The ``EventFilter`` of the filter arguments given by name (absent ones: null), each
+    checked (BAD_USER_INPUT naming the argument)."""
     unknown = set(values) - set(_FILTER_NAMES)
     if unknown:
         raise TypeError(f"not event filters: {sorted(unknown)}")
+    for name, check in _CHECKS.items():
+        if name in values:
+            values[name] = check(_camel(name), values[name])
     return EventFilter(**values)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -25,6 +25,7 @@ from sqlalchemy.sql import ColumnCollection
 from gql_server.bytecache import ByteLRU
 from gql_server.db.models import DockingEvent
 from gql_server.queries.search import search_conditions
+from gql_server.queries.sql import utc_day, utc_month, utc_year
 from gql_server.search import folded_terms
 
 EVENTS = DockingEvent.__table__
@@ -54,6 +55,12 @@ class EventFilter:
     search: str | None = None
     # Attached at this instant: docking <= t and (departure is null or departure > t).
     docked_at: datetime | None = None
+    # LL2 2.4.0: still attached (no departure) when true, departed when false.
+    docked: bool | None = None
+    # LL2 2.4.0: the UTC year, month, day of docking is one of these (None: any).
+    docking_year: tuple[int, ...] | None = None
+    docking_month: tuple[int, ...] | None = None
+    docking_day: tuple[int, ...] | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         c = EVENTS.c
@@ -75,6 +82,15 @@ class EventFilter:
         if self.docked_at is not None:
             conditions.append(c.docking <= self.docked_at)
             conditions.append(or_(c.departure.is_(None), c.departure > self.docked_at))
+        if self.docked is not None:
+            conditions.append(c.departure.is_(None) if self.docked else c.departure.is_not(None))
+        for part, values in (
+            (utc_year, self.docking_year),
+            (utc_month, self.docking_month),
+            (utc_day, self.docking_day),
+        ):
+            if values is not None:
+                conditions.append(part(c.docking).in_(values))
         conditions.extend(search_conditions(c.search_document, self.search, rowid=c.id))
         return conditions
 

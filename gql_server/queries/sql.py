@@ -9,12 +9,36 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 
-class utc_year(FunctionElement[int]):
-    """The UTC calendar year of an instant column (SQLite stores naive UTC text;
-    PostgreSQL's ``EXTRACT`` on ``timestamptz`` would use the session time zone)."""
+class _utc_part(FunctionElement[int]):
+    """A calendar field of an instant column, in UTC (SQLite stores naive UTC text;
+    PostgreSQL's ``EXTRACT`` on ``timestamptz`` would use the session time zone, so the
+    instant is first turned into a UTC wall-clock ``timestamp``)."""
 
     type = Integer()
     inherit_cache = True
+    strftime = ""  # SQLite's format of the field
+    extract = ""  # PostgreSQL's EXTRACT field
+
+
+class utc_year(_utc_part):
+    """The UTC calendar year of an instant column."""
+
+    inherit_cache = True
+    strftime, extract = "%Y", "YEAR"
+
+
+class utc_month(_utc_part):
+    """The UTC month (1 to 12) of an instant column."""
+
+    inherit_cache = True
+    strftime, extract = "%m", "MONTH"
+
+
+class utc_day(_utc_part):
+    """The UTC day of the month (1 to 31) of an instant column."""
+
+    inherit_cache = True
+    strftime, extract = "%d", "DAY"
 
 
 class epoch_seconds(FunctionElement[int]):
@@ -24,17 +48,16 @@ class epoch_seconds(FunctionElement[int]):
     inherit_cache = True
 
 
-@compiles(utc_year, "sqlite")
-def _utc_year_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    return f"CAST(strftime('%Y', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+@compiles(_utc_part, "sqlite")
+def _utc_part_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"CAST(strftime('{element.strftime}', {value}) AS INTEGER)"
 
 
-@compiles(utc_year, "postgresql")
-def _utc_year_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
-    return (
-        "CAST(EXTRACT(YEAR FROM "
-        f"({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC') AS INTEGER)"
-    )
+@compiles(_utc_part, "postgresql")
+def _utc_part_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"CAST(EXTRACT({element.extract} FROM ({value}) AT TIME ZONE 'UTC') AS INTEGER)"
 
 
 @compiles(epoch_seconds, "sqlite")
