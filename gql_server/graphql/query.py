@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from graphql import GraphQLError
@@ -64,9 +64,10 @@ SEARCH_NAME = (
 ID = "The LL2 id; an unknown id answers null."
 
 
-def named_list(table: Table, page: type[NamedPage], description: str) -> Any:
+def named_list(model: type[Any], page: type[NamedPage], description: str) -> Any:
     """A root list of named objects (``dockingLocations``, ``spaceStations``) as a field:
-    ``table``'s rows ordered by id, searchable by name, paged as ``page``."""
+    the ``model``'s rows ordered by id, searchable by name, paged as ``page``."""
+    table = cast(Table, model.__table__)
 
     def resolver(
         search: Annotated[str | None, arg(SEARCH_NAME)] = None,
@@ -240,7 +241,7 @@ class Query:
         return await one(info, DockingEvent, id)
 
     docking_locations = named_list(
-        models.DockingLocation.__table__,
+        models.DockingLocation,
         DockingLocationPage,
         "Docking locations (ports), ordered by id, searchable by name.",
     )
@@ -252,7 +253,7 @@ class Query:
         return await one(info, DockingLocation, id)
 
     space_stations = named_list(
-        models.SpaceStation.__table__,
+        models.SpaceStation,
         SpaceStationPage,
         "Space stations, ordered by id, searchable by name.",
     )
