@@ -17,7 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.db.models import DockingEvent
-from gql_server.graphql.reader import Reader
+from gql_server.db.reader import Reader
 from gql_server.graphql.schema import build_schema
 from gql_server.http.graphiql import assets_mount, render_page
 from gql_server.http.graphql_view import GraphQLHTTPView

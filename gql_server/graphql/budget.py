@@ -20,7 +20,7 @@ from sqlalchemy import RowMapping, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 
-from gql_server.graphql.reader import Reader
+from gql_server.db.reader import Reader
 
 
 class DatabaseGate:
