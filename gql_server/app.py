@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
 from gql_server.db.models import DockingEvent
 from gql_server.db.reader import Reader
 from gql_server.graphql.schema import build_schema

@@ -1,4 +1,5 @@
-"""Engines per database URL, SQLite pragmas, and bringing the schema up to date."""
+"""Engines per database URL, SQLite pragmas, and the SQLite request reads' own engine and
+threads. Bringing the schema up to date is ``gql_server.db.migrate``'s (``ensure_schema``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -196,43 +197,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-class SchemaNotMigrated(RuntimeError):
-    """The database is not at the newest migration, and this command does not migrate."""
-
-
-async def ensure_schema(engine: AsyncEngine, *, migrate: bool | None = None) -> None:
-    """Bring the database to the newest schema, or check that it is there.
-
-    ``migrate`` defaults to True on SQLite (the embedded default migrates itself) and False
-    elsewhere: a shared PostgreSQL is migrated on purpose, with ``python -m gql_server migrate``.
-    """
-    from gql_server.db import migrate as migrations
-
-    if migrate is None:
-        migrate = engine.dialect.name == "sqlite"
-    head = migrations.head_revision()
-    revision = await migrations.current(engine)
-    if revision == head:
-        return
-    if migrate:
-        # Decided again under the write lock: another process may be migrating it now.
-        await migrations.upgrade(engine, adopt=True)
-        return
-    if revision is None and await _has_table(engine, migrations.ADOPTED):
-        # Made by create_all before the project had migrations: that is revision 0001.
-        await migrations.stamp(engine, "0001")
-        revision = "0001"
-    raise SchemaNotMigrated(
-        f"the database is at schema revision {revision or 'none'}, the code needs {head}: "
-        "run `python -m gql_server migrate` (with the same DATABASE_URL) first"
-    )
-
-
-async def _has_table(engine: AsyncEngine, table: str) -> bool:
-    def check(conn: Any) -> bool:
-        return inspect(conn).has_table(table)
-
-    async with engine.connect() as conn:
-        return await conn.run_sync(check)

@@ -38,7 +38,8 @@ from conftest import ROOT, SEED_PAGE, make_client, run, seed_events, sqlite_url
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
 from gql_server.db.models import DataVersion, DockingEvent, DockingEventChange
 from gql_server.ingest.files import ingest_paths
 from gql_server.sync import Reporter, RetryPolicy, SyncOptions, SyncReport, run_sync

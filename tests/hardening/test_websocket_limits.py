@@ -29,7 +29,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from gql_server.app import create_app
-from gql_server.db.engine import create_engine, ensure_schema, watch_statements
+from gql_server.db.engine import create_engine, watch_statements
+from gql_server.db.migrate import ensure_schema
 from gql_server.graphql import subscription
 from gql_server.graphql.limits import Limits
 from gql_server.graphql.subscription import POLL_ENV, current_version
