@@ -47,7 +47,7 @@ from gql_server.graphql.types.spacecraft import Spacecraft, SpacecraftFlight
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation
 from gql_server.graphql.types.stats import DockingStatsBucket, DockingStatsBucketKey
 from gql_server.queries import by_name, docking_events, stats
-from gql_server.queries.freshness import DATA_VERSION, LAST_SUCCESSFUL_SYNC, as_utc
+from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc, data_version
 from gql_server.queries.stats import StatsKey
 
 
@@ -247,7 +247,7 @@ class Query:
         )
     )
     async def data_version(self, info: Info) -> int:
-        return int(await info.context.reader.scalar(DATA_VERSION, long=False) or 0)
+        return await data_version(info.context.reader)
 
     @strawberry.field(description="One docking event by LL2 id, or null.")
     async def docking_event(self, info: Info, id: Annotated[int, arg(ID)]) -> DockingEvent | None:
