@@ -97,10 +97,11 @@ async def _changes_page(
 
 def _budget(context: Any) -> SubscriptionBudget:
     budget = getattr(context, "subscriptions", None)
-    return budget if isinstance(budget, SubscriptionBudget) else _DEFAULT_BUDGET
-
-
-_DEFAULT_BUDGET = SubscriptionBudget()  # contexts made without one (tests, scripts)
+    if not isinstance(budget, SubscriptionBudget):
+        # A context made without one (tests, scripts) gets its own, kept on it: nothing
+        # process-wide (a gate, a watch) is shared by contexts no app made.
+        budget = context.subscriptions = SubscriptionBudget()
+    return budget
 
 
 async def _changes(

@@ -8,6 +8,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from graphql import ExecutionResult
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.testclient import TestClient
@@ -16,7 +17,9 @@ from gql_server.app import create_app
 from gql_server.db.engine import create_engine, read_threads, writing
 from gql_server.db.migrate import ensure_schema
 from gql_server.db.version_watch import VersionWatch
-from gql_server.ingest.load import bump_data_version
+from gql_server.graphql.context import Context
+from gql_server.graphql.schema import build_schema
+from gql_server.ingest.load import bump_data_version, record_changes
 from gql_server.queries.freshness import data_version
 from gql_server.settings import Settings
 
@@ -93,3 +96,39 @@ def test_poll_periods_come_from_the_environment() -> None:
     )
     with pytest.raises(ValueError, match="seconds"):
         Settings.from_env({"GQL_SUBSCRIPTION_POLL_SECONDS": "0"})
+
+
+def test_a_subscription_outside_any_app_watches_on_its_own(db_url: str) -> None:
+    """A script's context (no app, so no budget and no lifespan's watch) still follows
+    writes: its subscription gets a budget and a watch of its own, stopped with it."""
+
+    async def scenario() -> None:
+        engine = create_engine(db_url)
+        try:
+            await ensure_schema(engine)
+            async with engine.connect() as conn:
+                since = await data_version(conn)
+            schema = build_schema()
+            context = Context.for_engine(engine)
+            stream = await schema.subscribe(
+                "subscription ($since: Int) { dockingEventChanged(sinceVersion: $since) "
+                "{ kind eventId version } }",
+                variable_values={"since": since},
+                context_value=context,
+            )
+            assert not isinstance(stream, ExecutionResult), stream
+            async with writing(engine).begin() as conn:
+                version = await bump_data_version(conn)
+                await record_changes(conn, version, removed=[4242])
+            async with asyncio.timeout(WAIT):
+                message = await anext(stream)
+            assert message.errors is None, message.errors
+            assert message.data == {
+                "dockingEventChanged": {"kind": "REMOVED", "eventId": 4242, "version": version}
+            }
+            await stream.aclose()
+            await context.close()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(scenario())
