@@ -251,7 +251,12 @@ def test_the_sql_finder_finds_sql(tmp_path: Path) -> None:
         "d = 'select an ordering'\n"
     )
     found = [line.split(" ", 1)[1] for line in sql_in(sample)]
-    assert found == ["imports select", "select(", "sa.text(", "SQL text 'SELECT id FROM docking_event'"]
+    assert found == [
+        "imports select",
+        "select(",
+        "sa.text(",
+        "SQL text 'SELECT id FROM docking_event'",
+    ]
 
 
 # (b) No import circle outside graphql/types/.

@@ -16,7 +16,6 @@ from gql_server.db.models.sync import SyncRun
 DATA_VERSION = select(DataVersion.version).where(DataVersion.id == 1)
 
 
-
 class ShortReads(Protocol):
     """A request's reader (``gql_server.db.reader.Reader``), as far as reading one value."""
 
