@@ -45,9 +45,9 @@ from gql_server.app import create_app  # noqa: E402
 from gql_server.db.engine import (  # noqa: E402
     TRANSACTION_CONTROL,
     create_engine,
-    ensure_schema,
     watch_statements,
 )
+from gql_server.db.migrate import ensure_schema  # noqa: E402
 from gql_server.ingest.files import ingest_paths  # noqa: E402
 from gql_server.settings import Settings  # noqa: E402
 

@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from gql_server import synthetic  # noqa: E402
 from gql_server.app import create_app  # noqa: E402
-from gql_server.db.engine import create_engine, ensure_schema  # noqa: E402
+from gql_server.db.engine import create_engine  # noqa: E402
+from gql_server.db.migrate import ensure_schema  # noqa: E402
 from gql_server.ingest.files import ingest_paths  # noqa: E402
 from gql_server.settings import Settings  # noqa: E402
 

@@ -15,9 +15,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
 from gql_server.db.models import DockingEvent
-from gql_server.graphql.reader import Reader
+from gql_server.db.reader import Reader
+from gql_server.db.version_watch import VersionWatch
 from gql_server.graphql.schema import build_schema
 from gql_server.http.graphiql import assets_mount, render_page
 from gql_server.http.graphql_view import GraphQLHTTPView
@@ -33,7 +35,7 @@ from gql_server.http.operating import (
 from gql_server.http.timeline import routes as timeline_routes
 from gql_server.http.websocket import SubscriptionEndpoint
 from gql_server.ingest.files import ingest_paths
-from gql_server.queries.freshness import DATA_VERSION
+from gql_server.queries.freshness import data_version
 from gql_server.settings import Settings
 
 log = logging.getLogger("gql_server")
@@ -58,7 +60,7 @@ async def healthz(request: Request) -> Response:
     # reader: the path GraphQL reads take.
     reader = Reader(request.app.state.engine)
     try:
-        await reader.scalar(DATA_VERSION, long=False)
+        await data_version(reader)
     except Exception:
         log.exception("health check failed")
         return JSONResponse({"status": "unavailable"}, status_code=503)
@@ -111,9 +113,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         heavy = HeavyLane(app.state.engine, schema.lane, settings.limits.heavy_queue_seconds)
         await heavy.start()
         http.heavy = heavy
+        # The subscriptions' version watch: idle until the first one, stopped at shutdown.
+        watch = VersionWatch(
+            app.state.engine,
+            poll_seconds=settings.subscription_poll_seconds,
+            listen_poll_seconds=settings.subscription_listen_poll_seconds,
+        )
+        subscriptions.budget.watch = watch
         try:
             yield
         finally:
+            subscriptions.budget.watch = None
+            await watch.close()
             http.heavy = None
             await heavy.stop()
             if app.state.engine is not writer:

@@ -152,8 +152,8 @@ def _metrics_folder(workers: int) -> Iterator[None]:
 
 
 async def _migrate() -> int:
-    from gql_server.db.engine import create_engine, ensure_schema
-    from gql_server.db.migrate import current
+    from gql_server.db.engine import create_engine
+    from gql_server.db.migrate import current, ensure_schema
 
     engine = create_engine(Settings.from_env().database_url)
     try:
@@ -175,7 +175,8 @@ def _generate(folder: Path, count: int, seed: int, page_size: int) -> int:
 
 
 async def _ingest(paths: Sequence[str], *, strict: bool = False) -> int:
-    from gql_server.db.engine import SchemaNotMigrated, create_engine, ensure_schema
+    from gql_server.db.engine import create_engine
+    from gql_server.db.migrate import SchemaNotMigrated, ensure_schema
     from gql_server.ingest.errors import IngestError
     from gql_server.ingest.files import ingest_paths
 
@@ -256,7 +257,8 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 async def _sync_run(options: SyncOptions) -> int:
-    from gql_server.db.engine import SchemaNotMigrated, create_engine, ensure_schema
+    from gql_server.db.engine import create_engine
+    from gql_server.db.migrate import SchemaNotMigrated, ensure_schema
     from gql_server.sync import SyncError, run_sync
 
     engine = None if options.dry_run else create_engine(Settings.from_env().database_url)

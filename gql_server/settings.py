@@ -47,6 +47,10 @@ class Settings:
     sync_max_wait: float = 3600.0  # longest throttle wait honoured; longer stops (exit 75)
     # WebSocket and HTTP/1.1 connection limits (docs/limits-transport.md).
     transport: TransportLimits = field(default_factory=TransportLimits)
+    # How often subscriptions' version watch reads the data version (db/version_watch.py):
+    # polling without LISTEN (SQLite), and the safety poll while LISTENing (PostgreSQL).
+    subscription_poll_seconds: float = 0.5
+    subscription_listen_poll_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -82,6 +86,12 @@ class Settings:
             ),
             sync_max_wait=_seconds(env.get("GQL_SYNC_MAX_WAIT"), default=3600.0),
             transport=TransportLimits.from_env(env),
+            subscription_poll_seconds=_seconds(
+                env.get("GQL_SUBSCRIPTION_POLL_SECONDS"), default=0.5
+            ),
+            subscription_listen_poll_seconds=_seconds(
+                env.get("GQL_SUBSCRIPTION_LISTEN_POLL_SECONDS"), default=5.0
+            ),
         )
 
 

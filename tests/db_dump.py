@@ -9,7 +9,8 @@ from conftest import run
 from sqlalchemy import select
 
 from gql_server.db.base import Base
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
 from gql_server.ingest.files import ingest_paths
 
 

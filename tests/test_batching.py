@@ -10,7 +10,8 @@ from typing import Any
 
 from conftest import FULL_PAGE_QUERY, Client, make_client, run, seed_events
 
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
 from gql_server.ingest.files import ingest_paths
 
 

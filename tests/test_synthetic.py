@@ -14,7 +14,8 @@ import httpx
 from sqlalchemy import func, select
 
 from gql_server.app import create_app
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
 from gql_server.db.models import DockingEvent
 from gql_server.ingest.files import ingest_paths
 from gql_server.settings import SEED_DIR, Settings

@@ -1,13 +1,15 @@
-"""Engines per database URL, SQLite pragmas, and bringing the schema up to date."""
+"""Engines per database URL, SQLite pragmas, and the SQLite request reads' own engine and
+threads. Bringing the schema up to date is ``gql_server.db.migrate``'s (``ensure_schema``)."""
 
 from __future__ import annotations
 
 import time
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -17,36 +19,34 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An async engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout, and a
+    file's request reads their own synchronous engine and worker threads
+    (``sqlite_reader``, ``read_threads``), made here and closed when ``engine`` is disposed:
+    whoever owns the engine (the app's lifespan, a command) owns them."""
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         # pysqlite only opens a transaction before writes; emit BEGIN ourselves so that
         # every statement of a request reads one snapshot (SQLAlchemy's documented recipe).
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        if _is_sqlite_file(engine):
+            _READERS[engine] = _SqliteReads(engine)
     return engine
 
 
 StatementWatcher = Callable[[str], None]
 TRANSACTION_CONTROL = frozenset({"BEGIN", "ROLLBACK", "COMMIT"})
-# Per async engine: its request reader, and who watches the reader's statements.
-_READERS: weakref.WeakKeyDictionary[AsyncEngine, tuple[Engine, list[StatementWatcher]]] = (
-    weakref.WeakKeyDictionary()
-)
+READ_THREADS = 4  # long SQLite reads of one engine at once (pages, counts, searches)
 
 
-def sqlite_reader(engine: AsyncEngine) -> Engine | None:
-    """For a SQLite file, a synchronous engine on the same file for request reads (None for
-    other databases). A read through aiosqlite costs several thread hand-offs (cursor,
-    execute, fetch); pysqlite on the event loop's thread costs none, and the short reads
-    (rows by id, the data version) run there. Disposed with ``engine``."""
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
-        return None
-    if "memory" in str(engine.url.query.get("mode", "")):
-        return None
-    found = _READERS.get(engine)
-    if found is None:
-        reader = create_sync_engine(
+class _SqliteReads:
+    """What a SQLite file's request reads need besides ``engine``: a synchronous engine
+    on the same file, worker threads for long reads, and who watches the statements sent
+    to the driver directly. Disposing of ``engine`` disposes of them (its pool may be used
+    again after: a disposed engine's is; so are these, the threads started anew)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = create_sync_engine(
             engine.url.set(drivername="sqlite"),
             # A request's connection may run a long read on a worker thread; requests
             # never share one (each holds its own until it ends).
@@ -54,12 +54,49 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
             pool_size=8,
             max_overflow=-1,  # never wait for a connection: waiting would block the loop
         )
-        watchers: list[StatementWatcher] = []
-        event.listen(reader, "connect", _sqlite_pragmas)
-        event.listen(reader, "begin", _sqlite_begin)
-        event.listen(engine.sync_engine, "engine_disposed", lambda _engine: reader.dispose())
-        found = _READERS[engine] = (reader, watchers)
-    return found[0]
+        self.watchers: list[StatementWatcher] = []
+        # No thread starts before the first long read.
+        self.threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="sqlite-read")
+        event.listen(self.engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine, "begin", _sqlite_begin)
+        event.listen(engine.sync_engine, "engine_disposed", self._dispose)
+
+    def _dispose(self, _engine: Any) -> None:
+        threads = self.threads
+        self.threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="sqlite-read")
+        # Not waiting: a read a cancelled request left running is being interrupted by
+        # its reader (Reader.close), which waits for it itself.
+        threads.shutdown(wait=False)
+        self.engine.dispose()
+
+
+# Per async engine on a SQLite file, its request reads' resources. An engine's attributes
+# in all but name (AsyncEngine has __slots__): made by ``create_engine``, closed by the
+# engine's disposal, so they live exactly as long as their owner's engine, and two apps
+# (two engines) never share them. Weak: a forgotten engine takes its entry with it.
+_READERS: weakref.WeakKeyDictionary[AsyncEngine, _SqliteReads] = weakref.WeakKeyDictionary()
+
+
+def _is_sqlite_file(engine: AsyncEngine) -> bool:
+    if engine.url.database in (None, "", ":memory:"):
+        return False
+    return "memory" not in str(engine.url.query.get("mode", ""))
+
+
+def sqlite_reader(engine: AsyncEngine) -> Engine | None:
+    """For a SQLite file, a synchronous engine on the same file for request reads (None for
+    other databases). A read through aiosqlite costs several thread hand-offs (cursor,
+    execute, fetch); pysqlite on the event loop's thread costs none, and the short reads
+    (rows by id, the data version) run there. Disposed with ``engine``."""
+    found = _READERS.get(engine)
+    return None if found is None else found.engine
+
+
+def read_threads(engine: AsyncEngine) -> ThreadPoolExecutor | None:
+    """Where a SQLite file's long request reads run, off the event loop's thread (None
+    for other databases). Shut down with ``engine``."""
+    found = _READERS.get(engine)
+    return None if found is None else found.threads
 
 
 # Per async engine: the engines made for other event loops on the same database.
@@ -90,8 +127,9 @@ _RAW_WATCHERS: weakref.WeakKeyDictionary[AsyncEngine, list[StatementWatcher]] = 
 def raw_statement_watchers(engine: AsyncEngine) -> list[StatementWatcher]:
     """Who must hear of the statements the request reader sends to the driver itself,
     past SQLAlchemy's events (``Reader.rows_by_id`` on SQLite, ``Reader.rows_alone``)."""
-    if sqlite_reader(engine) is not None:
-        return _READERS[engine][1]
+    found = _READERS.get(engine)
+    if found is not None:
+        return found.watchers
     return _RAW_WATCHERS.setdefault(engine, [])
 
 
@@ -159,43 +197,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-class SchemaNotMigrated(RuntimeError):
-    """The database is not at the newest migration, and this command does not migrate."""
-
-
-async def ensure_schema(engine: AsyncEngine, *, migrate: bool | None = None) -> None:
-    """Bring the database to the newest schema, or check that it is there.
-
-    ``migrate`` defaults to True on SQLite (the embedded default migrates itself) and False
-    elsewhere: a shared PostgreSQL is migrated on purpose, with ``python -m gql_server migrate``.
-    """
-    from gql_server.db import migrate as migrations
-
-    if migrate is None:
-        migrate = engine.dialect.name == "sqlite"
-    head = migrations.head_revision()
-    revision = await migrations.current(engine)
-    if revision == head:
-        return
-    if migrate:
-        # Decided again under the write lock: another process may be migrating it now.
-        await migrations.upgrade(engine, adopt=True)
-        return
-    if revision is None and await _has_table(engine, migrations.ADOPTED):
-        # Made by create_all before the project had migrations: that is revision 0001.
-        await migrations.stamp(engine, "0001")
-        revision = "0001"
-    raise SchemaNotMigrated(
-        f"the database is at schema revision {revision or 'none'}, the code needs {head}: "
-        "run `python -m gql_server migrate` (with the same DATABASE_URL) first"
-    )
-
-
-async def _has_table(engine: AsyncEngine, table: str) -> bool:
-    def check(conn: Any) -> bool:
-        return inspect(conn).has_table(table)
-
-    async with engine.connect() as conn:
-        return await conn.run_sync(check)

@@ -3,7 +3,8 @@
 ``await upgrade(engine)`` brings the engine's database to the newest revision (a no-op
 when it is there already); ``await current(engine)`` names the revision it is at and
 ``head_revision()`` the newest one; ``await stamp(engine, "0001")`` adopts a database
-created by ``create_schema`` before migrations existed.
+created by ``create_schema`` before migrations existed. ``await ensure_schema(engine)`` is
+what start-up calls: migrate (SQLite) or check (elsewhere) that the database is at head.
 Revisions live in ``gql_server/db/migrations/versions``; write a new one with
 ``await revision(engine, "add a column")`` against a database at head (autogenerate
 compares it with the models), then read and fix what autogenerate cannot see (CHECK
@@ -130,6 +131,44 @@ async def revision(
     """
     async with engine.connect() as connection:
         return await connection.run_sync(_revision, message, autogenerate, rev_id)
+
+
+class SchemaNotMigrated(RuntimeError):
+    """The database is not at the newest migration, and this command does not migrate."""
+
+
+async def ensure_schema(engine: AsyncEngine, *, migrate: bool | None = None) -> None:
+    """Bring the database to the newest schema, or check that it is there.
+
+    ``migrate`` defaults to True on SQLite (the embedded default migrates itself) and False
+    elsewhere: a shared PostgreSQL is migrated on purpose, with ``python -m gql_server migrate``.
+    """
+    if migrate is None:
+        migrate = engine.dialect.name == "sqlite"
+    head = head_revision()
+    revision = await current(engine)
+    if revision == head:
+        return
+    if migrate:
+        # Decided again under the write lock: another process may be migrating it now.
+        await upgrade(engine, adopt=True)
+        return
+    if revision is None and await _has_table(engine, ADOPTED):
+        # Made by create_all before the project had migrations: that is revision 0001.
+        await stamp(engine, "0001")
+        revision = "0001"
+    raise SchemaNotMigrated(
+        f"the database is at schema revision {revision or 'none'}, the code needs {head}: "
+        "run `python -m gql_server migrate` (with the same DATABASE_URL) first"
+    )
+
+
+async def _has_table(engine: AsyncEngine, table: str) -> bool:
+    def check(conn: Any) -> bool:
+        return inspect(conn).has_table(table)
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(check)
 
 
 def _upgrade(connection: Connection, revision: str, adopt: bool = False) -> None:

@@ -1,5 +1,5 @@
 """What subscriptions may take from a server process: a few database connections of the
-pool (the rest stay for HTTP requests) and a bounded replay.
+pool (the rest stay for HTTP requests) and a bounded replay; and the version watch they share.
 
 Every database read a subscription makes goes through the process's ``DatabaseGate``: the
 change-log pages it replays (``gate.hold()`` around the read) and each emission's
@@ -20,7 +20,8 @@ from sqlalchemy import RowMapping, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 
-from gql_server.graphql.reader import Reader
+from gql_server.db.reader import Reader
+from gql_server.db.version_watch import VersionWatch
 
 
 class DatabaseGate:
@@ -100,11 +101,14 @@ class GatedReader(Reader):
 
 @dataclass
 class SubscriptionBudget:
-    """One per server process (``create_app``), reached through ``Context.subscriptions``."""
+    """One per app (``create_app``), reached through ``Context.subscriptions``: what its
+    subscriptions may take, and the ``VersionWatch`` they share (the app's lifespan makes
+    it at start-up and closes it at shutdown; None outside a running app)."""
 
     replay_max_versions: int = 1_000
     db_connections: int = 2
     gate: DatabaseGate = field(init=False)
+    watch: VersionWatch | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.gate = DatabaseGate(self.db_connections)

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.types import Info as _Info
 
+from gql_server.db.reader import Reader
 from gql_server.graphql.loaders import Loaders
-from gql_server.graphql.reader import Reader
 
 
 @dataclass

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnCollection
 from strawberry.dataloader import DataLoader
 
-from gql_server.graphql.reader import Reader
+from gql_server.db.reader import Reader
 from gql_server.queries.by_id import listed_rows
 from gql_server.tracing import batch_span
 

@@ -43,7 +43,7 @@ from gql_server.graphql.types.stats import DockingStatsBucket, DockingStatsBucke
 from gql_server.graphql.window import Window
 from gql_server.queries import by_name, docking_events, stats
 from gql_server.queries.docking_events import EventFilter
-from gql_server.queries.freshness import DATA_VERSION, LAST_SUCCESSFUL_SYNC, as_utc
+from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc, data_version
 from gql_server.queries.stats import StatsKey
 
 
@@ -234,7 +234,7 @@ class Query:
         )
     )
     async def data_version(self, info: Info) -> int:
-        return int(await info.context.reader.scalar(DATA_VERSION, long=False) or 0)
+        return await data_version(info.context.reader)
 
     @strawberry.field(description="One docking event by LL2 id, or null.")
     async def docking_event(self, info: Info, id: Annotated[int, arg(ID)]) -> DockingEvent | None:

@@ -2,30 +2,24 @@
 created, updated or removed, in every server process.
 
 Writers bump ``data_version`` and log each event they touch in ``docking_event_change``,
-in their own transaction (gql_server.ingest.load). A per-process ``VersionWatch`` (one per
-engine, shared by all subscriptions) notices a new version: on PostgreSQL through
-``LISTEN gql_data_version`` (the writer's ``pg_notify`` is delivered at commit) with a slow
-safety poll, elsewhere (SQLite) by polling ``SELECT version FROM data_version``. Each
-subscription then reads the log rows of the versions it has not seen, in one short read
+in their own transaction (gql_server.ingest.load). The app's ``VersionWatch``
+(gql_server.db.version_watch, shared by all its subscriptions, reached through the
+context's ``SubscriptionBudget``) notices a new version. Each subscription then reads the
+log rows of the versions it has not seen (gql_server.queries.changes), in one short read
 transaction, and emits them in log order; each emission resolves in a snapshot of its own
 (no transaction is held while waiting).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-import os
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gql_server.db import models
+from gql_server.db.version_watch import VersionWatch
 from gql_server.graphql.arguments import NO_FILTER, arg, event_filter_arguments
 from gql_server.graphql.budget import SubscriptionBudget
 from gql_server.graphql.context import Info
@@ -33,125 +27,9 @@ from gql_server.graphql.enums import DockingEventChangeKind
 from gql_server.graphql.errors import bad_input
 from gql_server.graphql.types._base import one
 from gql_server.graphql.types.docking import DockingEvent
-from gql_server.ingest.load import DATA_VERSION_CHANNEL
-from gql_server.queries.docking_events import EVENTS, EventFilter
-
-log = logging.getLogger("gql_server.subscriptions")
-
-POLL_ENV = "GQL_SUBSCRIPTION_POLL_SECONDS"  # polling period without LISTEN (SQLite)
-LISTEN_POLL_ENV = "GQL_SUBSCRIPTION_LISTEN_POLL_SECONDS"  # safety poll while LISTENing
-CHUNK = 500  # event ids per statement when filtering a page
-PAGE = 500  # log rows read at once when replaying or catching up
-
-
-def _seconds(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    value = float(raw)
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {raw!r}")
-    return value
-
-
-async def current_version(conn: AsyncConnection) -> int:
-    table = models.DataVersion.__table__
-    version = (await conn.execute(select(table.c.version).where(table.c.id == 1))).scalar()
-    return int(version or 0)
-
-
-class VersionWatch:
-    """Follows the data version of one database for every subscription of this process."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self.version = -1  # not read yet
-        self.users = 0
-        self.listening = False
-        self._changed = asyncio.Condition()
-        self._kick = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            task, self._task = self._task, None
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-
-    async def wait_beyond(self, version: int) -> int:
-        """Wait until the data version is past ``version``; the version seen."""
-        async with self._changed:
-            await self._changed.wait_for(lambda: self.version > version)
-            return self.version
-
-    async def _read(self) -> int:
-        async with self.engine.connect() as conn:
-            return await current_version(conn)
-
-    async def _listen(self) -> Any:
-        """A dedicated asyncpg connection LISTENing on the channel, or None (not PostgreSQL,
-        or it failed: then polling does the work)."""
-        if self.engine.dialect.name != "postgresql":
-            return None
-        try:
-            import asyncpg
-
-            dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            connection = await asyncpg.connect(dsn)
-            await connection.add_listener(DATA_VERSION_CHANNEL, lambda *_: self._kick.set())
-        except Exception:
-            log.warning("LISTEN %s failed; polling instead", DATA_VERSION_CHANNEL, exc_info=True)
-            return None
-        return connection
-
-    async def _run(self) -> None:
-        listener = await self._listen()
-        self.listening = listener is not None
-        period = _seconds(LISTEN_POLL_ENV, 5.0) if listener else _seconds(POLL_ENV, 0.5)
-        try:
-            while True:
-                try:
-                    version = await self._read()
-                except Exception:
-                    log.warning("reading the data version failed", exc_info=True)
-                    version = self.version
-                if version != self.version:
-                    async with self._changed:
-                        self.version = version
-                        self._changed.notify_all()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._kick.wait(), period)
-                self._kick.clear()
-        finally:
-            if listener is not None:
-                with contextlib.suppress(Exception):
-                    await listener.close(timeout=2)
-
-
-_watches: dict[tuple[int, int], VersionWatch] = {}
-
-
-async def _acquire(engine: AsyncEngine) -> VersionWatch:
-    key = (id(engine), id(asyncio.get_running_loop()))
-    watch = _watches.get(key)
-    if watch is None:
-        watch = _watches[key] = VersionWatch(engine)
-        watch.start()
-    watch.users += 1
-    return watch
-
-
-async def _release(watch: VersionWatch) -> None:
-    watch.users -= 1
-    if watch.users == 0:
-        key = (id(watch.engine), id(asyncio.get_running_loop()))
-        if _watches.get(key) is watch:
-            del _watches[key]
-        await watch.stop()
+from gql_server.queries import changes
+from gql_server.queries.docking_events import EventFilter
+from gql_server.queries.freshness import data_version
 
 
 @strawberry.type(
@@ -186,48 +64,32 @@ class DockingEventChange:
 async def _changes_page(
     conn: AsyncConnection, seen: int, latest: int, after_seq: int, where: EventFilter
 ) -> tuple[list[Any], set[int]]:
-    """One page (at most ``PAGE`` rows) of the log rows of versions ``seen < v <= latest``
-    past sequence ``after_seq``, in log order (keyset on ``seq``: every row of those
-    versions was committed when ``latest`` was read, so the pages, read in snapshots of
-    their own, are exactly the rows of that range), and the ids of the changed (not
-    removed) events that pass ``where``: those that match it as they are stored now, and
-    those no longer stored (removed since; like removals, only ``eventIds`` filters them)."""
-    log_table = models.DockingEventChange.__table__
-    rows = (
-        (
-            await conn.execute(
-                select(log_table)
-                .where(
-                    log_table.c.version > seen,
-                    log_table.c.version <= latest,
-                    log_table.c.seq > after_seq,
-                )
-                .order_by(log_table.c.seq)
-                .limit(PAGE)
-            )
-        )
-        .mappings()
-        .all()
-    )
+    """One page (at most ``changes.PAGE`` rows) of the log rows of versions
+    ``seen < v <= latest`` past sequence ``after_seq``, in log order (keyset on ``seq``:
+    every row of those versions was committed when ``latest`` was read, so the pages, read
+    in snapshots of their own, are exactly the rows of that range), and the ids of the
+    changed (not removed) events that pass ``where``: those that match it as they are
+    stored now, and those no longer stored (removed since; like removals, only
+    ``eventIds`` filters them)."""
+    rows = (await conn.execute(changes.changes_page(seen, latest, after_seq))).mappings().all()
     alive = sorted({row["event_id"] for row in rows if row["kind"] != "removed"})
     matching: set[int] = set()
-    for start in range(0, len(alive), CHUNK):
-        chunk = alive[start : start + CHUNK]
-        stmt = select(EVENTS.c.id).where(EVENTS.c.id.in_(chunk))
-        stored = set((await conn.execute(stmt)).scalars())
+    for start in range(0, len(alive), changes.CHUNK):
+        chunk = alive[start : start + changes.CHUNK]
+        stored = set((await conn.execute(changes.stored_ids(chunk))).scalars())
         matching.update(set(chunk) - stored)  # gone since: judged like removals, by id only
         if stored:
-            stmt = select(EVENTS.c.id).where(EVENTS.c.id.in_(stored), *where.conditions())
-            matching.update((await conn.execute(stmt)).scalars())
+            matching.update((await conn.execute(changes.matching_ids(stored, where))).scalars())
     return list(rows), matching
 
 
 def _budget(context: Any) -> SubscriptionBudget:
     budget = getattr(context, "subscriptions", None)
-    return budget if isinstance(budget, SubscriptionBudget) else _DEFAULT_BUDGET
-
-
-_DEFAULT_BUDGET = SubscriptionBudget()  # contexts made without one (tests, scripts)
+    if not isinstance(budget, SubscriptionBudget):
+        # A context made without one (tests, scripts) gets its own, kept on it: nothing
+        # process-wide (a gate, a watch) is shared by contexts no app made.
+        budget = context.subscriptions = SubscriptionBudget()
+    return budget
 
 
 async def _changes(
@@ -237,8 +99,12 @@ async def _changes(
     gate, no slot or connection held while waiting or while a message is sent."""
     context = info.context
     engine = context.engine
-    gate = _budget(context).gate
-    watch = await _acquire(engine)
+    budget = _budget(context)
+    gate = budget.gate
+    # The app's watch (its lifespan's); a context made without one (tests, scripts) gets
+    # one of its own for this subscription.
+    watch = budget.watch or VersionWatch(engine)
+    await watch.acquire()
     try:
         while True:
             await context.fresh_snapshot()  # nothing held while waiting
@@ -248,7 +114,7 @@ async def _changes(
             while True:
                 async with gate.hold(), engine.connect() as conn:  # one short read each
                     if latest is None:
-                        latest = await current_version(conn)
+                        latest = await data_version(conn)
                     rows, matching = await _changes_page(conn, seen, latest, after_seq, where)
                 for row in rows:
                     event_id, kind = row["event_id"], DockingEventChangeKind(row["kind"])
@@ -263,13 +129,13 @@ async def _changes(
                         version=row["version"],
                         changed_at=row["changed_at"],
                     )
-                if len(rows) < PAGE:
+                if len(rows) < changes.PAGE:
                     break
                 after_seq = rows[-1]["seq"]
             assert latest is not None
             seen = latest
     finally:
-        await _release(watch)
+        await watch.release()
 
 
 @strawberry.type(description="Live updates, over WebSocket (`graphql-transport-ws`).")
@@ -309,7 +175,7 @@ class Subscription:
         if since_version is not None and since_version < 0:
             raise bad_input("`sinceVersion` must be 0 or more.", argument="sinceVersion")
         async with budget.gate.hold(), info.context.engine.connect() as conn:
-            current = await current_version(conn)
+            current = await data_version(conn)
         if since_version is None:
             return _changes(info, current, wanted, where)
         behind = current - since_version

@@ -32,7 +32,7 @@ from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from gql_server.graphql.reader import Reader
+from gql_server.db.reader import Reader
 from gql_server.http.observe import RequestRecord
 from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc
 

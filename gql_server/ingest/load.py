@@ -33,12 +33,13 @@ from gql_server.db.models import (
     SpacecraftFlight,
     SpaceStation,
 )
+from gql_server.db.version_watch import DATA_VERSION_CHANNEL
 from gql_server.ingest.normalize import Batch, Row
 from gql_server.ingest.resolve import resolve
+from gql_server.queries.freshness import data_version
 from gql_server.search import document
 
 CHUNK = 500
-DATA_VERSION_CHANNEL = "gql_data_version"  # PostgreSQL NOTIFY channel: the new data version
 PROGRESS_ROWS = 10_000  # tables this large report their progress
 Progress = Callable[[str], None]
 
@@ -76,7 +77,7 @@ async def load(conn: AsyncConnection, batch: Batch, progress: Progress | None = 
         version = await bump_data_version(conn)
         await record_changes(conn, version, created=created, updated=updated)
     else:  # identical data: caches keyed by the version and subscribers stay undisturbed
-        version = await current_data_version(conn)
+        version = await data_version(conn)
     return LoadReport(
         events=len(batch.events),
         rows=batch.count(),
@@ -149,13 +150,6 @@ def _event_changes(batch: Batch, stored: dict[Any, Row]) -> tuple[list[Any], lis
     return created, updated
 
 
-async def current_data_version(conn: AsyncConnection) -> int:
-    """The data version as the caller's transaction sees it (0 before any write)."""
-    table = DataVersion.__table__
-    version = (await conn.execute(select(table.c.version).where(table.c.id == 1))).scalar()
-    return int(version or 0)
-
-
 async def bump_data_version(conn: AsyncConnection) -> int:
     """Increment the data version inside the writer's transaction (readers see the new
     version exactly when they see the new rows); returns the new version."""
@@ -166,7 +160,7 @@ async def bump_data_version(conn: AsyncConnection) -> int:
         set_={"version": table.c.version + 1, "updated_at": stmt.excluded.updated_at},
     )
     await conn.execute(stmt)
-    version = int((await conn.execute(select(table.c.version).where(table.c.id == 1))).scalar_one())
+    version = await data_version(conn)
     if conn.dialect.name == "postgresql":
         # Delivered when (and only if) the transaction commits: subscriptions in every
         # server process LISTEN on this channel instead of polling.

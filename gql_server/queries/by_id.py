@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, select
+from sqlalchemy import Column, Dialect, Select, Table, bindparam, select
 
 
 @functools.cache
@@ -34,3 +34,17 @@ def listed_rows(link: Table, child: Table) -> Select[Any]:
         .where(link.c.parent_id.in_(bindparam("ids", expanding=True)))
         .order_by(link.c.parent_id, link.c.position)
     )
+
+
+def rows_by_id_text(table: Table, dialect: Dialect) -> tuple[tuple[Column[Any], ...], str]:
+    """``rows_by_id`` as the driver's own SQL, for a reader that skips SQLAlchemy: the
+    columns it selects, and its text up to the id list's opening parenthesis (the caller
+    appends one ``?`` per id and the closing one)."""
+    quote = dialect.identifier_preparer.quote
+    columns = tuple(table.c)
+    head = (
+        f"SELECT {', '.join(quote(c.name) for c in columns)} "
+        f"FROM {dialect.identifier_preparer.format_table(table)} "
+        f"WHERE {quote(table.c.id.name)} IN ("
+    )
+    return columns, head

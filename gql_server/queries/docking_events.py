@@ -313,6 +313,12 @@ def exists_beyond(
 # request body long, and each statement holds its terms.
 STATEMENT_CACHE_BYTES = 16 * 1024 * 1024
 STATEMENT_BYTES = 20_000  # a compiled-to-be statement's objects, about (its terms apart)
+# Module-level on purpose, unlike the engines, readers and the version watch the lifespan
+# owns: it memoizes a pure function (the key is the statement's whole identity, the value
+# an immutable statement), so two apps sharing it get exactly what each would have built,
+# and nothing one does can change what another reads; it holds no connection, thread or
+# task, so shutdown has nothing to close; its memory is bounded by STATEMENT_CACHE_BYTES.
+# SQLAlchemy's own compiled cache, per engine, sits behind it.
 _STATEMENTS: ByteLRU[tuple[Any, ...], tuple[Any]] = ByteLRU(STATEMENT_CACHE_BYTES)
 
 

@@ -19,7 +19,6 @@ from cdp import Page, chromium
 from frontend_support import ARTIFACTS, SEED_DIR, LiveServer, ensure_chromium, live_server
 
 from gql_server.db.engine import create_engine
-from gql_server.graphql.subscription import POLL_ENV
 from gql_server.http.graphiql import default_query
 from gql_server.ingest.files import ingest_paths
 
@@ -35,7 +34,8 @@ def browser_binary() -> Path:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     # Subscriptions poll SQLite for changes; 0.2 s keeps the wait for one short.
-    with live_server(tmp_path_factory.mktemp("graphiql-server"), **{POLL_ENV: "0.2"}) as running:
+    folder = tmp_path_factory.mktemp("graphiql-server")
+    with live_server(folder, **{"GQL_SUBSCRIPTION_POLL_SECONDS": "0.2"}) as running:
         yield running
 
 

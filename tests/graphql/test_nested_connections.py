@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from conftest import Client, make_client, run
 
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
 from gql_server.graphql.schema import build_schema
 from gql_server.ingest.files import ingest_paths
 from gql_server.synthetic import write_pages

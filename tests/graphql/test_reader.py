@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 
 from gql_server.db.base import Base
 from gql_server.db.engine import create_engine
-from gql_server.graphql.reader import Reader
+from gql_server.db.reader import Reader
 from gql_server.synthetic import write_pages
 
 

@@ -22,9 +22,9 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from gql_server.app import create_app
 from gql_server.db.engine import create_engine
-from gql_server.graphql.subscription import LISTEN_POLL_ENV, POLL_ENV, current_version
 from gql_server.ingest.files import ingest_paths
 from gql_server.ingest.load import remove_events
+from gql_server.queries.freshness import data_version
 from gql_server.settings import Settings
 
 WAIT = 15.0  # seconds any expected message may take, at most
@@ -37,11 +37,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(url: str) -> Iterator[int]:
+def serving(url: str, **settings: Any) -> Iterator[int]:
     """The gateway under uvicorn on 127.0.0.1 in a thread; yields its port."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(Settings(database_url=url)),
+        create_app(Settings(database_url=url, **settings)),
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -93,7 +93,7 @@ async def version_of(url: str) -> int:
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
-            return await current_version(conn)
+            return await data_version(conn)
     finally:
         await engine.dispose()
 
@@ -131,17 +131,16 @@ SUBSCRIPTION = """subscription ($since: Int, $station: Int, $ids: [Int!]) {
 }"""
 
 
-@pytest.fixture
-def fast_polling(monkeypatch: pytest.MonkeyPatch, backend: str) -> None:
-    # SQLite polls every 0.2 s. PostgreSQL's safety poll is set far beyond the waits
-    # below: a message that arrives in time came through LISTEN/NOTIFY.
-    monkeypatch.setenv(POLL_ENV, "0.2")
-    monkeypatch.setenv(LISTEN_POLL_ENV, "600")
+# SQLite polls every 0.2 s. PostgreSQL's safety poll is set far beyond the waits below: a
+# message that arrives in time came through LISTEN/NOTIFY.
+FAST_POLLING = {"subscription_poll_seconds": 0.2, "subscription_listen_poll_seconds": 600.0}
 
 
-@pytest.mark.usefixtures("fast_polling")
 def test_ingests_and_removals_reach_subscribers_in_every_process(db_url: str, tmp_path: Path) -> None:
-    with serving(db_url) as port_a, serving(db_url) as port_b:  # two server processes' worth
+    with (
+        serving(db_url, **FAST_POLLING) as port_a,
+        serving(db_url, **FAST_POLLING) as port_b,  # two server processes' worth
+    ):
         async def scenario() -> None:
             since = await version_of(db_url)  # the seed, ingested at start-up
             assert since >= 1
@@ -184,9 +183,8 @@ def test_ingests_and_removals_reach_subscribers_in_every_process(db_url: str, tm
         asyncio.run(asyncio.wait_for(scenario(), 4 * WAIT))
 
 
-@pytest.mark.usefixtures("fast_polling")
 def test_without_since_version_only_later_changes_arrive(db_url: str, tmp_path: Path) -> None:
-    with serving(db_url) as port:
+    with serving(db_url, **FAST_POLLING) as port:
 
         async def scenario() -> None:
             async with subscribed(port, SUBSCRIPTION, {"ids": [620]}) as ws:

@@ -38,9 +38,11 @@ from conftest import ROOT, SEED_PAGE, make_client, run, seed_events, sqlite_url
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gql_server.db.engine import create_engine, ensure_schema
-from gql_server.db.models import DataVersion, DockingEvent, DockingEventChange
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
+from gql_server.db.models import DockingEvent, DockingEventChange
 from gql_server.ingest.files import ingest_paths
+from gql_server.queries.freshness import data_version
 from gql_server.sync import Reporter, RetryPolicy, SyncOptions, SyncReport, run_sync
 from gql_server.sync.client import _retry_after
 
@@ -739,7 +741,7 @@ def versions(url: str) -> tuple[int, int]:
         engine = await _engine(url)
         try:
             async with engine.connect() as conn:
-                version = (await conn.execute(select(DataVersion.version))).scalar() or 0
+                version = await data_version(conn)
                 logged = (
                     await conn.execute(select(func.count()).select_from(DockingEventChange))
                 ).scalar_one()

@@ -29,11 +29,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from gql_server.app import create_app
-from gql_server.db.engine import create_engine, ensure_schema, watch_statements
-from gql_server.graphql import subscription
+from gql_server.db.engine import create_engine, watch_statements
+from gql_server.db.migrate import ensure_schema
 from gql_server.graphql.limits import Limits
-from gql_server.graphql.subscription import POLL_ENV, current_version
 from gql_server.ingest.files import ingest_paths
+from gql_server.queries import changes as change_log
+from gql_server.queries.freshness import data_version
 from gql_server.serving import uvicorn_options
 from gql_server.settings import Settings
 from gql_server.synthetic import write_pages
@@ -143,7 +144,7 @@ async def version_of(url: str) -> int:
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
-            return await current_version(conn)
+            return await data_version(conn)
     finally:
         await engine.dispose()
 
@@ -456,17 +457,14 @@ def subscriptions_endpoint(app: Starlette) -> Any:
 CHANGES = "subscription ($since: Int) { dockingEventChanged(sinceVersion: $since) { kind eventId version } }"
 
 
-@pytest.fixture
-def fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(POLL_ENV, "0.2")
+FAST_POLLING = 0.2  # seconds between reads of the data version (SQLite)
 
 
-@pytest.mark.usefixtures("fast_polling")
 def test_replay_reads_the_log_in_pages(db_url: str, tmp_path: Path) -> None:
     run(ingest_synthetic(db_url, tmp_path / "pages", 1_200))  # 12 versions of 100 changes
     latest = run(version_of(db_url))
     since = latest - 12
-    with serving(settings_for(db_url)) as (port, app):
+    with serving(settings_for(db_url, subscription_poll_seconds=FAST_POLLING)) as (port, app):
         log_reads: list[str] = []
         watch_statements(
             app.state.engine,
@@ -487,16 +485,18 @@ def test_replay_reads_the_log_in_pages(db_url: str, tmp_path: Path) -> None:
     assert versions == sorted(versions) and (versions[0], versions[-1]) == (since + 1, latest)
     assert len({c["eventId"] for c in changes}) == 1_200
     # 1,200 rows in pages of 500: three reads (500, 500, 200), not one of 1,200.
-    assert subscription.PAGE == 500
+    assert change_log.PAGE == 500
     assert len(log_reads) == 3, log_reads
 
 
-@pytest.mark.usefixtures("fast_polling")
 def test_replay_further_back_than_the_window_is_refused(db_url: str, tmp_path: Path) -> None:
     run(ingest_synthetic(db_url, tmp_path / "pages", 700))  # 7 versions
     latest = run(version_of(db_url))
     window = 5
-    with serving(settings_for(db_url, transport={"replay_max_versions": window})) as (port, _):
+    settings = settings_for(
+        db_url, transport={"replay_max_versions": window}, subscription_poll_seconds=FAST_POLLING
+    )
+    with serving(settings) as (port, _):
 
         async def scenario() -> None:
             async with session(port) as ws:
@@ -531,11 +531,14 @@ EMITTING = """subscription ($since: Int) {
 }"""
 
 
-@pytest.mark.usefixtures("fast_polling")
 def test_subscriptions_read_through_a_few_database_connections(db_url: str, tmp_path: Path) -> None:
     run(ingest_synthetic(db_url, tmp_path / "pages", 200))  # 2 versions of 100 changes
     since = run(version_of(db_url)) - 2
-    settings = settings_for(db_url, transport={"subscription_db_connections": 1})
+    settings = settings_for(
+        db_url,
+        transport={"subscription_db_connections": 1},
+        subscription_poll_seconds=FAST_POLLING,
+    )
     with serving(settings) as (port, app):
         gate = subscriptions_endpoint(app).budget.gate
         pool = app.state.engine.sync_engine.pool

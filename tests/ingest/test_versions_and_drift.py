@@ -15,7 +15,8 @@ from conftest import ROOT, SEED_PAGE, Client, run, seed_events
 from db_dump import dump, ingest
 from ll2_versions import event_220, event_230_completing_100, page_210
 
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
 from gql_server.ingest.errors import IngestError
 from gql_server.ingest.files import FileReport, ingest_paths
 

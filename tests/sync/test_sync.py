@@ -26,7 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gql_server.db.base import Base
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
 from gql_server.db.models import DockingEvent
 from gql_server.ingest.files import ingest_paths
 from gql_server.ingest.load import load, remove_events

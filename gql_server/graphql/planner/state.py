@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from gql_server.db.reader import Reader
 from gql_server.graphql.loaders import Loaders, Relation
 from gql_server.graphql.planner.plan import (
     ChildEdge,
@@ -28,7 +29,6 @@ from gql_server.graphql.planner.plan import (
     edge_keys,
 )
 from gql_server.graphql.planner.point import point_read
-from gql_server.graphql.reader import Reader
 from gql_server.graphql.types._base import RowType
 from gql_server.queries.by_id import listed_ids, listed_rows
 from gql_server.tracing import batch_span

@@ -7,22 +7,20 @@ import contextlib
 import contextvars
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Dialect, Engine, RowMapping, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
-from gql_server.db.engine import raw_statement_watchers, sqlite_reader
-from gql_server.queries.by_id import rows_by_id
+from gql_server.db.engine import raw_statement_watchers, read_threads, sqlite_reader
+from gql_server.queries.by_id import rows_by_id, rows_by_id_text
 
 T = TypeVar("T")
 # SQLite and asyncpg take at most 32,766 / 32,767 parameters a statement: rows by id are
 # read in slices well below.
 MAX_IDS_PER_STATEMENT = 10_000
-# Long SQLite reads (pages, counts, searches) run here, off the event loop's thread.
-_SQLITE_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sqlite-read")
 
 
 class Reader:
@@ -33,7 +31,8 @@ class Reader:
     synchronous connection (``gql_server.db.engine.sqlite_reader``): short reads (``long``
     false: rows by primary key, the data version) run right on the event loop's thread,
     where they cost microseconds; long ones (a page, a count, a search, a window over
-    children) run on a worker thread so the loop keeps serving other requests.
+    children) run on one of the engine's worker threads (``read_threads``) so the loop
+    keeps serving other requests.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -185,7 +184,9 @@ class Reader:
         if not long:
             return work(conn)
         # In the caller's context: a tracing span current there parents the statement's.
-        self._job = _SQLITE_THREADS.submit(contextvars.copy_context().run, work, conn)
+        threads = read_threads(self._engine)  # the engine's: created and closed with it
+        assert threads is not None
+        self._job = threads.submit(contextvars.copy_context().run, work, conn)
         return await asyncio.wrap_future(self._job)
 
     def _sync_connection(self) -> Connection:
@@ -262,14 +263,8 @@ class _RawReading:
     """A table's rows by id as plain SQL, and how to convert the driver's values."""
 
     def __init__(self, table: Table, dialect: Dialect) -> None:
-        quote = dialect.identifier_preparer.quote
-        columns = list(table.c)
+        columns, self._head = rows_by_id_text(table, dialect)
         self.names = tuple(c.key for c in columns)
-        self._head = (
-            f"SELECT {', '.join(quote(c.name) for c in columns)} "
-            f"FROM {dialect.identifier_preparer.format_table(table)} "
-            f"WHERE {quote(table.c.id.name)} IN ("
-        )
         processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
         self._converted = tuple((i, p) for i, p in enumerate(processors) if p is not None)
         bind = table.c.id.type.dialect_impl(dialect).bind_processor(dialect)
