@@ -28,7 +28,8 @@ from starlette.testclient import TestClient
 from websockets.asyncio.client import connect
 
 from gql_server.app import create_app
-from gql_server.db.engine import create_engine, ensure_schema
+from gql_server.db.engine import create_engine
+from gql_server.db.migrate import ensure_schema
 from gql_server.graphql.arguments import EVENT_FILTERS
 from gql_server.graphql.schema import build_schema
 from gql_server.ingest.files import ingest_paths
