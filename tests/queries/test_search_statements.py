@@ -1,0 +1,61 @@
+"""W4 (search "dragon", the first 20 events by docking date, ``count`` not selected): the
+statements it costs on each backend, and none of them counts the matches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from gql_server.app import create_app
+from gql_server.db.engine import TRANSACTION_CONTROL, watch_statements
+from gql_server.settings import SEED_DIR, Settings
+
+FIELDS = """
+  id url docking departure
+  dockingLocation { id name spacestation { id name } }
+  chaser {
+    __typename
+    ... on SpaceStation { name }
+    ... on SpacecraftFlight { spacecraft { name } }
+    ... on PayloadFlight { payload { name } }
+  }
+"""
+W4 = (
+    'query Search { dockingEvents(search: "dragon", ordering: [DOCKING_ASC], limit: 20) '
+    f"{{ results {{ {FIELDS} }} }} }}"
+)
+
+
+@pytest.fixture
+def http(db_url: str) -> Iterator[TestClient]:
+    # Response cache off: with it, the data version is read first (the cache's key).
+    app = create_app(Settings(database_url=db_url, seed_dir=SEED_DIR, response_cache_bytes=0))
+    with TestClient(app) as client:
+        yield client
+
+
+def test_w4_reads_no_count_and_few_statements(backend: str, http: TestClient) -> None:
+    seen: list[str] = []
+    stop = watch_statements(http.app.state.engine, seen.append)  # type: ignore[attr-defined]
+    try:
+        body = http.post("/graphql", json={"query": W4}).json()
+    finally:
+        stop()
+    assert "errors" not in body, body
+    results = body["data"]["dockingEvents"]["results"]
+    # The seed's dockings of a Dragon (the name of the chaser's spacecraft), oldest first.
+    assert results, "the seed has Dragon dockings"
+    assert [r["docking"] for r in results] == sorted(r["docking"] for r in results)
+    queries = [s for s in seen if s.strip().upper() not in TRANSACTION_CONTROL]
+    # PostgreSQL: the searched slice (probe and fallback in one statement) and the joined
+    # to-one chain. SQLite: the probe, the slice, then each related table by id.
+    assert len(queries) == (2 if backend == "postgresql" else 6), queries
+    # `count` is not selected: nothing counts the matches. (PostgreSQL's slice counts the
+    # probe's at most 20 rows, to choose its branch; that is all.)
+    counts = [q for q in queries if "count(" in q.lower()]
+    if backend == "postgresql":
+        assert len(counts) == 1 and "FROM probed" in counts[0], counts
+    else:
+        assert counts == []
