@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    case,
     false,
     func,
     literal_column,
@@ -24,7 +25,7 @@ from sqlalchemy.sql import ColumnCollection
 
 from gql_server.bytecache import ByteLRU
 from gql_server.db.models import DockingEvent
-from gql_server.queries.search import search_conditions
+from gql_server.queries.search import candidate_count, search_conditions
 from gql_server.search import folded_terms
 
 EVENTS = DockingEvent.__table__
@@ -213,10 +214,33 @@ PROBE_WINDOW = 2000
 def probe(
     where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int
 ) -> Select[tuple[object, ...]] | None:
-    """For a searched page: the page computed over the first ``PROBE_WINDOW`` events (in
-    order, other filters applied) only. When it comes back full, it is the page: the matches
-    at those positions all lie in the window, which is the top of the order. Otherwise the
-    caller runs ``page`` (the search index's plan). None when there is no search."""
+    """For a searched page: a statement whose answer, when it holds ``limit`` rows, is the
+    page; otherwise the caller runs ``page``. None when there is no search.
+
+    When the search index counts at most ``PROBE_WINDOW`` candidates (SQLite's FTS5 table
+    counts them without reading an event; see ``candidate_count``), the page itself: reading
+    that few matches costs less than the window. Otherwise ``_window_probe``: the page over
+    the first ``PROBE_WINDOW`` events in order. Both are branches of one statement, and the
+    branch not taken has ``LIMIT 0``, which SQLite and PostgreSQL test before reading."""
+    window = _window_probe(where, ordering, limit, offset)
+    if window is None:
+        return None
+    candidates = candidate_count(where.search, PROBE_WINDOW)
+    few = page(where, ordering, limit, offset).limit(
+        case((candidates <= PROBE_WINDOW, limit), else_=0)
+    )
+    many = window.limit(case((candidates > PROBE_WINDOW, limit), else_=0))
+    either = union_all(select(few.subquery("few")), select(many.subquery("many")))
+    found = either.subquery("probe")
+    return select(found).order_by(*order_by(ordering, found.c))
+
+
+def _window_probe(
+    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int
+) -> Select[tuple[object, ...]] | None:
+    """The page computed over the first ``PROBE_WINDOW`` events (in order, other filters
+    applied) only. When it comes back full, it is the page: the matches at those positions
+    all lie in the window, which is the top of the order. None when there is no search."""
     if not folded_terms(where.search) or offset + limit > PROBE_WINDOW:
         return None
     unsearched = replace(where, search=None)
@@ -244,7 +268,9 @@ def probe_or_page(
     slice's branch of the ``UNION ALL`` carries a condition on their number alone, which
     PostgreSQL tests once, before running the branch (a one-time filter), so it reads the
     matches only when the probe fell short. None when there is no search."""
-    window = probe(where, ordering, limit, offset)
+    # The window alone: PostgreSQL has no index-only count of the candidates (its trigram
+    # index needs the rows to recheck), so the window is always the first try here.
+    window = _window_probe(where, ordering, limit, offset)
     if window is None:
         return None
     probed = window.cte("probed")

@@ -9,7 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from gql_server.app import create_app
+from gql_server.bytecache import ByteLRU
 from gql_server.db.engine import TRANSACTION_CONTROL, watch_statements
+from gql_server.queries import docking_events
 from gql_server.settings import SEED_DIR, Settings
 
 FIELDS = """
@@ -52,10 +54,38 @@ def test_w4_reads_no_count_and_few_statements(backend: str, http: TestClient) ->
     # PostgreSQL: the searched slice (probe and fallback in one statement) and the joined
     # to-one chain. SQLite: the probe, the slice, then each related table by id.
     assert len(queries) == (2 if backend == "postgresql" else 6), queries
-    # `count` is not selected: nothing counts the matches. (PostgreSQL's slice counts the
-    # probe's at most 20 rows, to choose its branch; that is all.)
+    # `count` is not selected: nothing counts the matches. PostgreSQL's slice counts the
+    # probe's at most 20 rows, to choose its branch; SQLite's probe counts the search
+    # index's candidates, at most PROBE_WINDOW + 1 of them, to choose its own.
     counts = [q for q in queries if "count(" in q.lower()]
+    assert len(counts) == 1, counts
     if backend == "postgresql":
-        assert len(counts) == 1 and "FROM probed" in counts[0], counts
+        assert "FROM probed" in counts[0], counts
     else:
-        assert counts == []
+        assert "FROM docking_event_search" in counts[0] and "AS candidates" in counts[0]
+
+
+def _ids(http: TestClient, arguments: str) -> list[int]:
+    body = http.post(
+        "/graphql", json={"query": f"{{ dockingEvents({arguments}) {{ results {{ id }} }} }}"}
+    ).json()
+    assert "errors" not in body, body
+    return [row["id"] for row in body["data"]["dockingEvents"]["results"]]
+
+
+@pytest.mark.parametrize("window", [2, 100])
+def test_both_branches_of_the_probe_give_the_slices_of_the_whole_list(
+    http: TestClient, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    # A window of 2: on SQLite most terms have more candidates than that, and the probe
+    # reads the window; of 100, every term has fewer, and the probe is the page itself.
+    monkeypatch.setattr(docking_events, "PROBE_WINDOW", window)
+    monkeypatch.setattr(docking_events, "_STATEMENTS", ByteLRU(1 << 20))
+    for search in ("dragon", "international", "soyuz progress", "zz"):
+        for ordering in ("[DOCKING_ASC]", "[DOCKING_DESC]", "[DEPARTURE_DESC]"):
+            arguments = f'search: "{search}", ordering: {ordering}'
+            whole = _ids(http, f"{arguments}, limit: 100")
+            for limit in (1, 2):
+                for offset in range(len(whole) + 1):
+                    got = _ids(http, f"{arguments}, limit: {limit}, offset: {offset}")
+                    assert got == whole[offset : offset + limit], (search, ordering, limit)
