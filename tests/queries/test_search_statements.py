@@ -56,7 +56,7 @@ def test_w4_reads_no_count_and_few_statements(backend: str, http: TestClient) ->
     assert len(queries) == (2 if backend == "postgresql" else 6), queries
     # `count` is not selected: nothing counts the matches. PostgreSQL's slice counts the
     # probe's at most 20 rows, to choose its branch; SQLite's probe counts the search
-    # index's candidates, at most PROBE_WINDOW + 1 of them, to choose its own.
+    # index's candidates, at most FEW_CANDIDATES + 1 of them, to choose its own.
     counts = [q for q in queries if "count(" in q.lower()]
     assert len(counts) == 1, counts
     if backend == "postgresql":
@@ -73,13 +73,14 @@ def _ids(http: TestClient, arguments: str) -> list[int]:
     return [row["id"] for row in body["data"]["dockingEvents"]["results"]]
 
 
-@pytest.mark.parametrize("window", [2, 100])
+@pytest.mark.parametrize("few", [2, 100])
 def test_both_branches_of_the_probe_give_the_slices_of_the_whole_list(
-    http: TestClient, monkeypatch: pytest.MonkeyPatch, window: int
+    http: TestClient, monkeypatch: pytest.MonkeyPatch, few: int
 ) -> None:
-    # A window of 2: on SQLite most terms have more candidates than that, and the probe
-    # reads the window; of 100, every term has fewer, and the probe is the page itself.
-    monkeypatch.setattr(docking_events, "PROBE_WINDOW", window)
+    # At 2: on SQLite "international" (4 candidates in the seed) and "zz" (too short to
+    # count) go to the window; at 100, every term of 3 characters or more has fewer
+    # candidates, and the probe is the page itself.
+    monkeypatch.setattr(docking_events, "FEW_CANDIDATES", few)
     monkeypatch.setattr(docking_events, "_STATEMENTS", ByteLRU(1 << 20))
     for search in ("dragon", "international", "soyuz progress", "zz"):
         for ordering in ("[DOCKING_ASC]", "[DOCKING_DESC]", "[DEPARTURE_DESC]"):
