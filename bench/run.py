@@ -2,6 +2,11 @@
 
     python bench/run.py [--events N] [--backend sqlite|postgresql] [--duration S] [--clients C]
                         [--workers W]
+    python bench/run.py --peers [--events N] [compare.py's options]
+
+``--peers``: the gateway on SQLite and on PostgreSQL next to PostGraphile 4 and 5, on the
+same data and under the same load, in one run (``bench/compare.py``, which takes the rest
+of the options).
 
 See bench/README.md for what each column means.
 """
@@ -575,6 +580,13 @@ def table(results: list[Result]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else argv
+    if "--peers" in given:
+        # The peers' comparison has its own defaults (4 clients, serve --workers 2, a
+        # warm-up per workload) and options; it reuses this module's server and wrk loops.
+        import compare
+
+        return compare.main([a for a in given if a != "--peers"])
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -608,6 +620,12 @@ def main(argv: list[str] | None = None) -> int:
         "--budget", type=float, default=8.0, help="max seconds per in-process workload"
     )
     parser.add_argument("--no-http", action="store_true", help="skip the real-server part")
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="instead: the gateway on both backends next to PostGraphile 4 and 5, one run "
+        "(bench/compare.py; see `bench/compare.py --help` for its options)",
+    )
     parser.add_argument(
         "--load-generator",
         choices=["auto", "wrk", "httpx"],

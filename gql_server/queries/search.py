@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    Integer,
     and_,
     false,
     func,
+    literal,
     literal_column,
     select,
     table,
@@ -60,6 +62,52 @@ def _compile_sqlite(element: IndexedContains, compiler: SQLCompiler, **kw: Any) 
 def _phrase(term: str) -> str:
     """An FTS5 string literal: the term as one phrase, quotes doubled."""
     return '"' + term.replace('"', '""') + '"'
+
+
+class _DialectChoice(ColumnElement[int]):
+    """``sqlite`` on SQLite, ``default`` on other dialects."""
+
+    type = Integer()
+    inherit_cache = True
+    _traverse_internals = [
+        ("default", InternalTraversal.dp_clauseelement),
+        ("sqlite", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, default: ColumnElement[int], sqlite: ColumnElement[int]) -> None:
+        self.default = default
+        self.sqlite = sqlite
+
+
+@compiles(_DialectChoice)
+def _compile_choice_default(element: _DialectChoice, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.default, **kw)
+
+
+@compiles(_DialectChoice, "sqlite")
+def _compile_choice_sqlite(element: _DialectChoice, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.sqlite, **kw)
+
+
+def candidate_count(search: str | None, cap: int) -> ColumnElement[int]:
+    """At least the number of docking events the search can match, read from the search
+    index alone, up to ``cap + 1`` (then: "more than ``cap``"): on SQLite, the FTS5 table's
+    rowids for the longest term (every match holds it; counting them reads no event). Where
+    there is no such count (other dialects, terms under three characters), ``cap + 1``."""
+    many = literal(cap + 1, Integer())
+    terms = [term for term in folded_terms(search) if len(term) >= TRIGRAM]
+    if not terms or unmatchable(terms):
+        return many
+    longest = max(terms, key=len)
+    rowids = (
+        select(literal_column("rowid"))
+        .select_from(table(FTS_TABLE))
+        .where(text(f"{FTS_TABLE} MATCH :candidates").bindparams(candidates=_phrase(longest)))
+        .limit(cap + 1)
+        .subquery("candidates")
+    )
+    counted = select(func.count()).select_from(rowids).scalar_subquery()
+    return _DialectChoice(many, counted)
 
 
 def search_conditions(

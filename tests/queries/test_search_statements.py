@@ -1,0 +1,92 @@
+"""W4 (search "dragon", the first 20 events by docking date, ``count`` not selected): the
+statements it costs on each backend, and none of them counts the matches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from gql_server.app import create_app
+from gql_server.bytecache import ByteLRU
+from gql_server.db.engine import TRANSACTION_CONTROL, watch_statements
+from gql_server.queries import docking_events
+from gql_server.settings import SEED_DIR, Settings
+
+FIELDS = """
+  id url docking departure
+  dockingLocation { id name spacestation { id name } }
+  chaser {
+    __typename
+    ... on SpaceStation { name }
+    ... on SpacecraftFlight { spacecraft { name } }
+    ... on PayloadFlight { payload { name } }
+  }
+"""
+W4 = (
+    'query Search { dockingEvents(search: "dragon", ordering: [DOCKING_ASC], limit: 20) '
+    f"{{ results {{ {FIELDS} }} }} }}"
+)
+
+
+@pytest.fixture
+def http(db_url: str) -> Iterator[TestClient]:
+    # Response cache off: with it, the data version is read first (the cache's key).
+    app = create_app(Settings(database_url=db_url, seed_dir=SEED_DIR, response_cache_bytes=0))
+    with TestClient(app) as client:
+        yield client
+
+
+def test_w4_reads_no_count_and_few_statements(backend: str, http: TestClient) -> None:
+    seen: list[str] = []
+    stop = watch_statements(http.app.state.engine, seen.append)  # type: ignore[attr-defined]
+    try:
+        body = http.post("/graphql", json={"query": W4}).json()
+    finally:
+        stop()
+    assert "errors" not in body, body
+    results = body["data"]["dockingEvents"]["results"]
+    # The seed's dockings of a Dragon (the name of the chaser's spacecraft), oldest first.
+    assert results, "the seed has Dragon dockings"
+    assert [r["docking"] for r in results] == sorted(r["docking"] for r in results)
+    queries = [s for s in seen if s.strip().upper() not in TRANSACTION_CONTROL]
+    # PostgreSQL: the searched slice (probe and fallback in one statement) and the joined
+    # to-one chain. SQLite: the probe, the slice, then each related table by id.
+    assert len(queries) == (2 if backend == "postgresql" else 6), queries
+    # `count` is not selected: nothing counts the matches. PostgreSQL's slice counts the
+    # probe's at most 20 rows, to choose its branch; SQLite's probe counts the search
+    # index's candidates, at most FEW_CANDIDATES + 1 of them, to choose its own.
+    counts = [q for q in queries if "count(" in q.lower()]
+    assert len(counts) == 1, counts
+    if backend == "postgresql":
+        assert "FROM probed" in counts[0], counts
+    else:
+        assert "FROM docking_event_search" in counts[0] and "AS candidates" in counts[0]
+
+
+def _ids(http: TestClient, arguments: str) -> list[int]:
+    body = http.post(
+        "/graphql", json={"query": f"{{ dockingEvents({arguments}) {{ results {{ id }} }} }}"}
+    ).json()
+    assert "errors" not in body, body
+    return [row["id"] for row in body["data"]["dockingEvents"]["results"]]
+
+
+@pytest.mark.parametrize("few", [2, 100])
+def test_both_branches_of_the_probe_give_the_slices_of_the_whole_list(
+    http: TestClient, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    # At 2: on SQLite "international" (4 candidates in the seed) and "zz" (too short to
+    # count) go to the window; at 100, every term of 3 characters or more has fewer
+    # candidates, and the probe is the page itself.
+    monkeypatch.setattr(docking_events, "FEW_CANDIDATES", few)
+    monkeypatch.setattr(docking_events, "_STATEMENTS", ByteLRU(1 << 20))
+    for search in ("dragon", "international", "soyuz progress", "zz"):
+        for ordering in ("[DOCKING_ASC]", "[DOCKING_DESC]", "[DEPARTURE_DESC]"):
+            arguments = f'search: "{search}", ordering: {ordering}'
+            whole = _ids(http, f"{arguments}, limit: 100")
+            for limit in (1, 2):
+                for offset in range(len(whole) + 1):
+                    got = _ids(http, f"{arguments}, limit: {limit}, offset: {offset}")
+                    assert got == whole[offset : offset + limit], (search, ordering, limit)
