@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gql_server import logs
-from gql_server.settings import Settings, parse_log_format
+from gql_server.settings import Settings, log_format_from_env
 
 # prometheus_client's multiprocess folder (gql_server.http.metrics; not imported here: the
 # variable must be set before prometheus_client is imported).
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        log_config = logs.config(parse_log_format(os.environ.get("GQL_LOG_FORMAT")))
+        log_config = logs.config(log_format_from_env())
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -43,6 +43,7 @@ from graphql import (
     value_from_ast,
 )
 
+from gql_server.graphql.errors import BAD_USER_INPUT
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT
 from gql_server.search import split_terms
 
@@ -74,7 +75,7 @@ STATS_KEY_BUCKETS = {
 
 
 class Budget(Protocol):
-    """The limits the walk reads (``gql_server.graphql.limits.Limits`` has them)."""
+    """The limits the walk reads (``gql_server.settings.Limits`` has them)."""
 
     @property
     def max_selections(self) -> int: ...
@@ -320,7 +321,7 @@ def extra_cost(name: str, arguments: Mapping[str, Any], limits: Budget) -> int:
             raise Refused(
                 f"search has {terms} distinct terms; at most {limits.max_search_terms} are "
                 "allowed.",
-                "BAD_USER_INPUT",
+                BAD_USER_INPUT,
                 argument="search",
                 max=limits.max_search_terms,
                 actual=terms,

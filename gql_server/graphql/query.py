@@ -30,8 +30,7 @@ from gql_server.graphql.arguments import (
     orderings,
 )
 from gql_server.graphql.context import Info
-from gql_server.graphql.errors import bad_input
-from gql_server.graphql.limits import Limits
+from gql_server.graphql.errors import QUERY_TOO_COMPLEX, bad_input
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT, checked
 from gql_server.graphql.relay import decode_global_id, parse_ll2_id
 from gql_server.graphql.selection import selected_names
@@ -49,6 +48,7 @@ from gql_server.graphql.types.stats import DockingStatsBucket, DockingStatsBucke
 from gql_server.queries import by_name, docking_events, stats
 from gql_server.queries.freshness import DATA_VERSION, LAST_SUCCESSFUL_SYNC, as_utc
 from gql_server.queries.stats import StatsKey
+from gql_server.settings import Limits
 
 
 def _decoded(global_id: str, argument: str) -> tuple[type[RowType], Any]:
@@ -180,7 +180,7 @@ class Query:
             raise GraphQLError(
                 f"dockingStats makes more than {most} buckets; group by fewer keys or filter "
                 "the events.",
-                extensions={"code": "QUERY_TOO_COMPLEX", "limit": "buckets", "max": most},
+                extensions={"code": QUERY_TOO_COMPLEX, "limit": "buckets", "max": most},
             )
         buckets = []
         for row in rows:

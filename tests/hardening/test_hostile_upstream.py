@@ -641,7 +641,7 @@ def test_a_malformed_retry_after_over_a_small_cap_exits_75(
         (["--max-wait", "inf"], {}, "--max-wait: expected a finite number of seconds > 0"),
         (["--max-wait", "-5"], {}, "--max-wait: expected a finite number of seconds > 0"),
         (["--max-response-bytes", "0"], {}, "--max-response-bytes: expected 1 or more, got 0"),
-        ([], {"GQL_SYNC_TIMEOUT": "inf"}, "error: expected a finite number of seconds > 0"),
+        ([], {"GQL_SYNC_TIMEOUT": "inf"}, "error: GQL_SYNC_TIMEOUT must be a finite number of seconds > 0"),
     ],
 )
 def test_limits_out_of_range_are_refused_before_any_request(
