@@ -45,7 +45,7 @@ from graphql import (
 
 from gql_server.graphql.errors import BAD_USER_INPUT
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT
-from gql_server.search import split_terms
+from gql_server.search_terms import split_terms
 
 # Lists no argument sizes: the most items one parent holds in LL2's data (with room to
 # spare). tests/graphql/test_cost.py checks the seed and generated data stay within them.

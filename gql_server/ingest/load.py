@@ -35,7 +35,7 @@ from gql_server.db.models import (
 )
 from gql_server.ingest.normalize import Batch, Row
 from gql_server.ingest.resolve import resolve
-from gql_server.search import document
+from gql_server.search_terms import document
 
 CHUNK = 500
 DATA_VERSION_CHANNEL = "gql_data_version"  # PostgreSQL NOTIFY channel: the new data version

@@ -25,7 +25,7 @@ from sqlalchemy.sql import ColumnCollection
 from gql_server.bytecache import ByteLRU
 from gql_server.db.models import DockingEvent
 from gql_server.queries.search import search_conditions
-from gql_server.search import folded_terms
+from gql_server.search_terms import folded_terms
 
 EVENTS = DockingEvent.__table__
 
