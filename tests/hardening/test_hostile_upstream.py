@@ -42,7 +42,7 @@ from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.db.models import DataVersion, DockingEvent, DockingEventChange
 from gql_server.ingest.files import ingest_paths
 from gql_server.sync import Reporter, RetryPolicy, SyncOptions, SyncReport, run_sync
-from gql_server.sync.client import _retry_after
+from gql_server.sync.responses import retry_after
 
 PREFIX = "/2.3.0"
 EMPTY_PAGE = {"count": 0, "next": None, "previous": None, "results": []}
@@ -678,12 +678,12 @@ def test_the_throttle_endpoint_is_capped_too(upstream: Upstream) -> None:
 
 
 def test_retry_after_values() -> None:
-    assert _retry_after("120") == 120 and _retry_after("0") == 0
-    assert _retry_after("1000000000") == 1e9
-    assert _retry_after("inf") == float("inf") and _retry_after("9" * 400) == float("inf")
+    assert retry_after("120") == 120 and retry_after("0") == 0
+    assert retry_after("1000000000") == 1e9
+    assert retry_after("inf") == float("inf") and retry_after("9" * 400) == float("inf")
     for bad in ("nan", "-5", "-inf", "soon", "", None, "Fri, 99 Foo 99999 99:99:99 GMT"):
-        assert _retry_after(bad) is None, bad
-    assert _retry_after("Thu, 01 Jan 1970 00:00:00 GMT") == 0  # in the past: no wait
+        assert retry_after(bad) is None, bad
+    assert retry_after("Thu, 01 Jan 1970 00:00:00 GMT") == 0  # in the past: no wait
 
 
 # -- redirects -------------------------------------------------------------------------------
