@@ -19,6 +19,14 @@ from gql_server import env as read
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./gql_server.db"
 MIB = 1024 * 1024
 LOG_FORMATS = ("text", "json")
+# LL2, upstream: the API root ``sync`` reads by default, and its largest page (its `limit`
+# maximum): what ``sync`` asks for and what ``generate`` writes.
+LL2_API = "https://ll.thespacedevs.com/2.3.0"
+LL2_PAGE_SIZE = 100
+# ``sync``'s defaults (its flags', GQL_SYNC_*'s and the LL2 client's).
+SYNC_TIMEOUT = 30.0  # seconds one LL2 request may take in all
+SYNC_MAX_RESPONSE_BYTES = 64 * MIB  # one LL2 response's body at most
+SYNC_MAX_WAIT = 3600.0  # longest throttle wait honoured; longer stops (exit 75)
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 
 
@@ -113,9 +121,9 @@ class Settings:
     metrics: bool = True  # serve Prometheus metrics at /metrics
     tracing: bool = False  # OpenTelemetry spans (needs the `otel` extra)
     # ``sync``'s defaults for its --timeout, --max-response-bytes and --max-wait flags.
-    sync_timeout: float = 30.0  # seconds one LL2 request may take in all
-    sync_max_response_bytes: int = 64 * 1024 * 1024  # one LL2 response's body at most
-    sync_max_wait: float = 3600.0  # longest throttle wait honoured; longer stops (exit 75)
+    sync_timeout: float = SYNC_TIMEOUT
+    sync_max_response_bytes: int = SYNC_MAX_RESPONSE_BYTES
+    sync_max_wait: float = SYNC_MAX_WAIT
     # WebSocket and HTTP/1.1 connection limits (docs/limits-transport.md).
     transport: TransportLimits = field(default_factory=TransportLimits)
 
@@ -145,11 +153,11 @@ class Settings:
             log_format=log_format_from_env(env),
             metrics=read.flag(env, "GQL_METRICS", True),
             tracing=read.flag(env, "GQL_TRACING", False),
-            sync_timeout=read.seconds(env, "GQL_SYNC_TIMEOUT", 30.0),
+            sync_timeout=read.seconds(env, "GQL_SYNC_TIMEOUT", SYNC_TIMEOUT),
             sync_max_response_bytes=read.byte_size(
-                env, "GQL_SYNC_MAX_RESPONSE_BYTES", 64 * 1024 * 1024
+                env, "GQL_SYNC_MAX_RESPONSE_BYTES", SYNC_MAX_RESPONSE_BYTES
             ),
-            sync_max_wait=read.seconds(env, "GQL_SYNC_MAX_WAIT", 3600.0),
+            sync_max_wait=read.seconds(env, "GQL_SYNC_MAX_WAIT", SYNC_MAX_WAIT),
             transport=TransportLimits.from_env(env),
         )
 

@@ -29,6 +29,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from gql_server.settings import SYNC_MAX_RESPONSE_BYTES, SYNC_MAX_WAIT, SYNC_TIMEOUT
 from gql_server.sync.errors import SyncError, Throttled
 from gql_server.sync.progress import Reporter, clock
 from gql_server.sync.responses import (
@@ -53,8 +54,6 @@ USER_AGENT = (
     f"gql-server-sync/{_version()} (GraphQL gateway over LL2 docking data; "
     f"python-httpx/{httpx.__version__})"
 )
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-DEFAULT_MAX_WAIT = 3600.0
 MAX_REDIRECTS = 5
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -69,7 +68,7 @@ class RetryPolicy:
     no_wait: bool = False
     # The longest throttle wait honoured (seconds); a longer one (a 31-year Retry-After,
     # ``inf``) stops the run resumably instead of blocking it.
-    max_wait: float = DEFAULT_MAX_WAIT
+    max_wait: float = SYNC_MAX_WAIT
 
 
 class LL2Client:
@@ -83,8 +82,8 @@ class LL2Client:
         base_url: str,
         *,
         api_key: str | None = None,
-        timeout: float = 30.0,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        timeout: float = SYNC_TIMEOUT,
+        max_response_bytes: int = SYNC_MAX_RESPONSE_BYTES,
         policy: RetryPolicy | None = None,
         reporter: Reporter | None = None,
         sleep: Sleep = asyncio.sleep,

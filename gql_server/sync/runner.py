@@ -28,9 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gql_server.ingest.errors import IngestError
 from gql_server.ingest.normalize import Batch, normalize, normalize_objects
+from gql_server.settings import LL2_API, LL2_PAGE_SIZE, SYNC_MAX_RESPONSE_BYTES, SYNC_TIMEOUT
 from gql_server.sync import ledger
 from gql_server.sync.client import (
-    DEFAULT_MAX_RESPONSE_BYTES,
     LL2Client,
     RetryPolicy,
     Sleep,
@@ -39,7 +39,6 @@ from gql_server.sync.errors import SyncError, Throttled
 from gql_server.sync.ledger import FINISH, Checkpoint
 from gql_server.sync.progress import Reporter
 
-DEFAULT_BASE_URL = "https://ll.thespacedevs.com/2.3.0"
 MODES = ("normal", "detailed")
 # Each endpoint: its path below the base URL, the table its objects fill (None: events),
 # whether it takes ``mode``, and what its objects are called in progress lines.
@@ -52,15 +51,15 @@ ENDPOINTS: dict[str, tuple[str, str | None, bool, str]] = {
 
 @dataclass(frozen=True)
 class SyncOptions:
-    base_url: str = DEFAULT_BASE_URL
+    base_url: str = LL2_API
     mode: str = "normal"
     api_key: str | None = None
     max_pages: int | None = None  # pages this run fetches at most (any endpoint)
     dry_run: bool = False
     restart: bool = False
-    page_size: int = 100  # LL2's maximum
-    timeout: float = 30.0  # seconds one request may take in all (redirects, slow bodies)
-    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # one response's body at most
+    page_size: int = LL2_PAGE_SIZE
+    timeout: float = SYNC_TIMEOUT  # seconds one request may take in all (redirects, slow bodies)
+    max_response_bytes: int = SYNC_MAX_RESPONSE_BYTES  # one response's body at most
     page_slack: int = 2  # pages an endpoint may take beyond ceil(count / page size)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
 

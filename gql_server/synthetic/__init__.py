@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gql_server.settings import LL2_PAGE_SIZE
 from gql_server.synthetic.stream import Stream
 from gql_server.synthetic.tables import API, Json
 
@@ -41,7 +42,9 @@ def generate_events(count: int, seed: int = 0) -> Iterator[Json]:
         yield _clone(event)
 
 
-def write_pages(folder: Path, count: int, seed: int = 0, page_size: int = 100) -> list[Path]:
+def write_pages(
+    folder: Path, count: int, seed: int = 0, page_size: int = LL2_PAGE_SIZE
+) -> list[Path]:
     """Write ``count`` events as LL2 page envelopes of ``page_size`` events into
     ``folder`` (``page-00001.json``, ...); returns the files in order."""
     if page_size < 1:
