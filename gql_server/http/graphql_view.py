@@ -12,13 +12,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-import orjson
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
@@ -31,14 +29,12 @@ from gql_server.bytecache import ByteLRU
 from gql_server.graphql.context import Context
 from gql_server.graphql.cost import Measures
 from gql_server.graphql.errors import (
-    BAD_REQUEST,
     GRAPHQL_VALIDATION_FAILED,
     PERSISTED_QUERY_NOT_FOUND,
-    REQUEST_ERROR_CODES,
     SERVER_BUSY,
     TIMEOUT,
 )
-from gql_server.graphql.limits import RETRY_AFTER_SECONDS, busy_error, operation_measures
+from gql_server.graphql.limits import busy_error, operation_measures
 from gql_server.graphql.schema import GatewaySchema
 from gql_server.http.caching import (
     CachedResponse,
@@ -58,13 +54,18 @@ from gql_server.http.request_parsing import (
     params_from_post,
     persisted,
 )
+from gql_server.http.responses import (
+    REQUEST_ID_HEADER,
+    busy,
+    encode,
+    etags,
+    is_request_error,
+    problem,
+)
 from gql_server.queries.freshness import CACHE_GENERATION
 from gql_server.settings import Limits
 
 log = logging.getLogger("gql_server.http")
-
-REQUEST_ID_HEADER = "x-request-id"
-
 
 class GraphQLHTTPView:
     """GET and POST /graphql; route to ``handle`` (a bound method, so Starlette treats it as
@@ -109,9 +110,9 @@ class GraphQLHTTPView:
             else:
                 params = await params_from_post(request, self.max_body_bytes)
             return await self.execute(request, params, media_type, request_id)
-        except HTTPProblem as problem:
+        except HTTPProblem as refused:
             record_of(request).outcome = "bad_request"
-            return _problem(problem, request_id)
+            return problem(refused, request_id)
 
     async def execute(
         self, request: Request, params: GraphQLRequest, media_type: str, request_id: str
@@ -143,7 +144,7 @@ class GraphQLHTTPView:
                 )
             except Busy:
                 record.outcome = "busy"
-                return _busy([busy_error(cost, self.limits)], media_type, request_id)
+                return busy([busy_error(cost, self.limits)], media_type, request_id)
             except TimeoutError:
                 response = self._timed_out(media_type, request_id)
                 record.outcome = "timeout"
@@ -206,7 +207,7 @@ class GraphQLHTTPView:
             versioned = f"{generation}:{key}"
             if request.method == "GET":
                 etag = f'W/"{hashlib.sha256(versioned.encode()).hexdigest()[:32]}"'
-                if etag in _etags(request.headers.get("if-none-match")):
+                if etag in etags(request.headers.get("if-none-match")):
                     record.cache = "not_modified"
                     return Response(status_code=304, headers=self._cache_headers(etag, request_id))
         cached = self.responses.get(versioned) if versioned is not None else None
@@ -256,11 +257,11 @@ class GraphQLHTTPView:
         body: dict[str, Any] = {}
         errors = result.errors or []
         request_error = (
-            result.data is None and bool(errors) and all(_is_request_error(e) for e in errors)
+            result.data is None and bool(errors) and all(is_request_error(e) for e in errors)
         )
         if any((e.extensions or {}).get("code") == SERVER_BUSY for e in errors):
             record.outcome = "busy"
-            return _busy(errors, media_type, request_id)
+            return busy(errors, media_type, request_id)
         if not request_error:
             body["data"] = result.data
         if errors:
@@ -346,48 +347,8 @@ class GraphQLHTTPView:
         }
 
 
-def encode(body: dict[str, Any]) -> bytes:
-    """JSON bytes (orjson: fast); a body that holds a lone surrogate (an error message can
-    quote a client's variable) falls back to json's escapes."""
-    try:
-        return orjson.dumps(body)
-    except TypeError:
-        return json.dumps(body, separators=(",", ":")).encode("ascii")
-
-
-def _etags(header: str | None) -> set[str]:
-    if not header:
-        return set()
-    return {tag.strip() for tag in header.split(",")}
-
-
-def _is_request_error(error: GraphQLError) -> bool:
-    return error.path is None and (error.extensions or {}).get("code") in REQUEST_ERROR_CODES
-
-
 def _wants_html(request: Request) -> bool:
     if request.method != "GET" or "query" in request.query_params:
         return False
     accept = request.headers.get("accept", "")
     return "text/html" in accept
-
-
-def _busy(errors: list[GraphQLError], media_type: str, request_id: str) -> Response:
-    """503 with Retry-After: the heavy lane had no slot (whatever the media type: it is the
-    server's state, not the request's fault)."""
-    return Response(
-        encode({"errors": [error.formatted for error in errors]}),
-        status_code=503,
-        media_type=f"{media_type}; charset=utf-8",
-        headers={REQUEST_ID_HEADER: request_id, "Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
-
-
-def _problem(problem: HTTPProblem, request_id: str) -> Response:
-    body = {"errors": [{"message": problem.message, "extensions": {"code": BAD_REQUEST}}]}
-    return Response(
-        json.dumps(body),
-        status_code=problem.status,
-        media_type="application/json; charset=utf-8",
-        headers={REQUEST_ID_HEADER: request_id, **problem.headers},
-    )

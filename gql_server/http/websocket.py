@@ -57,7 +57,7 @@ from gql_server.graphql.context import Context
 from gql_server.graphql.errors import TIMEOUT, TOO_MANY_SUBSCRIPTIONS
 from gql_server.http.bounded_json import JSONRefused, loads
 from gql_server.http.deadline import within
-from gql_server.http.graphql_view import encode
+from gql_server.http.responses import encode
 from gql_server.settings import Limits, TransportLimits
 
 log = logging.getLogger("gql_server.websocket")
