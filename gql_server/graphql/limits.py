@@ -216,7 +216,7 @@ class EnforceLimits(SchemaExtension):
                 )
         return errors
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         held = False
         if self._heavy():

@@ -50,7 +50,7 @@ class CloseReader(SchemaExtension):
             await context.fresh_snapshot()
         yield
 
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:
         try:
             yield
         finally:

@@ -277,7 +277,7 @@ class LL2Client:
 
     def backoff(self, failures: int) -> float:
         """The wait before retry number ``failures``: exponential, with equal jitter."""
-        ceiling = min(self.policy.backoff_max, self.policy.backoff_base * 2 ** (failures - 1))
+        ceiling = min(self.policy.backoff_max, self.policy.backoff_base * 2.0 ** (failures - 1))
         return ceiling / 2 + self.random() * ceiling / 2
 
     async def wait(self, seconds: float, reason: str) -> None:
