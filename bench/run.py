@@ -66,7 +66,8 @@ def fingerprint() -> str:
     """Changes whenever the generator, the tables or the ingester change."""
     digest = hashlib.sha1()
     package = ROOT / "gql_server"
-    files = [package / "synthetic.py", *sorted((package / "db").rglob("*.py"))]
+    files = [*sorted((package / "synthetic").rglob("*.py"))]
+    files += sorted((package / "db").rglob("*.py"))
     files += sorted((package / "ingest").rglob("*.py"))
     for path in files:
         digest.update(path.read_bytes())

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gql_server import logs
-from gql_server.settings import Settings, parse_log_format
+from gql_server.settings import LL2_API, LL2_PAGE_SIZE, Settings, log_format_from_env
 
 # prometheus_client's multiprocess folder (gql_server.http.metrics; not imported here: the
 # variable must be set before prometheus_client is imported).
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     generate.add_argument("folder", type=Path)
     generate.add_argument("--count", type=int, default=10_000, help="events (default 10000)")
     generate.add_argument("--seed", type=int, default=0)
-    generate.add_argument("--page-size", type=int, default=100)
+    generate.add_argument("--page-size", type=int, default=LL2_PAGE_SIZE)
 
     sync = commands.add_parser(
         "sync",
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(the reason is printed; a broken or hostile upstream stops here), 75 throttled "
         "(--no-wait, or a wait longer than --max-wait; run again later), 130 interrupted.",
     )
-    sync.add_argument("--base-url", default=None, help=f"LL2 API root (default {_LL2})")
+    sync.add_argument("--base-url", default=None, help=f"LL2 API root (default {LL2_API})")
     sync.add_argument("--mode", choices=("normal", "detailed"), default="normal")
     sync.add_argument("--api-key", default=None, help="LL2 API key (default: env LL2_API_KEY)")
     sync.add_argument("--max-pages", type=_positive, help="fetch at most N pages in this run")
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        log_config = logs.config(parse_log_format(os.environ.get("GQL_LOG_FORMAT")))
+        log_config = logs.config(log_format_from_env())
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -208,9 +208,6 @@ async def _ingest(paths: Sequence[str], *, strict: bool = False) -> int:
     return 0
 
 
-_LL2 = "https://ll.thespacedevs.com/2.3.0"
-
-
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -239,7 +236,7 @@ def _sync(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     options = SyncOptions(
-        base_url=args.base_url or _LL2,
+        base_url=args.base_url or LL2_API,
         mode=args.mode,
         api_key=args.api_key or os.environ.get("LL2_API_KEY") or None,
         max_pages=args.max_pages,

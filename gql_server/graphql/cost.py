@@ -43,8 +43,9 @@ from graphql import (
     value_from_ast,
 )
 
+from gql_server.graphql.errors import BAD_USER_INPUT
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT
-from gql_server.search import split_terms
+from gql_server.search_terms import split_terms
 
 # Lists no argument sizes: the most items one parent holds in LL2's data (with room to
 # spare). tests/graphql/test_cost.py checks the seed and generated data stay within them.
@@ -74,7 +75,7 @@ STATS_KEY_BUCKETS = {
 
 
 class Budget(Protocol):
-    """The limits the walk reads (``gql_server.graphql.limits.Limits`` has them)."""
+    """The limits the walk reads (``gql_server.settings.Limits`` has them)."""
 
     @property
     def max_selections(self) -> int: ...
@@ -320,7 +321,7 @@ def extra_cost(name: str, arguments: Mapping[str, Any], limits: Budget) -> int:
             raise Refused(
                 f"search has {terms} distinct terms; at most {limits.max_search_terms} are "
                 "allowed.",
-                "BAD_USER_INPUT",
+                BAD_USER_INPUT,
                 argument="search",
                 max=limits.max_search_terms,
                 actual=terms,

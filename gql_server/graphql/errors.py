@@ -12,7 +12,23 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-BAD_USER_INPUT = "BAD_USER_INPUT"
+# Every ``extensions.code`` the gateway answers with (docs/api.md says what each means).
+BAD_USER_INPUT = "BAD_USER_INPUT"  # an argument or variable value the API refuses
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"  # over a limit of docs/limits.md
+SERVER_BUSY = "SERVER_BUSY"  # no slot of the heavy lane (HTTP 503, Retry-After)
+TIMEOUT = "TIMEOUT"  # the execution timeout (GQL_TIMEOUT_SECONDS)
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"  # a bug: the log has it under an error id
+BAD_REQUEST = "BAD_REQUEST"  # not a well-formed GraphQL-over-HTTP request (HTTP 4xx)
+TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"  # operations in flight on one WebSocket
+PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
+# Codes of errors raised before execution started: the request, not a field, failed.
+REQUEST_ERROR_CODES = frozenset(
+    {GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT, QUERY_TOO_COMPLEX}
+)
 
 
 def bad_input(message: str, *, argument: str | None = None) -> GraphQLError:
@@ -23,7 +39,45 @@ def bad_input(message: str, *, argument: str | None = None) -> GraphQLError:
     return GraphQLError(message, extensions=extensions)
 
 
-INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+def too_complex(
+    message: str, limit: str, maximum: float, actual: float, **extra: Any
+) -> GraphQLError:
+    """A document over one of the limits: which, its maximum and the measured value."""
+    return GraphQLError(
+        message,
+        extensions={
+            "code": QUERY_TOO_COMPLEX,
+            "limit": limit,
+            "max": maximum,
+            "actual": actual,
+            **extra,
+        },
+    )
+
+
+def give_code(error: GraphQLError, code: str) -> None:
+    """Gives ``error`` the code ``code`` unless it has one (its other extensions stay)."""
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {"code": code, **(error.extensions or {})}
+
+
+def code_parse_error(error: GraphQLError, max_tokens: int) -> None:
+    """A document that does not parse: over the token limit (graphql-core's parser counts
+    them), or GRAPHQL_PARSE_FAILED."""
+    if "Document contains more than" in error.message:
+        error.extensions = {"code": QUERY_TOO_COMPLEX, "limit": "tokens", "max": max_tokens}
+    else:
+        give_code(error, GRAPHQL_PARSE_FAILED)
+
+
+def code_input_errors(errors: list[GraphQLError]) -> None:
+    """Errors of a result without a path come from coercing variables: the client's input
+    (BAD_USER_INPUT)."""
+    for error in errors:
+        if error.path is None:
+            give_code(error, BAD_USER_INPUT)
+
+
 log = logging.getLogger("gql_server.errors")
 
 

@@ -1,20 +1,19 @@
-"""Abuse limits checked before execution, the heavy-request lane, and the error codes of
-pre-execution errors.
+"""The abuse limits, checked before execution, and the heavy-request lane's admission.
 
+The limits are configured in ``gql_server.settings.Limits``; this module enforces them.
 Depth, aliases, root fields and cost are measured on the validated document by
 ``gql_server.graphql.cost`` (in time linear in the document); tokens are counted by the
 parser. Every refusal is ``QUERY_TOO_COMPLEX`` with the limit, its maximum and the measured
 value in ``extensions``. An operation whose cost reaches ``heavy_cost`` runs only when one
 of the process's ``heavy_concurrency`` slots is free (waiting at most
 ``heavy_queue_seconds``), else it is answered ``SERVER_BUSY`` (HTTP 503 with
-``Retry-After``): cheap requests never queue behind expensive ones.
+``Retry-After``): cheap requests never queue behind expensive ones. Pre-execution errors
+get their codes here, by the rules of ``gql_server.graphql.errors``.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass, fields
 from typing import Any
 
 from graphql import (
@@ -29,77 +28,18 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from gql_server.graphql.cost import Measures, Refused, TooManySelections, measure
+from gql_server.graphql.errors import (
+    GRAPHQL_VALIDATION_FAILED,
+    SERVER_BUSY,
+    code_input_errors,
+    code_parse_error,
+    give_code,
+    too_complex,
+)
 from gql_server.graphql.lanes import Lane
+from gql_server.settings import Limits
 
-QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
-GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-BAD_USER_INPUT = "BAD_USER_INPUT"
-SERVER_BUSY = "SERVER_BUSY"
-TRUE = frozenset({"1", "true", "yes", "on"})  # as settings.py reads a boolean
-FALSE = frozenset({"0", "false", "no", "off"})
 RETRY_AFTER_SECONDS = 1
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-request limits; each is read from ``GQL_<NAME>`` (e.g. ``GQL_MAX_COST``)."""
-
-    max_depth: int = 12
-    max_aliases: int = 30
-    max_tokens: int = 5_000
-    max_root_fields: int = 10
-    # Selections the pre-execution walk may visit (fragments count once per use site kind).
-    max_selections: int = 20_000
-    # Cost: 1 a field plus what it selects times the items it serves (see graphql/cost.py).
-    # The full LL2 page tree (docs/queries/full-page.graphql) at limit 100 costs 228,501.
-    max_cost: int = 250_000
-    max_search_terms: int = 20  # distinct terms of one `search` (LL2 has no such cap)
-    max_stats_buckets: int = 10_000  # buckets one `dockingStats` may serve
-    timeout_seconds: float = 10.0
-    introspection: bool = True
-    # Operations costing this much or more take a slot of the heavy lane.
-    heavy_cost: int = 20_000
-    heavy_concurrency: int = 2  # heavy operations running at once, per process
-    heavy_queue_seconds: float = 2.0  # how long a heavy operation may wait for a slot
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for field in fields(cls):
-            raw = env.get(f"GQL_{field.name.upper()}")
-            if raw is None or raw == "":
-                continue
-            kind = type(field.default)
-            if kind is bool:
-                word = raw.strip().lower()
-                if word not in TRUE | FALSE:
-                    raise ValueError(
-                        f"GQL_{field.name.upper()} must be a boolean (1/0, true/false, yes/no, "
-                        f"on/off), got {raw!r}"
-                    )
-                values[field.name] = word in TRUE
-            else:
-                values[field.name] = kind(raw)
-                if values[field.name] <= 0:
-                    raise ValueError(f"GQL_{field.name.upper()} must be positive, got {raw!r}")
-        return cls(**values)
-
-
-def too_complex(
-    message: str, limit: str, maximum: float, actual: float, **extra: Any
-) -> GraphQLError:
-    return GraphQLError(
-        message,
-        extensions={
-            "code": QUERY_TOO_COMPLEX,
-            "limit": limit,
-            "max": maximum,
-            "actual": actual,
-            **extra,
-        },
-    )
 
 
 def busy_error(cost: int, limits: Limits) -> GraphQLError:
@@ -154,14 +94,7 @@ class EnforceLimits(SchemaExtension):
             yield
         except GraphQLError as error:
             # A document that does not parse: ParserCache raises through this hook.
-            if "Document contains more than" in error.message:
-                error.extensions = {
-                    "code": QUERY_TOO_COMPLEX,
-                    "limit": "tokens",
-                    "max": self.limits.max_tokens,
-                }
-            elif not (error.extensions or {}).get("code"):
-                error.extensions = {"code": GRAPHQL_PARSE_FAILED, **(error.extensions or {})}
+            code_parse_error(error, self.limits.max_tokens)
             raise
 
     def on_validate(self) -> Iterator[None]:
@@ -172,11 +105,7 @@ class EnforceLimits(SchemaExtension):
         errors = context.pre_execution_errors
         if errors:
             for error in errors:
-                if not (error.extensions or {}).get("code"):
-                    error.extensions = {
-                        "code": GRAPHQL_VALIDATION_FAILED,
-                        **(error.extensions or {}),
-                    }
+                give_code(error, GRAPHQL_VALIDATION_FAILED)
         elif errors is not None and context.graphql_document is not None:
             refused = self._refusals(
                 context.graphql_document,
@@ -287,7 +216,7 @@ class EnforceLimits(SchemaExtension):
                 )
         return errors
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         held = False
         if self._heavy():
@@ -302,8 +231,4 @@ class EnforceLimits(SchemaExtension):
             if held:
                 assert self.lane is not None
                 self.lane.release()
-        result = context.result
-        for error in getattr(result, "errors", None) or []:
-            # Errors without a path come from coercing variables: the client's input.
-            if error.path is None and not (error.extensions or {}).get("code"):
-                error.extensions = {"code": BAD_USER_INPUT, **(error.extensions or {})}
+        code_input_errors(getattr(context.result, "errors", None) or [])

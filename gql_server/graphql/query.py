@@ -26,8 +26,7 @@ from gql_server.graphql.arguments import (
 )
 from gql_server.graphql.context import Info
 from gql_server.graphql.enums import DockingPartyKind, DockingStatsKey
-from gql_server.graphql.errors import bad_input
-from gql_server.graphql.limits import Limits
+from gql_server.graphql.errors import QUERY_TOO_COMPLEX, bad_input
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT, checked
 from gql_server.graphql.relay import decode_global_id, parse_ll2_id
 from gql_server.graphql.selection import selected_names
@@ -45,6 +44,7 @@ from gql_server.queries import by_name, docking_events, stats
 from gql_server.queries.docking_events import EventFilter
 from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc, data_version
 from gql_server.queries.stats import StatsKey
+from gql_server.settings import Limits
 
 
 def _decoded(global_id: str, argument: str) -> tuple[type[RowType], Any]:
@@ -164,7 +164,7 @@ class Query:
             raise GraphQLError(
                 f"dockingStats makes more than {most} buckets; group by fewer keys or filter "
                 "the events.",
-                extensions={"code": "QUERY_TOO_COMPLEX", "limit": "buckets", "max": most},
+                extensions={"code": QUERY_TOO_COMPLEX, "limit": "buckets", "max": most},
             )
         buckets = []
         for row in rows:

@@ -18,12 +18,13 @@ from gql_server.graphql.context import Context
 from gql_server.graphql.documents import DocumentCache
 from gql_server.graphql.errors import MaskUnexpectedErrors, log_errors
 from gql_server.graphql.lanes import Lane
-from gql_server.graphql.limits import EnforceLimits, Limits
+from gql_server.graphql.limits import EnforceLimits
 from gql_server.graphql.planner.cache import PlanCache
 from gql_server.graphql.planner.executor import PlanningExecutor
 from gql_server.graphql.query import Query
 from gql_server.graphql.scalars import DATETIME_Z, UUID_SCALAR
 from gql_server.graphql.subscription import Subscription
+from gql_server.settings import Limits
 
 
 class CloseReader(SchemaExtension):
@@ -49,7 +50,7 @@ class CloseReader(SchemaExtension):
             await context.fresh_snapshot()
         yield
 
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:
         try:
             yield
         finally:

@@ -2,7 +2,7 @@
 digits a number has. Python's parser recurses (a 2 KB body nested 1,000 deep raised
 RecursionError) and turns any run of digits into an int (5,000 digits raised ValueError
 past Python's conversion limit): both were 500s. HTTP bodies and URL parameters
-(``http/graphql_view.py``) and WebSocket messages (``http/websocket.py``) read through
+(``http/request_parsing.py``) and WebSocket messages (``http/websocket.py``) read through
 ``loads``; each turns ``JSONRefused`` into its own answer."""
 
 from __future__ import annotations

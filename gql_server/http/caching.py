@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from gql_server.bytecache import ByteLRU
+from gql_server.graphql.errors import (
+    BAD_USER_INPUT,
+    PERSISTED_QUERY_HASH_MISMATCH,
+    PERSISTED_QUERY_NOT_FOUND,
+    PERSISTED_QUERY_NOT_SUPPORTED,
+)
 
 
 def sha256(text: str) -> str:
@@ -68,21 +74,21 @@ class PersistedQueries:
             return query, None
         if not isinstance(persisted, dict) or persisted.get("version") != 1:
             raise PersistedQueryError(
-                "persistedQuery must be {version: 1, sha256Hash}", "PERSISTED_QUERY_NOT_SUPPORTED"
+                "persistedQuery must be {version: 1, sha256Hash}", PERSISTED_QUERY_NOT_SUPPORTED
             )
         digest = persisted.get("sha256Hash")
         if not isinstance(digest, str) or len(digest) != 64:
             raise PersistedQueryError(
-                "persistedQuery.sha256Hash must be a hex SHA-256", "BAD_USER_INPUT"
+                "persistedQuery.sha256Hash must be a hex SHA-256", BAD_USER_INPUT
             )
         digest = digest.lower()
         if query:
             if sha256(query) != digest:
                 raise PersistedQueryError(
-                    "the sha256Hash does not match the query", "PERSISTED_QUERY_HASH_MISMATCH"
+                    "the sha256Hash does not match the query", PERSISTED_QUERY_HASH_MISMATCH
                 )
             return query, (None if digest in self.queries else digest)
         known = self.queries.get(digest)
         if known is None:
-            raise PersistedQueryError("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+            raise PersistedQueryError("PersistedQueryNotFound", PERSISTED_QUERY_NOT_FOUND)
         return known, None

@@ -34,7 +34,7 @@ from typing import Any
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from gql_server.transport import TransportLimits
+from gql_server.settings import TransportLimits
 
 log = logging.getLogger("gql_server.http.edges")
 # Raw bytes a head may take beyond what the limit counts (the URL, header names and

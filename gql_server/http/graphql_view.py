@@ -1,10 +1,10 @@
 """GraphQL over HTTP (graphql.github.io/graphql-over-http), for GET and POST on /graphql.
 
-Strawberry executes; this module owns the HTTP contract: request parsing and its 4xx
-answers, ``Accept`` negotiation (``application/graphql-response+json`` and
-``application/json``), the status codes each media type implies, the body size limit,
-the execution timeout and the request id. Subscriptions (WebSocket) stay with Strawberry's
-ASGI view on the same path.
+Strawberry executes; this module owns the HTTP contract once a request is read
+(``gql_server.http.request_parsing`` reads it, negotiates ``Accept`` and answers malformed
+requests 4xx): the status codes each media type implies, the execution timeout, the
+response cache and ETags, the heavy lane and the request id. Subscriptions (WebSocket)
+stay with Strawberry's ASGI view on the same path.
 """
 
 from __future__ import annotations
@@ -12,17 +12,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-import orjson
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -31,15 +28,14 @@ from strawberry.types.graphql import OperationType
 from gql_server.bytecache import ByteLRU
 from gql_server.graphql.context import Context
 from gql_server.graphql.cost import Measures
-from gql_server.graphql.limits import (
-    RETRY_AFTER_SECONDS,
+from gql_server.graphql.errors import (
+    GRAPHQL_VALIDATION_FAILED,
+    PERSISTED_QUERY_NOT_FOUND,
     SERVER_BUSY,
-    Limits,
-    busy_error,
-    operation_measures,
+    TIMEOUT,
 )
+from gql_server.graphql.limits import busy_error, operation_measures
 from gql_server.graphql.schema import GatewaySchema
-from gql_server.http.bounded_json import JSONRefused, loads
 from gql_server.http.caching import (
     CachedResponse,
     PersistedQueries,
@@ -49,175 +45,27 @@ from gql_server.http.caching import (
 from gql_server.http.deadline import within
 from gql_server.http.heavy import Busy, HeavyLane
 from gql_server.http.observe import operation_name, record_of
+from gql_server.http.request_parsing import (
+    GRAPHQL_RESPONSE,
+    GraphQLRequest,
+    HTTPProblem,
+    negotiate,
+    params_from_get,
+    params_from_post,
+    persisted,
+)
+from gql_server.http.responses import (
+    REQUEST_ID_HEADER,
+    busy,
+    encode,
+    etags,
+    is_request_error,
+    problem,
+)
 from gql_server.queries.freshness import CACHE_GENERATION
+from gql_server.settings import Limits
 
 log = logging.getLogger("gql_server.http")
-
-GRAPHQL_RESPONSE = "application/graphql-response+json"
-JSON = "application/json"
-SUPPORTED = (GRAPHQL_RESPONSE, JSON)
-T = TypeVar("T")
-REQUEST_ID_HEADER = "x-request-id"
-# Codes of errors raised before execution started: the request, not a field, failed.
-REQUEST_ERROR_CODES = {
-    "GRAPHQL_PARSE_FAILED",
-    "GRAPHQL_VALIDATION_FAILED",
-    "BAD_USER_INPUT",
-    "QUERY_TOO_COMPLEX",
-}
-
-
-class HTTPProblem(Exception):
-    """A request that is not a well-formed GraphQL-over-HTTP request (answered 4xx)."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-
-
-@dataclass(frozen=True)
-class GraphQLRequest:
-    query: str
-    operation_name: str | None
-    variables: dict[str, Any] | None
-    extensions: dict[str, Any] | None
-
-
-def negotiate(accept: str | None) -> str:
-    """The response media type for an ``Accept`` header; HTTPProblem 406 when none fits.
-
-    ``application/graphql-response+json`` only for a client that names it. No header,
-    ``*/*`` (what ``fetch`` and curl send) and ``application/*`` get ``application/json``,
-    and so HTTP 200 for request errors: what legacy clients expect, and what the GraphQL
-    over HTTP audits, HotChocolate and graphql-http do.
-    """
-    if accept is None or not accept.strip():
-        return JSON
-    offers: list[tuple[float, int, str]] = []
-    for position, item in enumerate(accept.split(",")):
-        media, *params = (part.strip() for part in item.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        media = media.lower()
-        if quality <= 0:
-            continue
-        if media in SUPPORTED:
-            offers.append((quality, -position, media))
-        elif media in ("*/*", "application/*"):
-            offers.append((quality, -position, JSON))
-    if not offers:
-        raise HTTPProblem(
-            406,
-            f"none of the media types in Accept is served; ask for {GRAPHQL_RESPONSE} or {JSON}",
-        )
-    return max(offers)[2]
-
-
-def _object_or_none(value: Any, name: str) -> dict[str, Any] | None:
-    if value is None or isinstance(value, dict):
-        return value
-    raise HTTPProblem(400, f"`{name}` must be a JSON object or null")
-
-
-MAX_JSON_DEPTH = 64  # nesting of arrays and objects in a request's JSON
-MAX_NUMBER_DIGITS = 40  # digits of one number (more than any GraphQL scalar here takes)
-
-
-def decode_json(raw: str | bytes, what: str) -> Any:
-    """``raw`` as JSON, or HTTPProblem 400 saying what is wrong (``bounded_json``)."""
-    try:
-        return loads(raw, max_depth=MAX_JSON_DEPTH, max_digits=MAX_NUMBER_DIGITS)
-    except JSONRefused as refused:
-        raise HTTPProblem(400, f"{what} {refused.reason}") from None
-
-
-def _decode_json_param(raw: str | None, name: str) -> dict[str, Any] | None:
-    if raw is None or raw == "":
-        return None
-    value = decode_json(raw, f"`{name}` (JSON-encoded in the URL)")
-    return _object_or_none(value, name)
-
-
-def params_from_get(request: Request) -> GraphQLRequest:
-    query = request.query_params.get("query")
-    extensions = _decode_json_param(request.query_params.get("extensions"), "extensions")
-    if query is None and not _persisted(extensions):
-        raise HTTPProblem(400, "a GET request needs the `query` parameter")
-    name = request.query_params.get("operationName") or None
-    return GraphQLRequest(
-        query=query or "",
-        operation_name=name,
-        variables=_decode_json_param(request.query_params.get("variables"), "variables"),
-        extensions=extensions,
-    )
-
-
-async def params_from_post(request: Request, max_body_bytes: int) -> GraphQLRequest:
-    content_type = request.headers.get("content-type")
-    if content_type is None:
-        raise HTTPProblem(415, "a POST request needs `Content-Type: application/json`")
-    media, *params = (part.strip().lower() for part in content_type.split(";"))
-    if media != JSON:
-        raise HTTPProblem(415, f"unsupported Content-Type {media!r}; send {JSON}")
-    for param in params:
-        key, _, value = param.partition("=")
-        if key == "charset" and value.strip('"') not in ("utf-8", "utf8"):
-            raise HTTPProblem(415, "the request body must be UTF-8")
-    body = await read_body(request, max_body_bytes)
-    payload = decode_json(body, "the request body")
-    if isinstance(payload, list):
-        raise HTTPProblem(400, "batched requests (a JSON array) are not supported; send one object")
-    if not isinstance(payload, dict):
-        raise HTTPProblem(400, "the request body must be a JSON object")
-    query = payload.get("query")
-    if query is None and not _persisted(payload.get("extensions")):
-        raise HTTPProblem(400, "the request needs a `query` string")
-    if query is not None and not isinstance(query, str):
-        raise HTTPProblem(400, "`query` must be a string")
-    name = payload.get("operationName")
-    if name is not None and not isinstance(name, str):
-        raise HTTPProblem(400, "`operationName` must be a string or null")
-    return GraphQLRequest(
-        query=query or "",
-        operation_name=name or None,
-        variables=_object_or_none(payload.get("variables"), "variables"),
-        extensions=_object_or_none(payload.get("extensions"), "extensions"),
-    )
-
-
-def _persisted(extensions: Any) -> bool:
-    return isinstance(extensions, dict) and "persistedQuery" in extensions
-
-
-async def read_body(request: Request, max_body_bytes: int) -> bytes:
-    """The body, refused with 413 as soon as it is known to be too large (by its declared
-    length before reading, or while streaming it)."""
-    declared = request.headers.get("content-length")
-    too_large = HTTPProblem(413, f"the request body is larger than {max_body_bytes} bytes")
-    if declared is not None and declared.isdigit() and int(declared) > max_body_bytes:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > max_body_bytes:
-                raise too_large
-            chunks.append(chunk)
-    except ClientDisconnect:
-        # The client left mid-body (or was cut off: gql_server.http.edges' body timeout):
-        # nobody reads this answer; no traceback in the log.
-        raise HTTPProblem(400, "the client disconnected before sending the whole body") from None
-    return b"".join(chunks)
-
 
 class GraphQLHTTPView:
     """GET and POST /graphql; route to ``handle`` (a bound method, so Starlette treats it as
@@ -262,21 +110,21 @@ class GraphQLHTTPView:
             else:
                 params = await params_from_post(request, self.max_body_bytes)
             return await self.execute(request, params, media_type, request_id)
-        except HTTPProblem as problem:
+        except HTTPProblem as refused:
             record_of(request).outcome = "bad_request"
-            return _problem(problem, request_id)
+            return problem(refused, request_id)
 
     async def execute(
         self, request: Request, params: GraphQLRequest, media_type: str, request_id: str
     ) -> Response:
         record = record_of(request)  # for the access log and metrics (http/observe.py)
-        if _persisted(params.extensions):
+        if persisted(params.extensions):
             record.apq = "registered" if params.query else "hit"
         try:
             query, register = self.persisted.resolve(params.query, params.extensions)
         except PersistedQueryError as exc:
             record.outcome = "request_error"
-            if exc.code == "PERSISTED_QUERY_NOT_FOUND":
+            if exc.code == PERSISTED_QUERY_NOT_FOUND:
                 record.apq = "miss"
             body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
             return self.respond(body, media_type, request_id, request_error=True)
@@ -296,7 +144,7 @@ class GraphQLHTTPView:
                 )
             except Busy:
                 record.outcome = "busy"
-                return _busy([busy_error(cost, self.limits)], media_type, request_id)
+                return busy([busy_error(cost, self.limits)], media_type, request_id)
             except TimeoutError:
                 response = self._timed_out(media_type, request_id)
                 record.outcome = "timeout"
@@ -359,7 +207,7 @@ class GraphQLHTTPView:
             versioned = f"{generation}:{key}"
             if request.method == "GET":
                 etag = f'W/"{hashlib.sha256(versioned.encode()).hexdigest()[:32]}"'
-                if etag in _etags(request.headers.get("if-none-match")):
+                if etag in etags(request.headers.get("if-none-match")):
                     record.cache = "not_modified"
                     return Response(status_code=304, headers=self._cache_headers(etag, request_id))
         cached = self.responses.get(versioned) if versioned is not None else None
@@ -396,7 +244,7 @@ class GraphQLHTTPView:
             record.outcome = "request_error"
             error = GraphQLError(
                 exc.as_http_error_reason(),
-                extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                extensions={"code": GRAPHQL_VALIDATION_FAILED},
             )
             return self.respond(
                 {"errors": [error.formatted]}, media_type, request_id, request_error=True
@@ -409,11 +257,11 @@ class GraphQLHTTPView:
         body: dict[str, Any] = {}
         errors = result.errors or []
         request_error = (
-            result.data is None and bool(errors) and all(_is_request_error(e) for e in errors)
+            result.data is None and bool(errors) and all(is_request_error(e) for e in errors)
         )
         if any((e.extensions or {}).get("code") == SERVER_BUSY for e in errors):
             record.outcome = "busy"
-            return _busy(errors, media_type, request_id)
+            return busy(errors, media_type, request_id)
         if not request_error:
             body["data"] = result.data
         if errors:
@@ -440,7 +288,7 @@ class GraphQLHTTPView:
             "errors": [
                 {
                     "message": f"The request took longer than {self.timeout_seconds:g} s and was cancelled.",
-                    "extensions": {"code": "TIMEOUT", "requestId": request_id},
+                    "extensions": {"code": TIMEOUT, "requestId": request_id},
                 }
             ]
         }
@@ -499,48 +347,8 @@ class GraphQLHTTPView:
         }
 
 
-def encode(body: dict[str, Any]) -> bytes:
-    """JSON bytes (orjson: fast); a body that holds a lone surrogate (an error message can
-    quote a client's variable) falls back to json's escapes."""
-    try:
-        return orjson.dumps(body)
-    except TypeError:
-        return json.dumps(body, separators=(",", ":")).encode("ascii")
-
-
-def _etags(header: str | None) -> set[str]:
-    if not header:
-        return set()
-    return {tag.strip() for tag in header.split(",")}
-
-
-def _is_request_error(error: GraphQLError) -> bool:
-    return error.path is None and (error.extensions or {}).get("code") in REQUEST_ERROR_CODES
-
-
 def _wants_html(request: Request) -> bool:
     if request.method != "GET" or "query" in request.query_params:
         return False
     accept = request.headers.get("accept", "")
     return "text/html" in accept
-
-
-def _busy(errors: list[GraphQLError], media_type: str, request_id: str) -> Response:
-    """503 with Retry-After: the heavy lane had no slot (whatever the media type: it is the
-    server's state, not the request's fault)."""
-    return Response(
-        encode({"errors": [error.formatted for error in errors]}),
-        status_code=503,
-        media_type=f"{media_type}; charset=utf-8",
-        headers={REQUEST_ID_HEADER: request_id, "Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
-
-
-def _problem(problem: HTTPProblem, request_id: str) -> Response:
-    body = {"errors": [{"message": problem.message, "extensions": {"code": "BAD_REQUEST"}}]}
-    return Response(
-        json.dumps(body),
-        status_code=problem.status,
-        media_type="application/json; charset=utf-8",
-        headers={REQUEST_ID_HEADER: request_id, **problem.headers},
-    )

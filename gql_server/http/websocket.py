@@ -54,17 +54,15 @@ from strawberry.utils.aio import aclosing
 
 from gql_server.graphql.budget import SubscriptionBudget
 from gql_server.graphql.context import Context
-from gql_server.graphql.limits import Limits
+from gql_server.graphql.errors import TIMEOUT, TOO_MANY_SUBSCRIPTIONS
 from gql_server.http.bounded_json import JSONRefused, loads
 from gql_server.http.deadline import within
-from gql_server.http.graphql_view import encode
-from gql_server.transport import TransportLimits
+from gql_server.http.responses import encode
+from gql_server.settings import Limits, TransportLimits
 
 log = logging.getLogger("gql_server.websocket")
 T = TypeVar("T")
 
-TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
-TIMEOUT = "TIMEOUT"
 CLOSE_BAD_REQUEST = 4400  # graphql-transport-ws: a message the server cannot accept
 CLOSE_BUSY = 4503  # ours: the process serves as many connections as it may; retry later
 MAX_DIGITS = 20  # a JSON integer of more digits cannot be an Int or an id (64 bits)

@@ -37,7 +37,7 @@ from gql_server.db.version_watch import DATA_VERSION_CHANNEL
 from gql_server.ingest.normalize import Batch, Row
 from gql_server.ingest.resolve import resolve
 from gql_server.queries.freshness import data_version
-from gql_server.search import document
+from gql_server.search_terms import document
 
 CHUNK = 500
 PROGRESS_ROWS = 10_000  # tables this large report their progress

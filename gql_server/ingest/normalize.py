@@ -24,7 +24,7 @@ from gql_server.ingest.versions import (
     objects_page_table,
     version_of,
 )
-from gql_server.search import fold
+from gql_server.search_terms import fold
 
 Row = dict[str, Any]
 

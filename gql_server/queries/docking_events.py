@@ -27,7 +27,7 @@ from gql_server.bytecache import ByteLRU
 from gql_server.db.models import DockingEvent
 from gql_server.queries.search import candidate_count, search_conditions
 from gql_server.queries.sql import utc_day, utc_month, utc_year
-from gql_server.search import folded_terms
+from gql_server.search_terms import folded_terms
 
 EVENTS = DockingEvent.__table__
 

@@ -27,7 +27,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from gql_server.search import folded_terms, unmatchable
+from gql_server.search_terms import folded_terms, unmatchable
 
 FTS_TABLE = "docking_event_search"
 TRIGRAM = 3  # FTS5's trigram tokenizer matches substrings of at least this many characters

@@ -17,15 +17,11 @@ the API key never leaves it and nothing from elsewhere is read.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import math
 import random
-import re
-import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import metadata
 from types import TracebackType
 from typing import Any
@@ -33,7 +29,16 @@ from urllib.parse import urljoin
 
 import httpx
 
+from gql_server.settings import SYNC_MAX_RESPONSE_BYTES, SYNC_MAX_WAIT, SYNC_TIMEOUT
+from gql_server.sync.errors import SyncError, Throttled
 from gql_server.sync.progress import Reporter, clock
+from gql_server.sync.responses import (
+    THROTTLE_DETAIL,
+    Inflater,
+    retry_after,
+    too_big,
+    wait_seconds,
+)
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -49,26 +54,8 @@ USER_AGENT = (
     f"gql-server-sync/{_version()} (GraphQL gateway over LL2 docking data; "
     f"python-httpx/{httpx.__version__})"
 )
-# DRF's throttle message: "Request was throttled. Expected available in 3578 seconds."
-_THROTTLE_DETAIL = re.compile(r"available in (\d{1,30}(?:\.\d{1,30})?) second")
-# Retry-After's delta-seconds (a decimal part tolerated).
-_DELTA_SECONDS = re.compile(r"\d+(?:\.\d+)?")
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-DEFAULT_MAX_WAIT = 3600.0
 MAX_REDIRECTS = 5
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-class SyncError(Exception):
-    """The sync cannot go on; the message says what happened, for the user."""
-
-
-class Throttled(SyncError):
-    """LL2 answered HTTP 429 and the sync was told not to wait (``--no-wait``)."""
-
-    def __init__(self, message: str, wait: float) -> None:
-        super().__init__(message)
-        self.wait = wait
 
 
 @dataclass(frozen=True)
@@ -81,7 +68,7 @@ class RetryPolicy:
     no_wait: bool = False
     # The longest throttle wait honoured (seconds); a longer one (a 31-year Retry-After,
     # ``inf``) stops the run resumably instead of blocking it.
-    max_wait: float = DEFAULT_MAX_WAIT
+    max_wait: float = SYNC_MAX_WAIT
 
 
 class LL2Client:
@@ -95,8 +82,8 @@ class LL2Client:
         base_url: str,
         *,
         api_key: str | None = None,
-        timeout: float = 30.0,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        timeout: float = SYNC_TIMEOUT,
+        max_response_bytes: int = SYNC_MAX_RESPONSE_BYTES,
         policy: RetryPolicy | None = None,
         reporter: Reporter | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -123,7 +110,7 @@ class LL2Client:
         headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
-            # Only what ``_Inflater`` inflates within the byte cap (not br or zstd, which
+            # Only what ``Inflater`` inflates within the byte cap (not br or zstd, which
             # httpx would ask for when their packages happen to be installed).
             "Accept-Encoding": "gzip, deflate",
         }
@@ -256,12 +243,12 @@ class LL2Client:
         cap = self.max_response_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise SyncError(_too_big(url, f"announces {int(declared):,} bytes", cap))
+            raise SyncError(too_big(url, f"announces {int(declared):,} bytes", cap))
         if response.is_stream_consumed:  # read whole already: an httpx.MockTransport's
             if len(response.content) > cap:
-                raise SyncError(_too_big(url, f"sent more than {cap:,} bytes", cap))
+                raise SyncError(too_big(url, f"sent more than {cap:,} bytes", cap))
             return response.content
-        inflate = _Inflater(url, response.headers.get("Content-Encoding", ""))
+        inflate = Inflater(url, response.headers.get("Content-Encoding", ""))
         body = bytearray()
         async for raw in response.aiter_raw():
             chunk = raw
@@ -269,10 +256,10 @@ class LL2Client:
                 out, chunk = inflate(chunk, cap + 1 - len(body))
                 body += out
                 if len(body) > cap:
-                    raise SyncError(_too_big(url, f"sent more than {cap:,} bytes", cap))
+                    raise SyncError(too_big(url, f"sent more than {cap:,} bytes", cap))
         body += inflate.finish()
         if len(body) > cap:
-            raise SyncError(_too_big(url, f"sent more than {cap:,} bytes", cap))
+            raise SyncError(too_big(url, f"sent more than {cap:,} bytes", cap))
         return bytes(body)
 
     def _redirect(self, current: str, location: str) -> str:
@@ -290,7 +277,7 @@ class LL2Client:
 
     def backoff(self, failures: int) -> float:
         """The wait before retry number ``failures``: exponential, with equal jitter."""
-        ceiling = min(self.policy.backoff_max, self.policy.backoff_base * 2 ** (failures - 1))
+        ceiling = min(self.policy.backoff_max, self.policy.backoff_base * 2.0 ** (failures - 1))
         return ceiling / 2 + self.random() * ceiling / 2
 
     async def wait(self, seconds: float, reason: str) -> None:
@@ -310,12 +297,12 @@ class LL2Client:
         ``next_use_secs`` and the seconds named in the 429's ``detail``; else a default.
         May be ``inf`` (the caller compares it with ``max_wait``); malformed values (NaN,
         negative, not a number) count as not given."""
-        waits = [w for w in (_retry_after(response.headers.get("Retry-After")),) if w is not None]
+        waits = [w for w in (retry_after(response.headers.get("Retry-After")),) if w is not None]
         status = await self.throttle_status()
         if status is not None:
             waits.append(status)
         if not waits:
-            found = _THROTTLE_DETAIL.search(response.content.decode("utf-8", "replace"))
+            found = THROTTLE_DETAIL.search(response.content.decode("utf-8", "replace"))
             if found:
                 waits.append(float(found.group(1)))
         return max(waits) if waits else self.policy.throttle_default
@@ -334,7 +321,7 @@ class LL2Client:
         waits = [
             w
             for e in entries
-            if isinstance(e, dict) and (w := _seconds(e.get("next_use_secs"))) is not None
+            if isinstance(e, dict) and (w := wait_seconds(e.get("next_use_secs"))) is not None
         ]
         return max(waits) if waits else None
 
@@ -342,46 +329,6 @@ class LL2Client:
 @dataclass(frozen=True)
 class _Document:
     value: Any
-
-
-class _Inflater:
-    """Undoes a ``Content-Encoding`` (gzip, deflate; we ask for nothing else) one piece
-    at a time: ``inflate(data, at_most)`` gives at most ``at_most`` bytes and the input
-    left for the next call."""
-
-    def __init__(self, url: str, encoding: str) -> None:
-        codings = [c.strip().lower() for c in encoding.split(",") if c.strip()]
-        codings = [c for c in codings if c != "identity"]
-        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
-            raise SyncError(f"GET {url}: an unsupported Content-Encoding {encoding!r}")
-        self.coding = codings[0] if codings else None
-        self._zlib: Any = None
-        if self.coding in ("gzip", "x-gzip"):
-            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif self.coding == "deflate":
-            self._zlib = zlib.decompressobj()
-        self._first = True
-
-    def __call__(self, data: bytes, at_most: int) -> tuple[bytes, bytes]:
-        if self._zlib is None:
-            return data[:at_most], data[at_most:]
-        try:
-            out = self._zlib.decompress(data, at_most)
-        except zlib.error as exc:
-            if self.coding == "deflate" and self._first:  # raw deflate, without the zlib header
-                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-                self._first = False
-                return self(data, at_most)
-            raise httpx.DecodingError(
-                f"a {self.coding} body that does not inflate: {exc}"
-            ) from None
-        self._first = False
-        return out, self._zlib.unconsumed_tail
-
-    def finish(self) -> bytes:
-        """What the decompressor still holds at the end of the body (nothing, normally:
-        every call was fed its unconsumed input again)."""
-        return self._zlib.flush() if self._zlib is not None else b""
 
 
 @dataclass(frozen=True)
@@ -399,42 +346,6 @@ class _Throttle:
     response: _Fetched
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date. ``inf`` for
-    ``inf`` or digits past a float's range (longer than any cap); None when absent or
-    malformed (NaN, a negative number, neither a number nor a date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if _DELTA_SECONDS.fullmatch(value):
-        return float(value)  # a thousand digits become inf, not an error
-    try:
-        return _seconds(float(value))  # "inf", "1e9", "-5", "nan": not RFC 9110, but seen
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, OverflowError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _seconds(value: Any) -> float | None:
-    """A wait in seconds from a number: ``inf`` kept (it is longer than any cap), NaN,
-    negatives and non-numbers dropped."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        seconds = float(value)
-    except OverflowError:  # an integer past a float's range
-        return math.inf if value > 0 else None
-    if math.isnan(seconds) or seconds < 0:
-        return None
-    return seconds
-
-
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
 
@@ -444,8 +355,3 @@ def _origin_text(url: httpx.URL) -> str:
     return f"{scheme}://{host}:{port}"
 
 
-def _too_big(url: str, what: str, cap: int) -> str:
-    return (
-        f"GET {url}: the response {what}, over the {cap:,}-byte cap (--max-response-bytes): "
-        "stopped reading it; nothing of it was used"
-    )

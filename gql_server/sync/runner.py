@@ -4,7 +4,7 @@ A pass reads ``/docking_events/?limit=100&mode=...`` to its last page, then
 ``/config/docking_locations/`` and ``/space_stations/`` (so that ports and stations no
 event mentions are known too), following ``next`` links; each page goes through the
 ingest upsert (``normalize``/``normalize_objects`` then ``load``). When the last page is
-applied, the events the pass did not see are removed (``runs.finish_pass``).
+applied, the events the pass did not see are removed (``ledger.finish_pass``).
 
 The pages are not trusted to end: a run fetches no URL twice (a ``next`` loop A -> B -> A
 stops), an endpoint gets at most ``ceil(count / page size) + page_slack`` pages, and an
@@ -28,19 +28,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gql_server.ingest.errors import IngestError
 from gql_server.ingest.normalize import Batch, normalize, normalize_objects
-from gql_server.sync import runs
+from gql_server.settings import LL2_API, LL2_PAGE_SIZE, SYNC_MAX_RESPONSE_BYTES, SYNC_TIMEOUT
+from gql_server.sync import ledger
 from gql_server.sync.client import (
-    DEFAULT_MAX_RESPONSE_BYTES,
     LL2Client,
     RetryPolicy,
     Sleep,
-    SyncError,
-    Throttled,
 )
+from gql_server.sync.errors import SyncError, Throttled
+from gql_server.sync.ledger import FINISH, Checkpoint
 from gql_server.sync.progress import Reporter
-from gql_server.sync.runs import FINISH, Checkpoint
 
-DEFAULT_BASE_URL = "https://ll.thespacedevs.com/2.3.0"
 MODES = ("normal", "detailed")
 # Each endpoint: its path below the base URL, the table its objects fill (None: events),
 # whether it takes ``mode``, and what its objects are called in progress lines.
@@ -53,15 +51,15 @@ ENDPOINTS: dict[str, tuple[str, str | None, bool, str]] = {
 
 @dataclass(frozen=True)
 class SyncOptions:
-    base_url: str = DEFAULT_BASE_URL
+    base_url: str = LL2_API
     mode: str = "normal"
     api_key: str | None = None
     max_pages: int | None = None  # pages this run fetches at most (any endpoint)
     dry_run: bool = False
     restart: bool = False
-    page_size: int = 100  # LL2's maximum
-    timeout: float = 30.0  # seconds one request may take in all (redirects, slow bodies)
-    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # one response's body at most
+    page_size: int = LL2_PAGE_SIZE
+    timeout: float = SYNC_TIMEOUT  # seconds one request may take in all (redirects, slow bodies)
+    max_response_bytes: int = SYNC_MAX_RESPONSE_BYTES  # one response's body at most
     page_slack: int = 2  # pages an endpoint may take beyond ceil(count / page size)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
 
@@ -146,7 +144,7 @@ class _Walk:
     async def run(self) -> SyncReport:
         assert self.engine is not None
         base_url = self.client.base_url
-        started = await runs.start_run(
+        started = await ledger.start_run(
             self.engine, base_url, self.options.mode, restart=self.options.restart
         )
         report = self.report
@@ -171,9 +169,9 @@ class _Walk:
                 report.message = (
                     f"stopped after {report.pages} pages (--max-pages): run again to resume"
                 )
-                await runs.end_run(self.engine, started.run_id, "partial", report.message)
+                await ledger.end_run(self.engine, started.run_id, "partial", report.message)
             else:
-                finished = await runs.finish_pass(self.engine, started.run_id, checkpoint)
+                finished = await ledger.finish_pass(self.engine, started.run_id, checkpoint)
                 report.outcome = "succeeded"
                 report.removed = finished.removed
                 report.deleted = len(finished.removed)
@@ -182,13 +180,13 @@ class _Walk:
                     self.reporter.line(finished.note)
         except Throttled as exc:
             report.outcome, report.message = "throttled", str(exc)
-            await runs.end_run(self.engine, started.run_id, "throttled", str(exc))
+            await ledger.end_run(self.engine, started.run_id, "throttled", str(exc))
         except SyncError as exc:
             report.outcome, report.message = "failed", str(exc)
-            await runs.end_run(self.engine, started.run_id, "failed", str(exc))
+            await ledger.end_run(self.engine, started.run_id, "failed", str(exc))
         except BaseException:  # Ctrl-C (task cancelled), or a bug: the pages so far stay
             await asyncio.shield(
-                runs.end_run(self.engine, started.run_id, "interrupted", "interrupted")
+                ledger.end_run(self.engine, started.run_id, "interrupted", "interrupted")
             )
             raise
         return self._done()
@@ -233,7 +231,7 @@ class _Walk:
             change = ""
             if apply:
                 assert self.engine is not None and report.run_id is not None
-                loaded, checkpoint = await runs.apply_page(
+                loaded, checkpoint = await ledger.apply_page(
                     self.engine, url, report.run_id, batch, checkpoint, count, next_url
                 )
                 report.inserted += loaded.created

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import FULL_PAGE_QUERY, Client, make_client
 
-from gql_server.graphql.limits import Limits
+from gql_server.settings import Limits
 
 SMALL = Limits(
     max_depth=4, max_aliases=3, max_tokens=60, max_root_fields=3, max_cost=500

@@ -24,7 +24,7 @@ from conftest import seed_events
 from hypothesis import strategies as st
 
 from gql_server.ingest.shape import ROOT, Shape, shapes
-from gql_server.search import SEPARATOR
+from gql_server.search_terms import SEPARATOR
 from gql_server.synthetic import generate_events
 
 Json = dict[str, Any]

@@ -11,7 +11,7 @@ import pytest
 from conftest import Client, seed_events
 from db_dump import dump
 
-from gql_server.search import split_terms
+from gql_server.search_terms import split_terms
 
 HOSTILE = [
     "",

@@ -44,7 +44,7 @@ from gql_server.db.models import DockingEvent, DockingEventChange
 from gql_server.ingest.files import ingest_paths
 from gql_server.queries.freshness import data_version
 from gql_server.sync import Reporter, RetryPolicy, SyncOptions, SyncReport, run_sync
-from gql_server.sync.client import _retry_after
+from gql_server.sync.responses import retry_after
 
 PREFIX = "/2.3.0"
 EMPTY_PAGE = {"count": 0, "next": None, "previous": None, "results": []}
@@ -643,7 +643,7 @@ def test_a_malformed_retry_after_over_a_small_cap_exits_75(
         (["--max-wait", "inf"], {}, "--max-wait: expected a finite number of seconds > 0"),
         (["--max-wait", "-5"], {}, "--max-wait: expected a finite number of seconds > 0"),
         (["--max-response-bytes", "0"], {}, "--max-response-bytes: expected 1 or more, got 0"),
-        ([], {"GQL_SYNC_TIMEOUT": "inf"}, "error: expected a finite number of seconds > 0"),
+        ([], {"GQL_SYNC_TIMEOUT": "inf"}, "error: GQL_SYNC_TIMEOUT must be a finite number of seconds > 0"),
     ],
 )
 def test_limits_out_of_range_are_refused_before_any_request(
@@ -680,12 +680,12 @@ def test_the_throttle_endpoint_is_capped_too(upstream: Upstream) -> None:
 
 
 def test_retry_after_values() -> None:
-    assert _retry_after("120") == 120 and _retry_after("0") == 0
-    assert _retry_after("1000000000") == 1e9
-    assert _retry_after("inf") == float("inf") and _retry_after("9" * 400) == float("inf")
+    assert retry_after("120") == 120 and retry_after("0") == 0
+    assert retry_after("1000000000") == 1e9
+    assert retry_after("inf") == float("inf") and retry_after("9" * 400) == float("inf")
     for bad in ("nan", "-5", "-inf", "soon", "", None, "Fri, 99 Foo 99999 99:99:99 GMT"):
-        assert _retry_after(bad) is None, bad
-    assert _retry_after("Thu, 01 Jan 1970 00:00:00 GMT") == 0  # in the past: no wait
+        assert retry_after(bad) is None, bad
+    assert retry_after("Thu, 01 Jan 1970 00:00:00 GMT") == 0  # in the past: no wait
 
 
 # -- redirects -------------------------------------------------------------------------------

@@ -14,10 +14,10 @@ from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 
 from gql_server.graphql.cost import measure
 from gql_server.graphql.documents import document_bytes
-from gql_server.graphql.limits import Limits
 from gql_server.graphql.schema import build_schema
 from gql_server.http.caching import sha256
-from gql_server.http.graphql_view import MAX_JSON_DEPTH, MAX_NUMBER_DIGITS
+from gql_server.http.request_parsing import MAX_JSON_DEPTH, MAX_NUMBER_DIGITS
+from gql_server.settings import Limits
 
 JSON = {"accept": "application/json"}
 

@@ -31,14 +31,12 @@ from websockets.exceptions import ConnectionClosed
 from gql_server.app import create_app
 from gql_server.db.engine import create_engine, watch_statements
 from gql_server.db.migrate import ensure_schema
-from gql_server.graphql.limits import Limits
 from gql_server.ingest.files import ingest_paths
 from gql_server.queries import changes as change_log
 from gql_server.queries.freshness import data_version
 from gql_server.serving import uvicorn_options
-from gql_server.settings import Settings
+from gql_server.settings import Limits, Settings, TransportLimits
 from gql_server.synthetic import write_pages
-from gql_server.transport import TransportLimits
 
 WAIT = 30.0  # seconds any expected message may take, at most
 URL_PATH = "/graphql"

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from conftest import FULL_PAGE_QUERY, Client, make_client
 
-from gql_server.graphql.limits import Limits
-from gql_server.http.graphql_view import negotiate
+from gql_server.http.request_parsing import negotiate
+from gql_server.settings import Limits
 
 Q = "{ dockingEvents { count } }"
 GRAPHQL_RESPONSE = "application/graphql-response+json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gql_server.search import SEPARATOR, document, folded_terms, split_terms
+from gql_server.search_terms import SEPARATOR, document, folded_terms, split_terms
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,10 @@ import httpx
 import pytest
 from pg_server import free_port
 
-from gql_server.sync.client import LL2Client, RetryPolicy, SyncError, _retry_after
+from gql_server.sync.client import LL2Client, RetryPolicy
+from gql_server.sync.errors import SyncError
 from gql_server.sync.progress import Reporter, clock
+from gql_server.sync.responses import retry_after
 
 BASE = "https://ll.thespacedevs.com/2.3.0"
 
@@ -53,10 +55,10 @@ def test_backoff_doubles_with_jitter_up_to_a_ceiling() -> None:
 
 
 def test_retry_after_as_seconds_or_http_date() -> None:
-    assert _retry_after("120") == 120
-    assert _retry_after(None) is None and _retry_after("soon") is None
+    assert retry_after("120") == 120
+    assert retry_after(None) is None and retry_after("soon") is None
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
-    assert 85 <= (_retry_after(later) or 0) <= 90
+    assert 85 <= (retry_after(later) or 0) <= 90
     assert clock(3725) == "1:02:05" and clock(59.6) == "1:00"
 
 

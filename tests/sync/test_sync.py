@@ -33,7 +33,7 @@ from gql_server.ingest.files import ingest_paths
 from gql_server.ingest.load import load, remove_events
 from gql_server.ingest.normalize import normalize_objects
 from gql_server.sync import Reporter, RetryPolicy, SyncOptions, SyncReport, run_sync
-from gql_server.sync.runs import last_successful_sync
+from gql_server.sync.ledger import last_successful_sync
 from gql_server.synthetic import generate_events
 
 PAGE = 10  # events a page: the scenarios span several pages with few events
@@ -446,10 +446,10 @@ def test_a_list_that_moves_during_a_pass_postpones_removal(
 def test_an_interrupted_page_leaves_nothing_half_written(
     fake: FakeLL2, sqlite_urls: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gql_server.sync import runs
+    from gql_server.sync import ledger
 
     synced, ingested = sqlite_urls
-    real_load = runs.load
+    real_load = ledger.load
     calls = itertools.count(1)
 
     async def crash_in_second_page(conn: Any, batch: Any) -> Any:
@@ -458,10 +458,10 @@ def test_an_interrupted_page_leaves_nothing_half_written(
             raise KeyboardInterrupt  # ... and then the process is stopped
         return report
 
-    monkeypatch.setattr(runs, "load", crash_in_second_page)
+    monkeypatch.setattr(ledger, "load", crash_in_second_page)
     with pytest.raises(KeyboardInterrupt):
         sync(synced, fake)
-    monkeypatch.setattr(runs, "load", real_load)
+    monkeypatch.setattr(ledger, "load", real_load)
     assert len(event_ids(synced)) == 10
     tables = dump(synced, bookkeeping=True)
     assert len(tables["sync_seen_event"]) == 10
@@ -535,8 +535,8 @@ def test_dry_run_fetches_and_validates_but_writes_nothing(fake: FakeLL2) -> None
 
 def test_another_run_taking_over_stops_the_first(sqlite_urls: tuple[str, str]) -> None:
     from gql_server.ingest.normalize import Batch
-    from gql_server.sync.client import SyncError
-    from gql_server.sync.runs import apply_page, start_run
+    from gql_server.sync.errors import SyncError
+    from gql_server.sync.ledger import apply_page, start_run
 
     async def go() -> None:
         engine = await _engine(sqlite_urls[0])

@@ -56,5 +56,6 @@ class DockingEvent(Base):
     flight_vehicle_target_id: Mapped[int | None] = ref("spacecraft_flight")
     payload_flight_target_id: Mapped[int | None] = ref("payload_flight")
     space_station_target_id: Mapped[int | None] = ref("space_station", index=False)
-    # The casefolded names the LL2 search looks at, NUL-separated (see gql_server.search).
+    # The casefolded names the LL2 search looks at, joined by the unit separator "\x1f"
+    # (see gql_server.search_terms).
     search_document: Mapped[str | None] = mapped_column(info={"derived": True})

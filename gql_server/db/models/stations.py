@@ -40,7 +40,7 @@ class SpaceStation(Base):
     description: Mapped[str | None]
     orbit: Mapped[str | None]
     type_id: Mapped[int | None] = ref("space_station_type")
-    # str.casefold() of the name, for the DRF-style search (see gql_server.search).
+    # str.casefold() of the name, for the DRF-style search (see gql_server.search_terms).
     search_name: Mapped[str | None] = mapped_column(info={"derived": True})
     # True once a form with the `owners` list was ingested (detailed mode only).
     owners_listed: Mapped[bool | None] = mapped_column(info={"derived": True})

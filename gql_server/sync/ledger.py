@@ -26,7 +26,7 @@ from gql_server.ingest.errors import IngestError
 from gql_server.ingest.load import LoadReport, load, remove_events
 from gql_server.ingest.normalize import Batch
 from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc
-from gql_server.sync.client import SyncError
+from gql_server.sync.errors import SyncError
 
 # The endpoints a pass walks, in order, then the step that completes it.
 RESOURCES = ("docking_events", "docking_locations", "space_stations")

@@ -5,6 +5,9 @@ case-insensitively, in at least one of the searched fields. We fold case with Py
 ``str.casefold()`` on both sides, at ingest (into a stored search document) and at query
 time, so SQLite and PostgreSQL answer identically for any Unicode text; a plain substring
 test then needs no case-insensitive collation, and ``%``, ``_`` and ``\\`` stay literal.
+
+Both sides use this module: ingest builds the stored documents (``document``), and the
+query side (``queries/search.py``, the cost walk) splits and folds a search's terms.
 """
 
 from __future__ import annotations
@@ -58,7 +61,8 @@ def fold(text: str) -> str:
 
 
 def document(fields: Iterable[str | None]) -> str:
-    """The stored search document of a row: its searched fields, folded and NUL-joined."""
+    """The stored search document of a row: its searched fields, folded and joined by
+    ``SEPARATOR`` (``\\x1f``)."""
     return SEPARATOR.join(fold(field).replace(SEPARATOR, "") for field in fields if field)
 
 

@@ -1,0 +1,63 @@
+"""How the GraphQL-over-HTTP view answers: JSON bytes (``encode``, also used by the
+WebSocket transport), the request id header, and the fixed answers (a malformed request,
+a busy heavy lane) whose status does not depend on the media type.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+from graphql import GraphQLError
+from starlette.responses import Response
+
+from gql_server.graphql.errors import BAD_REQUEST, REQUEST_ERROR_CODES
+from gql_server.graphql.limits import RETRY_AFTER_SECONDS
+from gql_server.http.request_parsing import HTTPProblem
+
+REQUEST_ID_HEADER = "x-request-id"
+
+
+def encode(body: dict[str, Any]) -> bytes:
+    """JSON bytes (orjson: fast); a body that holds a lone surrogate (an error message can
+    quote a client's variable) falls back to json's escapes."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
+
+
+def etags(header: str | None) -> set[str]:
+    """The entity tags an ``If-None-Match`` header lists."""
+    if not header:
+        return set()
+    return {tag.strip() for tag in header.split(",")}
+
+
+def is_request_error(error: GraphQLError) -> bool:
+    """An error raised before execution started: the request, not a field, failed."""
+    return error.path is None and (error.extensions or {}).get("code") in REQUEST_ERROR_CODES
+
+
+def busy(errors: list[GraphQLError], media_type: str, request_id: str) -> Response:
+    """503 with Retry-After: the heavy lane had no slot (whatever the media type: it is the
+    server's state, not the request's fault)."""
+    return Response(
+        encode({"errors": [error.formatted for error in errors]}),
+        status_code=503,
+        media_type=f"{media_type}; charset=utf-8",
+        headers={REQUEST_ID_HEADER: request_id, "Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def problem(refused: HTTPProblem, request_id: str) -> Response:
+    """The 4xx answer to a malformed request (always application/json: its media type may
+    be what was malformed)."""
+    body = {"errors": [{"message": refused.message, "extensions": {"code": BAD_REQUEST}}]}
+    return Response(
+        json.dumps(body),
+        status_code=refused.status,
+        media_type="application/json; charset=utf-8",
+        headers={REQUEST_ID_HEADER: request_id, **refused.headers},
+    )
