@@ -36,6 +36,8 @@ class Settings:
     plan_cache_bytes: int = 32 * MIB  # the planner's plans (each keeps its document alive)
     cache_max_age: int = 0  # Cache-Control max-age of GET answers, seconds
     planner: bool = True  # look-ahead planning (off: graphql-core resolves every field)
+    compiled: bool = True  # planned queries skip graphql-core's executor (docs/compiled.md)
+    compiled_check: bool = False  # also run graphql-core and fail on a different answer (tests)
     limits: Limits = field(default_factory=Limits)
     # Operating it (docs/operating.md): log format, /metrics, OpenTelemetry tracing.
     log_format: str = "text"  # "text" or "json" (one JSON object a line)
@@ -72,6 +74,8 @@ class Settings:
             plan_cache_bytes=_size(env.get("GQL_PLAN_CACHE_BYTES"), default=32 * MIB),
             cache_max_age=_size(env.get("GQL_CACHE_MAX_AGE"), default=0),
             planner=_flag(env.get("GQL_PLANNER"), default=True),
+            compiled=_flag(env.get("GQL_COMPILED"), default=True),
+            compiled_check=_flag(env.get("GQL_COMPILED_CHECK"), default=False),
             limits=Limits.from_env(env),
             log_format=parse_log_format(env.get("GQL_LOG_FORMAT")),
             metrics=_flag(env.get("GQL_METRICS"), default=True),
