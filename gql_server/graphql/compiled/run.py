@@ -17,7 +17,7 @@ so errors, their messages and their paths are graphql-core's own.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import inspect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +86,7 @@ class Runner:
     ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         waiting: list[str] = []
+        is_awaitable = self.ex.is_awaitable
         for key, details in fields.items():
             name = details[0].node.name.value
             if name == "__typename":
@@ -98,7 +99,7 @@ class Runner:
                 gtype, source, key, field_def, details, Path(path, key, gtype.name), root
             )
             out[key] = value
-            if isinstance(value, Awaitable):
+            if is_awaitable(value):
                 waiting.append(key)
         if len(waiting) == 1:
             out[waiting[0]] = await out[waiting[0]]
@@ -138,7 +139,7 @@ class Runner:
         if root:
             return self._root_field(gtype, source, field_def, details, info, path, resolve, args)
         result = resolve(source, info, **args)
-        if isinstance(result, Awaitable):
+        if ex.is_awaitable(result):
             return self._awaited(field_def.type, details, info, path, result, True)
         if self.memo is not None and field_def.resolve is not None and _has_selection(node):
             self.memo[tuple(path.as_list())] = result
@@ -170,12 +171,12 @@ class Runner:
         result: Any,
         resolved: bool,
     ) -> Any:
-        if isinstance(result, Awaitable):
+        if self.ex.is_awaitable(result):
             result = await result
         if resolved and self.memo is not None:
             self.memo[tuple(path.as_list())] = result
         completed = self.complete(return_type, details, info, path, result)
-        if isinstance(completed, Awaitable):
+        if self.ex.is_awaitable(completed):
             return await completed
         return completed
 
@@ -212,7 +213,7 @@ class Runner:
             raise Fallback("an abstract type the planner does not answer")
         if inner.is_type_of is not None:
             ok = inner.is_type_of(result, info)
-            if isinstance(ok, Awaitable) or not ok:
+            if self.ex.is_awaitable(ok) or not ok:
                 raise Fallback("is_type_of")
         return self.object(inner, result, ex._subfields(inner, details), path)
 
@@ -230,13 +231,13 @@ class Runner:
             self.complete(item_type, details, info, Path(path, index, None), item)
             for index, item in enumerate(result)
         ]
-        if any(isinstance(item, Awaitable) for item in items):
+        if any(map(self.ex.is_awaitable, items)):
             return self._gather_items(items)
         return items
 
     @staticmethod
     async def _gather_items(items: list[Any]) -> list[Any]:
-        futures = [asyncio.ensure_future(i) if isinstance(i, Awaitable) else None for i in items]
+        futures = [asyncio.ensure_future(i) if inspect.isawaitable(i) else None for i in items]
         await asyncio.gather(*(f for f in futures if f is not None), return_exceptions=True)
         out = []
         for item, future in zip(items, futures, strict=True):
