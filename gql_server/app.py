@@ -74,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     schema = build_schema(
         settings.limits,
         planner=settings.planner,
+        compiled=settings.compiled,
+        compiled_check=settings.compiled_check,
         document_cache_bytes=settings.document_cache_bytes,
         plan_cache_bytes=settings.plan_cache_bytes,
         metrics=settings.metrics,

@@ -115,6 +115,8 @@ class Settings:
     plan_cache_bytes: int = 32 * MIB  # the planner's plans (each keeps its document alive)
     cache_max_age: int = 0  # Cache-Control max-age of GET answers, seconds
     planner: bool = True  # look-ahead planning (off: graphql-core resolves every field)
+    compiled: bool = True  # planned queries skip graphql-core's executor (docs/compiled.md)
+    compiled_check: bool = False  # also run graphql-core and fail on a different answer (tests)
     limits: Limits = field(default_factory=Limits)
     # Operating it (docs/operating.md): log format, /metrics, OpenTelemetry tracing.
     log_format: str = "text"  # "text" or "json" (one JSON object a line)
@@ -153,6 +155,8 @@ class Settings:
             plan_cache_bytes=read.byte_size(env, "GQL_PLAN_CACHE_BYTES", 32 * MIB),
             cache_max_age=read.byte_size(env, "GQL_CACHE_MAX_AGE", 0),
             planner=read.flag(env, "GQL_PLANNER", True),
+            compiled=read.flag(env, "GQL_COMPILED", True),
+            compiled_check=read.flag(env, "GQL_COMPILED_CHECK", False),
             limits=Limits.from_env(env),
             log_format=log_format_from_env(env),
             metrics=read.flag(env, "GQL_METRICS", True),

@@ -122,6 +122,7 @@ class Client:
 
 
 def make_client(url: str, seed_dir: Path | None = SEED_DIR, **settings: Any) -> Iterator[Client]:
+    settings.setdefault("compiled_check", True)  # every compiled answer equals graphql-core's
     app = create_app(Settings(database_url=url, seed_dir=seed_dir, **settings))
     with TestClient(app) as http:
         yield Client(http)

@@ -3,53 +3,18 @@ one-to-many children (a top-N window per parent, and counts per parent)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    RowMapping,
-    Select,
-    Table,
-    func,
-    or_,
-    select,
-    union_all,
-)
-from sqlalchemy.sql import ColumnCollection
+from sqlalchemy import ColumnElement, RowMapping, Table
 from strawberry.dataloader import DataLoader
 
 from gql_server.db.reader import Reader
 from gql_server.queries.by_id import listed_rows
+from gql_server.queries.relations import OrderTerms, Relation, child_counts, children_window
 from gql_server.tracing import batch_span
 
-OrderTerms = Callable[[ColumnCollection[str, Any]], Sequence[ColumnElement[Any]]]
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A one-to-many relation: the rows of ``table`` whose ``columns`` (any of them) hold the
-    parent's id, e.g. docking events whose target or chaser is a station. A row that names
-    the same parent in two columns belongs to it once."""
-
-    name: str
-    table: Table
-    columns: tuple[str, ...]
-
-    def branches(self, keys: Sequence[Hashable], conditions: Sequence[ColumnElement[bool]]) -> Any:
-        """The matching rows of every parent in ``keys``, each with its parent as
-        ``_parent``: one SELECT a column, UNION ALL, as a subquery."""
-        t = self.table
-        selects: list[Select[Any]] = []
-        for i, name in enumerate(self.columns):
-            column = t.c[name]
-            earlier = [or_(t.c[o].is_(None), t.c[o] != column) for o in self.columns[:i]]
-            selects.append(
-                select(column.label("_parent"), *t.c).where(column.in_(keys), *conditions, *earlier)
-            )
-        compound = selects[0] if len(selects) == 1 else union_all(*selects)
-        return compound.subquery("children")
+__all__ = ["Loaders"]
 
 
 class Loaders:
@@ -110,17 +75,7 @@ class Loaders:
         if loader is None:
 
             async def load(keys: Sequence[Hashable]) -> list[list[RowMapping]]:
-                rows = relation.branches(keys, conditions)
-                number = (
-                    func.row_number()
-                    .over(partition_by=rows.c["_parent"], order_by=list(order(rows.c)))
-                    .label("_row")
-                )
-                ranked = select(rows, number).subquery("ranked")
-                window = [ranked.c["_row"] > offset]
-                if limit is not None:
-                    window.append(ranked.c["_row"] <= offset + limit)
-                stmt = select(ranked).where(*window).order_by(ranked.c["_parent"], ranked.c["_row"])
+                stmt = children_window(relation, keys, conditions, order, limit, offset)
                 grouped: dict[Any, list[RowMapping]] = {key: [] for key in keys}
                 for row in await self._reader.rows(stmt):
                     grouped[row["_parent"]].append(row)
@@ -145,10 +100,7 @@ class Loaders:
         if loader is None:
 
             async def load(keys: Sequence[Hashable]) -> list[int]:
-                rows = relation.branches(keys, conditions)
-                stmt = select(rows.c["_parent"], func.count().label("n")).group_by(
-                    rows.c["_parent"]
-                )
+                stmt = child_counts(relation, keys, conditions)
                 found = {row["_parent"]: row["n"] for row in await self._reader.rows(stmt)}
                 return [int(found.get(key, 0)) for key in keys]
 

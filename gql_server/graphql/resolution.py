@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from gql_server.graphql.loaders import Relation
+from gql_server.queries.relations import Relation
 
 KEY = "gql_server.resolution"
 

@@ -14,6 +14,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
+from gql_server.graphql.compiled.run import CompiledStats
 from gql_server.graphql.context import Context
 from gql_server.graphql.documents import DocumentCache
 from gql_server.graphql.errors import MaskUnexpectedErrors, log_errors
@@ -71,6 +72,7 @@ class GatewaySchema(strawberry.Schema):
     limits: Limits
     documents: DocumentCache
     lane: Lane
+    compiled_stats: CompiledStats
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -82,6 +84,8 @@ def build_schema(
     limits: Limits | None = None,
     *,
     planner: bool = True,
+    compiled: bool = True,
+    compiled_check: bool = False,
     document_cache_bytes: int = 32 * MIB,
     plan_cache_bytes: int = 32 * MIB,
     metrics: bool = False,
@@ -89,7 +93,9 @@ def build_schema(
 ) -> GatewaySchema:
     """The schema, with the caches and the heavy lane its requests share (one set per
     schema, so per app); ``planner=False`` leaves every field to graphql-core (the
-    planner's tests compare the two); ``metrics`` counts live subscriptions; ``tracing``
+    planner's tests compare the two); ``compiled`` lets the compiled executor answer the
+    planned queries it covers (``graphql/compiled/``), ``compiled_check`` compares each of its
+    answers with graphql-core's (tests); ``metrics`` counts live subscriptions; ``tracing``
     adds Strawberry's OpenTelemetry extension (``gql_server.tracing``)."""
     limits = limits or Limits()
     documents = DocumentCache(document_cache_bytes, max_entry_bytes=document_cache_bytes // 4)
@@ -114,7 +120,14 @@ def build_schema(
     if planner:
         # A class per schema: its plans are this schema's, within their budget.
         executor = type(
-            "PlanningExecutor", (PlanningExecutor,), {"plans": PlanCache(plan_cache_bytes)}
+            "PlanningExecutor",
+            (PlanningExecutor,),
+            {
+                "plans": PlanCache(plan_cache_bytes),
+                "compiled": compiled,
+                "check": compiled_check,
+                "stats": CompiledStats(),
+            },
         )
     schema = GatewaySchema(
         query=Query,
@@ -126,6 +139,7 @@ def build_schema(
     schema.limits = limits
     schema.documents = documents
     schema.lane = lane
+    schema.compiled_stats = executor.stats if executor is not None else CompiledStats()
     return schema
 
 

@@ -10,11 +10,11 @@ from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, RowMapping, Select
 
-from gql_server.db import models
 from gql_server.graphql.context import Info
-from gql_server.graphql.loaders import OrderTerms, Relation
+from gql_server.queries.pages import with_total
+from gql_server.queries.relations import OrderTerms, Relation
 
-EVENTS = models.DockingEvent.__table__
+__all__ = ["ChildSource", "PageSource", "QuerySource"]
 
 
 class PageSource(Protocol):
@@ -91,8 +91,7 @@ class QuerySource:
         probed = await self._probed(info)
         if probed is not None:
             return int(await reader.scalar(self.count_of())), probed
-        total = self.count_of().scalar_subquery().label(TOTAL)
-        rows = await reader.rows(self.results_of().add_columns(total))
+        rows = await reader.rows(with_total(self.results_of(), self.count_of(), TOTAL))
         if rows:
             return int(rows[0][TOTAL]), rows
         if self.offset == 0:
@@ -129,42 +128,3 @@ class ChildSource:
             offset=self.offset,
         )
         return await loader.load(self.parent)
-
-
-def by_id(columns: Any) -> list[ColumnElement[Any]]:
-    return [columns.id.asc()]
-
-
-# The reverse relations. Events of a station, flight or payload flight: as chaser or target.
-STATION_EVENTS = {
-    None: Relation(
-        "station_events", EVENTS, ("space_station_target_id", "space_station_chaser_id")
-    ),
-    "target": Relation("station_events_target", EVENTS, ("space_station_target_id",)),
-    "chaser": Relation("station_events_chaser", EVENTS, ("space_station_chaser_id",)),
-}
-FLIGHT_EVENTS = {
-    None: Relation(
-        "flight_events", EVENTS, ("flight_vehicle_target_id", "flight_vehicle_chaser_id")
-    ),
-    "target": Relation("flight_events_target", EVENTS, ("flight_vehicle_target_id",)),
-    "chaser": Relation("flight_events_chaser", EVENTS, ("flight_vehicle_chaser_id",)),
-}
-PAYLOAD_FLIGHT_EVENTS = {
-    None: Relation(
-        "payload_flight_events", EVENTS, ("payload_flight_target_id", "payload_flight_chaser_id")
-    ),
-    "target": Relation("payload_flight_events_target", EVENTS, ("payload_flight_target_id",)),
-    "chaser": Relation("payload_flight_events_chaser", EVENTS, ("payload_flight_chaser_id",)),
-}
-LOCATION_EVENTS = Relation("location_events", EVENTS, ("docking_location_id",))
-STATION_LOCATIONS = Relation(
-    "station_locations", models.DockingLocation.__table__, ("spacestation_id",)
-)
-SPACECRAFT_FLIGHTS = Relation(
-    "spacecraft_flights", models.SpacecraftFlight.__table__, ("spacecraft_id",)
-)
-AGENCY_CONFIGS = Relation("agency_configs", models.SpacecraftConfig.__table__, ("agency_id",))
-CONFIG_SPACECRAFT = Relation(
-    "config_spacecraft", models.Spacecraft.__table__, ("spacecraft_config_id",)
-)

@@ -15,11 +15,11 @@ from sqlalchemy import ColumnElement, RowMapping
 
 from gql_server.graphql.context import Info
 from gql_server.graphql.errors import bad_input
-from gql_server.graphql.loaders import Relation
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT
 from gql_server.graphql.relay import decode_cursor
 from gql_server.queries import docking_events
 from gql_server.queries.docking_events import EventFilter, Ordering, SortKey
+from gql_server.queries.relations import Relation
 
 
 def checked_count(name: str, value: int | None) -> int | None:

@@ -12,6 +12,8 @@ their paths are graphql-core's own.
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 from typing import Any
 
 from graphql import (
@@ -25,9 +27,11 @@ from graphql import (
     is_abstract_type,
 )
 from graphql.execution.values import get_argument_values
+from graphql.language import OperationType
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from gql_server.graphql.compiled.run import CompiledStats, Memo, Runner
 from gql_server.graphql.context import Context
 from gql_server.graphql.planner.cache import PlanCache, operation_bytes
 from gql_server.graphql.planner.plan import (
@@ -40,12 +44,119 @@ from gql_server.graphql.planner.plan import (
 from gql_server.graphql.planner.state import PlanState
 from gql_server.graphql.types._base import RowType
 
+log = logging.getLogger(__name__)
+
+
+class CompiledMismatch(AssertionError):
+    """``GQL_COMPILED_CHECK``: the compiled executor's answer differs from graphql-core's."""
+
 
 class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Subclassed once per schema with its own ``plans`` (graphql/schema.py)."""
+    """Subclassed once per schema with its own ``plans`` (graphql/schema.py), and whether
+    the compiled executor (``graphql/compiled/``) answers the queries it covers
+    (``compiled``), checked against graphql-core's answer (``check``)."""
 
     plans: PlanCache
+    compiled: bool = False
+    check: bool = False
+    stats: CompiledStats = CompiledStats()
     _compiler: Compiler | None = None
+    _replay: Memo | None = None
+
+    # The compiled executor.
+
+    def execute_collected_root_fields(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: Any,
+        serially: bool,
+        new_defer_usages: Any,
+    ) -> Any:
+        if (
+            self.compiled
+            and not serially
+            and not new_defer_usages
+            and self.operation.operation is OperationType.QUERY
+            and isinstance(self.context_value, Context)
+            and not any(
+                name.startswith("__") and name != "__typename"
+                for name in (d[0].node.name.value for d in grouped_field_set.values())
+            )
+        ):
+            return self._compiled(root_type, root_value, grouped_field_set, new_defer_usages)
+        return super().execute_collected_root_fields(
+            root_type, root_value, grouped_field_set, serially, new_defer_usages
+        )
+
+    async def _compiled(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: Any,
+        new_defer_usages: Any,
+    ) -> Any:
+        memo: Memo | None = {} if self.check else None
+        try:
+            data = await Runner(self, memo).root(root_type, root_value, grouped_field_set)
+        except Exception as exc:  # Fallback, or any error: graphql-core answers and reports
+            self.stats.fallbacks += 1
+            log.debug("compiled execution falls back: %r", exc)
+            return await self._reference(root_type, root_value, grouped_field_set, None)
+        self.stats.compiled += 1
+        if memo is not None:
+            await self._check(data, root_type, root_value, grouped_field_set, memo)
+        return data
+
+    async def _reference(
+        self, root_type: GraphQLObjectType, root_value: Any, grouped: Any, memo: Memo | None
+    ) -> Any:
+        self._replay = memo
+        try:
+            result = super().execute_collected_root_fields(
+                root_type, root_value, grouped, False, []
+            )
+            if self.is_awaitable(result):
+                result = await result
+            return result
+        finally:
+            self._replay = None
+
+    async def _check(
+        self, data: Any, root_type: GraphQLObjectType, root_value: Any, grouped: Any, memo: Memo
+    ) -> None:
+        """graphql-core's answer from the same resolver results (replayed: nothing is read
+        twice, so statement counts stay those of the compiled run) must be the same JSON."""
+        reference = await self._reference(root_type, root_value, grouped, memo)
+        self.stats.checked += 1
+        ours, theirs = json.dumps(data), json.dumps(reference)
+        errors = self.collected_errors.errors
+        if ours != theirs or errors:
+            message = f"compiled {ours[:2000]} != graphql-core {theirs[:2000]} {errors}"
+            self.stats.mismatches.append(message)
+            raise CompiledMismatch(message)
+
+    def _subfields(self, gtype: GraphQLObjectType, field_details_list: Any) -> Any:
+        """The grouped sub-fields of ``gtype`` under these fields, collected once per
+        document and ``@skip``/``@include`` values (kept in the plan cache)."""
+        switches = self.plans.switches(self.operation, self.fragments)
+        coerced = self.variable_values.coerced
+        nodes = tuple(details.node for details in field_details_list)
+        key = (
+            "fields",
+            id(self.schema),
+            gtype.name,
+            tuple(map(id, nodes)),
+            tuple(coerced.get(name) for name in switches),
+        )
+        hit = self.plans.get(key)
+        if hit is not None:
+            return hit[1]
+        grouped = self.collect_subfields(gtype, field_details_list).grouped_field_set
+        self.plans.put(key, (self.schema, nodes), grouped, operation_bytes(self.operation))  # type: ignore[arg-type]
+        return grouped
+
+    # graphql-core's execution, with the planner.
 
     def execute_field(
         self,
@@ -55,6 +166,12 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
+        if self._replay is not None:
+            replayed = self._replay.get(tuple(path.as_list()), self._replay)
+            if replayed is not self._replay:
+                return self._complete_replayed(
+                    parent_type, replayed, field_details_list, path, position_context
+                )
         if path.prev is None and parent_type is self.schema.query_type:
             point = self._point(parent_type, field_details_list)
             if point is not None:
@@ -104,6 +221,30 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
         return plan, key
 
+    def _complete_replayed(
+        self,
+        parent_type: GraphQLObjectType,
+        result: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's completion of a resolver result the compiled run recorded."""
+        field_def = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
+        assert field_def is not None
+        info = self.build_resolve_info(
+            field_def, [d.node for d in field_details_list], parent_type, path
+        )
+        return self.complete_value(
+            field_def.type, field_details_list, info, path, result, position_context
+        )
+
+    async def _prefetch_point(self, point: tuple[ObjectPlan, int]) -> None:
+        plan, key = point
+        with contextlib.suppress(Exception):
+            # A failed read is read again, and reported, by the field's own resolver.
+            await self._state().prefetch_point(plan, key, self.context_value.loaders)
+
     async def _execute_point(
         self,
         point: tuple[ObjectPlan, int],
@@ -113,10 +254,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
-        plan, key = point
-        with contextlib.suppress(Exception):
-            # A failed read is read again, and reported, by the field's own resolver.
-            await self._state().prefetch_point(plan, key, self.context_value.loaders)
+        await self._prefetch_point(point)
         result = super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
@@ -225,15 +363,8 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        is_list, planned = shape
-        state = self._state()
-        by_plan: dict[int, tuple[ObjectPlan, list[RowType]]] = {}
-        for plan, obj in planned:
-            if obj is not None:
-                by_plan.setdefault(id(plan), (plan, []))[1].append(obj)
-        await state.load(list(by_plan.values()))
         try:
-            built = [None if obj is None else state.build(plan, obj) for plan, obj in planned]
+            return await self._load_and_build(shape)
         except Unplannable:
             completed = super().complete_value(
                 return_type, field_details_list, info, path, result, position_context
@@ -241,4 +372,17 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
             if self.is_awaitable(completed):
                 return await completed
             return completed
+
+    async def _load_and_build(
+        self, shape: tuple[bool, list[tuple[ObjectPlan, RowType | None]]]
+    ) -> Any:
+        """The planned value: loaded, then built (Unplannable: it cannot be built)."""
+        is_list, planned = shape
+        state = self._state()
+        by_plan: dict[int, tuple[ObjectPlan, list[RowType]]] = {}
+        for plan, obj in planned:
+            if obj is not None:
+                by_plan.setdefault(id(plan), (plan, []))[1].append(obj)
+        await state.load(list(by_plan.values()))
+        built = [None if obj is None else state.build(plan, obj) for plan, obj in planned]
         return built if is_list else built[0]

@@ -29,9 +29,9 @@ from graphql import (
 )
 from sqlalchemy import Table
 
-from gql_server.graphql.loaders import Relation
 from gql_server.graphql.resolution import Children, Listed, Party, ToOne, declared
 from gql_server.graphql.types._base import RowType, referenced_row_type
+from gql_server.queries.relations import Relation
 
 if TYPE_CHECKING:
     from gql_server.graphql.planner.state import PlanState

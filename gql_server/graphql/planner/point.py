@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, select
+from sqlalchemy import Select, Table
 
 from gql_server.graphql.planner.plan import ObjectPlan, RefEdge
+from gql_server.queries.relations import JoinStep, joined_chain
 
 # More joins than this is not a point lookup any more (a deep selection): the breadth-first
 # loads, one statement per table, serve it.
@@ -89,14 +90,12 @@ def point_read(plan: ObjectPlan) -> PointRead | None:
 
 def _build(root: ObjectPlan) -> PointRead | None:
     nodes: list[_Node] = []
-    aliases: list[Any] = []
     pending: list[tuple[ObjectPlan, int | None, str | None]] = [(root, None, None)]
     start = 0
     while pending:
         plan, parent, column = pending.pop(0)
         if len(nodes) == MAX_TABLES:
             return None
-        alias = plan.table.alias(f"p{len(nodes)}")
         names = _columns(plan)
         ref_at = -1
         if parent is not None:
@@ -104,27 +103,14 @@ def _build(root: ObjectPlan) -> PointRead | None:
             ref_at = above.start + above.names.index(column)  # type: ignore[arg-type]
         id_at = start + names.index("id")
         nodes.append(_Node(plan, plan.table, parent, column, start, names, id_at, ref_at))
-        aliases.append(alias)
         start += len(names)
         index = len(nodes) - 1
         for edge in plan.edges:
             if not isinstance(edge, RefEdge):
                 return None
             pending.append((edge.target, index, edge.column))
-    joined = aliases[0]
-    for node, alias in zip(nodes[1:], aliases[1:], strict=True):
-        parent = aliases[node.parent]  # type: ignore[index]
-        joined = joined.outerjoin(alias, alias.c.id == parent.c[node.column])
-    columns = [
-        alias.c[name].label(f"c{node.start + i}")
-        for node, alias in zip(nodes, aliases, strict=True)
-        for i, name in enumerate(node.names)
-    ]
-    statement = select(*columns).select_from(joined).where(aliases[0].c.id == bindparam("key"))
-    many = (
-        select(*columns)
-        .select_from(joined)
-        .where(aliases[0].c.id.in_(bindparam("ids", expanding=True)))
+    statement, many = joined_chain(
+        [JoinStep(node.table, node.names, node.parent, node.column) for node in nodes]
     )
     return PointRead(statement, many, tuple(nodes))
 

@@ -14,10 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
-
 from gql_server.db.reader import Reader
-from gql_server.graphql.loaders import Loaders, Relation
+from gql_server.graphql.loaders import Loaders
 from gql_server.graphql.planner.plan import (
     ChildEdge,
     Edge,
@@ -31,6 +29,7 @@ from gql_server.graphql.planner.plan import (
 from gql_server.graphql.planner.point import point_read
 from gql_server.graphql.types._base import RowType
 from gql_server.queries.by_id import listed_ids, listed_rows
+from gql_server.queries.relations import Relation, all_children
 from gql_server.tracing import batch_span
 
 Root = tuple[ObjectPlan, Sequence[RowType]]
@@ -215,10 +214,8 @@ class PlanState:
         if missing:
             for p in missing:
                 self._children[(relation.name, p)] = []
-            columns = [table.c[name] for name in relation.columns]
-            stmt = select(table).where(or_(*(c.in_(missing) for c in columns))).order_by(table.c.id)
             rows = self._rows[table.name]
-            for row in await self._rows_of(stmt):
+            for row in await self._rows_of(all_children(relation), list(missing)):
                 obj = rows.get(row["id"]) or cls.from_row(row)
                 rows[row["id"]] = obj
                 for parent in {row[name] for name in relation.columns}:

@@ -11,11 +11,11 @@ import strawberry
 from sqlalchemy import Table
 
 from gql_server.graphql.context import Info
-from gql_server.graphql.loaders import Relation
 from gql_server.graphql.paging import checked
 from gql_server.graphql.relay import encode_global_id
 from gql_server.graphql.resolution import KEY, Children, Listed, Party, ToOne
 from gql_server.graphql.sources import ChildSource
+from gql_server.queries.relations import Relation
 
 
 @strawberry.interface(

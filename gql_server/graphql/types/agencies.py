@@ -8,7 +8,6 @@ import strawberry
 
 from gql_server.db import models
 from gql_server.graphql.context import Info
-from gql_server.graphql.sources import AGENCY_CONFIGS
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
@@ -19,6 +18,7 @@ from gql_server.graphql.types._base import (
     reference,
 )
 from gql_server.graphql.types.images import Image
+from gql_server.queries.relations import AGENCY_CONFIGS
 
 if TYPE_CHECKING:
     from gql_server.graphql.types.spacecraft import SpacecraftConfig

@@ -12,7 +12,6 @@ from gql_server.db import models
 from gql_server.graphql.arguments import orderings
 from gql_server.graphql.context import Info
 from gql_server.graphql.enums import DockingEventOrdering
-from gql_server.graphql.loaders import Relation
 from gql_server.graphql.paging import checked
 from gql_server.graphql.sources import ChildSource, PageSource
 from gql_server.graphql.types._base import (
@@ -26,6 +25,7 @@ from gql_server.graphql.types.payloads import PayloadFlight
 from gql_server.graphql.types.spacecraft import SpacecraftFlight
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation
 from gql_server.queries.docking_events import EventFilter, order_by
+from gql_server.queries.relations import Relation
 
 __all__ = ["DockingEvent", "DockingEventOrdering", "DockingEventPage", "DockingParty"]
 

@@ -22,8 +22,8 @@ from gql_server.graphql.arguments import (
     orderings,
 )
 from gql_server.graphql.paging import DEFAULT_LIMIT
-from gql_server.graphql.sources import Relation
 from gql_server.queries.docking_events import EventFilter
+from gql_server.queries.relations import Relation
 
 if TYPE_CHECKING:
     from gql_server.graphql.types.connection import DockingEventConnection

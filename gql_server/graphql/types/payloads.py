@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.sources import PAYLOAD_FLIGHT_EVENTS
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
@@ -26,6 +25,7 @@ from gql_server.graphql.types.event_lists import (
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.launches import Launch
 from gql_server.graphql.types.places import Landing
+from gql_server.queries.relations import PAYLOAD_FLIGHT_EVENTS
 
 if TYPE_CHECKING:
     pass

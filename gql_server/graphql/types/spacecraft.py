@@ -14,12 +14,7 @@ from gql_server.graphql.arguments import (
 )
 from gql_server.graphql.context import Info
 from gql_server.graphql.paging import DEFAULT_LIMIT
-from gql_server.graphql.sources import (
-    CONFIG_SPACECRAFT,
-    FLIGHT_EVENTS,
-    SPACECRAFT_FLIGHTS,
-    PageSource,
-)
+from gql_server.graphql.sources import PageSource
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
@@ -39,6 +34,7 @@ from gql_server.graphql.types.event_lists import (
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.launches import Launch
 from gql_server.graphql.types.places import Landing
+from gql_server.queries.relations import CONFIG_SPACECRAFT, FLIGHT_EVENTS, SPACECRAFT_FLIGHTS
 
 if TYPE_CHECKING:
     pass

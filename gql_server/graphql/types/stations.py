@@ -13,12 +13,7 @@ from gql_server.graphql.arguments import (
     event_filter,
 )
 from gql_server.graphql.context import Info
-from gql_server.graphql.sources import (
-    LOCATION_EVENTS,
-    STATION_EVENTS,
-    STATION_LOCATIONS,
-    ChildSource,
-)
+from gql_server.graphql.sources import ChildSource
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
@@ -41,6 +36,7 @@ from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.payloads import Payload
 from gql_server.graphql.types.spacecraft import SpacecraftConfig
 from gql_server.queries.docking_events import order_by
+from gql_server.queries.relations import LOCATION_EVENTS, STATION_EVENTS, STATION_LOCATIONS
 
 if TYPE_CHECKING:
     from gql_server.graphql.types.docking import DockingEvent
