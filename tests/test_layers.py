@@ -5,11 +5,6 @@ imports run one way (no circle outside ``graphql/types/``, whose circle through
 
 Every import counts, those inside functions and under ``TYPE_CHECKING`` too: a
 function-local import hides a circle from Python, not from a reader.
-
-While issue 13's parts are being merged, each rule has two tests: the whole rule
-(``xfail`` until the modules still moving have moved; the lead removes the mark), and a
-strict one that nothing breaks it beyond those modules (``PENDING``), so a new breach fails
-now. When a ``PENDING`` entry is fixed, the strict test says so: remove it.
 """
 
 from __future__ import annotations
@@ -20,30 +15,8 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "gql_server"
-MOVING = pytest.mark.xfail(strict=False, reason="other parts still moving")
-
-# Modules that break a rule today, each moving in another part of issue 13.
-PENDING_SQL = {
-    "gql_server.graphql.loaders",  # relation statements -> queries/ ("compiled" part)
-    "gql_server.graphql.planner.state",  # the same ("compiled" part)
-    "gql_server.graphql.planner.point",  # the point read's joined SELECT ("compiled" part)
-    "gql_server.graphql.sources",  # composes the count into the page ("compiled" part)
-}
-PENDING_CLIMBS: set[tuple[str, str]] = set()
-PENDING_CIRCLES = {
-    # plan -> (TYPE_CHECKING) state -> point -> plan ("compiled" part).
-    frozenset(
-        {
-            "gql_server.graphql.planner.plan",
-            "gql_server.graphql.planner.point",
-            "gql_server.graphql.planner.state",
-        }
-    ),
-}
 
 
 def modules() -> dict[str, Path]:
@@ -225,15 +198,8 @@ def graphql_sql() -> dict[str, list[str]]:
 # (a) SQL is built in queries/, never in graphql/.
 
 
-@MOVING
 def test_graphql_builds_no_sql() -> None:
     assert graphql_sql() == {}
-
-
-def test_graphql_builds_no_sql_beyond_the_modules_still_moving() -> None:
-    offenders = graphql_sql()
-    assert set(offenders) - PENDING_SQL == set(), offenders
-    assert set(offenders) >= PENDING_SQL, "moved already: drop from PENDING_SQL"
 
 
 def test_the_sql_finder_finds_sql(tmp_path: Path) -> None:
@@ -259,15 +225,8 @@ def test_the_sql_finder_finds_sql(tmp_path: Path) -> None:
 # (b) No import circle outside graphql/types/.
 
 
-@MOVING
 def test_no_import_circle_outside_graphql_types() -> None:
     assert [sorted(c) for c in circles() if outside_types(c)] == []
-
-
-def test_no_import_circle_beyond_the_modules_still_moving() -> None:
-    found = {c for c in circles() if outside_types(c)}
-    assert found - PENDING_CIRCLES == set(), [sorted(c) for c in found - PENDING_CIRCLES]
-    assert found >= PENDING_CIRCLES, "broken already: drop from PENDING_CIRCLES"
 
 
 def test_the_circle_finder_sees_function_local_imports() -> None:
@@ -283,9 +242,3 @@ def test_the_circle_finder_sees_function_local_imports() -> None:
 
 def test_lower_layers_never_import_upper_ones() -> None:
     assert climbs() == set()
-
-
-def test_lower_layers_climb_no_further_than_the_modules_still_moving() -> None:
-    found = climbs()
-    assert found - PENDING_CLIMBS == set()
-    assert found >= PENDING_CLIMBS, "moved already: drop from PENDING_CLIMBS"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from graphql import (
     GraphQLLeafType,
@@ -35,8 +35,24 @@ from graphql.pyutils import Path
 
 from gql_server.graphql.planner.plan import Unplannable
 
-if TYPE_CHECKING:
-    from gql_server.graphql.planner.executor import PlanningExecutor
+
+class Host(Protocol):
+    """What a run uses of the planning executor (``planner/executor.py``, graphql-core's
+    execution context plus the planner's hooks). A protocol, so that this package does not
+    import the executor, which imports it."""
+
+    variable_values: dict[str, Any]
+    field_resolver: Any
+
+    def is_awaitable(self, value: Any) -> bool: ...
+    def build_resolve_info(
+        self, field_def: Any, field_nodes: Any, parent_type: Any, path: Any
+    ) -> Any: ...
+    def _subfields(self, gtype: Any, field_details_list: Any) -> Any: ...
+    def _point(self, parent_type: Any, field_details_list: Any) -> Any: ...
+    async def _prefetch_point(self, point: Any) -> None: ...
+    def _shape(self, return_type: Any, field_details_list: Any, result: Any) -> Any: ...
+    async def _load_and_build(self, shape: Any) -> Any: ...
 
 # What a resolver returned, by response path: recorded by the compiled run so that the
 # check run (``GQL_COMPILED_CHECK``) replays it instead of reading again.
@@ -66,7 +82,7 @@ class Runner:
     """One request's compiled run over the executor ``ex`` (its variables, context, plan
     cache and planner state)."""
 
-    def __init__(self, ex: PlanningExecutor, memo: Memo | None) -> None:
+    def __init__(self, ex: Host, memo: Memo | None) -> None:
         self.ex = ex
         self.memo = memo
 

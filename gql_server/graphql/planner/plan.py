@@ -8,9 +8,9 @@ Anything else raises ``Unplannable`` and graphql-core resolves that part field b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from graphql import (
     GraphQLBoolean,
@@ -33,8 +33,16 @@ from gql_server.graphql.resolution import Children, Listed, Party, ToOne, declar
 from gql_server.graphql.types._base import RowType, referenced_row_type
 from gql_server.queries.relations import Relation
 
-if TYPE_CHECKING:
-    from gql_server.graphql.planner.state import PlanState
+
+class PlanState(Protocol):
+    """What a field's value reads of one request's loads (``state.PlanState``, which
+    imports this module: a protocol keeps the imports one-way)."""
+
+    def referenced(self, plan: ObjectPlan, key: Any) -> Any: ...
+    def listed(self, link: Any, parent: Any) -> list[Any]: ...
+    def children_of(self, relation: Any, parent: Any) -> list[Any]: ...
+    def build_all(self, plan: ObjectPlan, ids: Sequence[Any]) -> list[dict[str, Any]]: ...
+    def build(self, plan: ObjectPlan, obj: Any) -> dict[str, Any]: ...
 
 # A load the planner schedules: ("rows", table), ("link", link table) or ("children", relation).
 LoadKey = tuple[str, str]
