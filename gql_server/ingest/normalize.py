@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from typing import Any
 
 from gql_server.db.models.docking import CHASER_COLUMNS, TARGET_COLUMNS
 from gql_server.ingest.drift import DriftReport
 from gql_server.ingest.errors import IngestError
 from gql_server.ingest.shape import ROOT, Shape, shapes
+from gql_server.ingest.values import BadValue, convert, kind_of
 from gql_server.ingest.versions import (
     LAUNCH_ID,
     LEGACY_VERSIONS,
@@ -73,7 +72,7 @@ def events_of(document: Any) -> Iterator[tuple[str, Any]]:
     if isinstance(document, dict) and "results" in document:
         results = document["results"]
         if not isinstance(results, list):
-            raise IngestError(f"expected a list of events, got {_kind(results)}", path="$.results")
+            raise IngestError(f"expected a list of events, got {kind_of(results)}", path="$.results")
         for index, event in enumerate(results):
             yield f"$.results[{index}]", event
     elif isinstance(document, list):
@@ -84,7 +83,7 @@ def events_of(document: Any) -> Iterator[tuple[str, Any]]:
     else:
         raise IngestError(
             "expected an LL2 page envelope {count, results}, a list of docking events "
-            f"or one docking event object, got {_kind(document)}"
+            f"or one docking event object, got {kind_of(document)}"
             + (" without an 'id' or 'results' key" if isinstance(document, dict) else "")
         )
 
@@ -123,8 +122,8 @@ def _too_deep() -> IngestError:
 def _defer_launch(value: Any, event_id: Any, path: str, batch: Batch) -> None:
     """An older event's ``launch_id``: its chaser flight's launch, set if it is stored."""
     try:
-        launch_id = _convert(value, uuid.UUID)
-    except _Bad as bad:
+        launch_id = convert(value, uuid.UUID)
+    except BadValue as bad:
         raise IngestError(bad.message, path=path) from None
     flight = batch.rows["docking_event"][event_id].get("flight_vehicle_chaser_id")
     if flight is None:
@@ -196,7 +195,7 @@ def normalize_objects(document: Any, table: str) -> Batch:
     else:
         items, prefix = document, "$"
     if not isinstance(items, list):
-        raise IngestError(f"expected a list of objects, got {_kind(items)}", path=prefix)
+        raise IngestError(f"expected a list of objects, got {kind_of(items)}", path=prefix)
     batch = Batch()
     try:
         for index, obj in enumerate(items):
@@ -209,7 +208,7 @@ def normalize_objects(document: Any, table: str) -> Batch:
 
 def _check_event(event: Any, path: str) -> None:
     if not isinstance(event, dict):
-        raise IngestError(f"expected a docking event object, got {_kind(event)}", path=path)
+        raise IngestError(f"expected a docking event object, got {kind_of(event)}", path=path)
     if "docking" not in event:
         why = not_an_event(event)
         if why is not None:
@@ -226,7 +225,7 @@ def _check_event(event: Any, path: str) -> None:
 def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
     # Hot path: paths are only formatted when something is wrong.
     if type(obj) is not dict:
-        raise IngestError(f"expected an object, got {_kind(obj)}", path=path)
+        raise IngestError(f"expected an object, got {kind_of(obj)}", path=path)
     raw_id = obj.get("id")
     seen_key = (shape.table.name, raw_id) if type(raw_id) in (int, str) else None
     if seen_key is not None:
@@ -241,8 +240,8 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
         if obj[key] is None:
             raise IngestError(f"'{key}' must not be null", path=f"{path}.{key}")
     try:
-        row_id = _convert(obj["id"], shape.id_type)
-    except _Bad as bad:
+        row_id = convert(obj["id"], shape.id_type)
+    except BadValue as bad:
         raise IngestError(bad.message, path=f"{path}.id") from None
     if type(row_id) is int and row_id < 1:
         raise IngestError(f"LL2 ids are positive, got {row_id}", path=f"{path}.id")
@@ -256,8 +255,8 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
     for key, (column, kind) in shape.scalars.items():
         if key in obj:
             try:
-                row[column] = _convert(obj[key], kind)
-            except _Bad as bad:
+                row[column] = convert(obj[key], kind)
+            except BadValue as bad:
                 raise IngestError(bad.message, path=f"{path}.{key}") from None
     for key, (column, target) in shape.refs.items():
         if key in obj:
@@ -280,7 +279,7 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
         if items is None:
             items = []
         if not isinstance(items, list):
-            raise IngestError(f"expected a list, got {_kind(items)}", path=f"{path}.{key}")
+            raise IngestError(f"expected a list, got {kind_of(items)}", path=f"{path}.{key}")
         child = shapes()[listed.child]
         ids = [_walk(item, child, f"{path}.{key}[{i}]", batch) for i, item in enumerate(items)]
         batch.links.setdefault(listed.link.name, {})[row_id] = list(dict.fromkeys(ids))
@@ -308,102 +307,3 @@ def _report_extra(table: str, keys: AbstractSet[str], path: str, batch: Batch) -
             batch.drift.unknown_key(f"{path}.{key}")
         else:
             batch.drift.unstored_key(f"{path}.{key}", reason)
-
-
-# GraphQL's Int and PostgreSQL's integer are 32-bit: a larger value is refused here, with its
-# JSON path, rather than by the database (without one) or at serving time.
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-
-
-class _Bad(Exception):
-    """A value of the wrong type; the caller adds the JSON path."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
-def _convert(value: Any, kind: type) -> Any:
-    if value is None:
-        return None
-    value_type = type(value)
-    if value_type is kind and kind is bool:
-        return value
-    if kind is bool:
-        pass
-    elif kind is int:
-        if value_type is int and INT_MIN <= value <= INT_MAX:
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            if INT_MIN <= value <= INT_MAX:
-                return value
-            raise _Bad(f"integer out of range: {value}")
-    elif kind is float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-            if number == number and number not in (float("inf"), float("-inf")):
-                return number
-    elif kind is str:
-        if value_type is str:
-            if "\x00" in value:
-                raise _Bad("text must not contain NUL characters")
-            if _SURROGATE.search(value):
-                # JSON may escape one ("\ud800"); no database can store it as text.
-                raise _Bad("text must not contain lone surrogates")
-            return value
-    elif kind is datetime:
-        if value_type is str:
-            try:
-                parsed = datetime.fromisoformat(value)
-            except ValueError:
-                raise _Bad(f"expected an ISO 8601 date-time, got {value!r}") from None
-            if parsed.tzinfo is None:
-                return parsed.replace(tzinfo=UTC)
-            try:
-                parsed.astimezone(UTC)  # stored in UTC: 0001-01-01T00:00+01:00 has no UTC
-            except OverflowError:
-                raise _Bad(f"date-time out of range in UTC: {value!r}") from None
-            return parsed
-        raise _Bad(f"expected an ISO 8601 date-time string, got {_kind(value)}")
-    elif kind is date:
-        if value_type is str:
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                raise _Bad(f"expected a date (YYYY-MM-DD), got {value!r}") from None
-    elif kind is uuid.UUID:
-        if value_type is str:
-            try:
-                return uuid.UUID(value)
-            except ValueError:
-                raise _Bad(f"expected a UUID, got {value!r}") from None
-    else:  # pragma: no cover - a model declared a type this module does not know
-        raise TypeError(f"no JSON conversion for {kind}")
-    raise _Bad(f"expected {_NAMES[kind]}, got {_kind(value)}")
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-_NAMES = {
-    bool: "a boolean",
-    int: "an integer",
-    float: "a number",
-    str: "a string",
-    date: "a date string",
-    uuid.UUID: "a UUID string",
-}
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
