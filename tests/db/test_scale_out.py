@@ -7,9 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import FULL_PAGE_QUERY, NewDatabase, make_client, run
-from db_dump import ingest
-from servers import serve
+from support.client import make_client
+from support.data import FULL_PAGE_QUERY
+from support.databases import NewDatabase, run
+from support.db_dump import ingest
+from support.servers import serve
 
 from gql_server.db.engine import create_engine
 from gql_server.settings import SEED_DIR

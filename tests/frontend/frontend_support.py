@@ -1,6 +1,7 @@
 """Shared by the frontend tests: a real uvicorn server on 127.0.0.1, Debian's Chromium, Node.
 
-Not a conftest (``tests/conftest.py`` already owns that module name); test modules import it.
+Not a conftest (fixtures only there) nor ``tests/support/`` (the frontend tests alone use it);
+test modules of this folder import it.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import urllib.request
 from collections.abc import Iterator
@@ -18,18 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import serve
+from support.data import ROOT, SEED_DIR
+from support.servers import serve
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED_DIR = ROOT / "seed"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from conftest import FULL_PAGE_QUERY, Client, make_client, run, seed_events
+from support.client import Client, make_client
+from support.data import FULL_PAGE_QUERY, seed_events
+from support.databases import run
 
 from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.ingest.files import ingest_paths

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Client, make_client
+from support.client import Client, make_client
 
 ALL = [569, 570, 609, 613, 616, 619, 620]  # by docking, ascending
 

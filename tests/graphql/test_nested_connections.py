@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Client, make_client, run
+from support.client import Client, make_client
+from support.databases import run
 
 from gql_server.db.engine import create_engine, ensure_schema
 from gql_server.graphql.schema import build_schema

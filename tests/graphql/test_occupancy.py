@@ -13,7 +13,7 @@ The seed page's dockings (docking -> departure):
 from __future__ import annotations
 
 import pytest
-from conftest import Client
+from support.client import Client
 
 from gql_server.graphql.types.docking import iso_duration
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Client, seed_events
-from db_dump import ingest
 from graphql import GraphQLObjectType
+from support.client import Client
+from support.data import seed_events
+from support.db_dump import ingest
 
 from gql_server.graphql.schema import build_schema
 from gql_server.graphql.types._base import RowType

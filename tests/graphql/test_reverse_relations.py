@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Client, make_client, seed_events
-from db_dump import ingest
+from support.client import Client, make_client
+from support.data import seed_events
+from support.db_dump import ingest
 
 
 def ids(page: dict[str, Any]) -> list[int]:

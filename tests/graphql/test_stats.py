@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Client
+from support.client import Client
 
 
 def buckets(client: Client, arguments: str, key: str) -> list[dict[str, Any]]:

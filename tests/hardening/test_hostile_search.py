@@ -8,8 +8,9 @@ import json
 from typing import Any
 
 import pytest
-from conftest import Client, seed_events
-from db_dump import dump
+from support.client import Client
+from support.data import seed_events
+from support.db_dump import dump
 
 from gql_server.search import split_terms
 

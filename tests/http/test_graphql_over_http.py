@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from conftest import FULL_PAGE_QUERY, Client, make_client
+from support.client import Client, make_client
+from support.data import FULL_PAGE_QUERY
 
 from gql_server.graphql.limits import Limits
 from gql_server.http.graphql_view import negotiate

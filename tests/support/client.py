@@ -1,0 +1,54 @@
+"""The app through its real HTTP interface (Starlette's TestClient), counting SQL statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from gql_server.app import create_app
+from gql_server.db.engine import TRANSACTION_CONTROL, watch_statements
+from gql_server.settings import SEED_DIR, Settings
+
+
+class Client:
+    """A GraphQL client over the app's real HTTP interface, counting SQL statements."""
+
+    def __init__(self, http: TestClient) -> None:
+        self.http = http
+        self.statements = 0
+        engine = http.app.state.engine  # type: ignore[attr-defined]
+        watch_statements(engine, self._count)
+
+    def _count(self, statement: str) -> None:
+        # Transaction control differs by backend (SQLite's BEGIN is ours, PostgreSQL's the
+        # driver's; SQLite's trace sees ROLLBACK): count queries only, the same on both.
+        if statement.strip().upper() not in TRANSACTION_CONTROL:
+            self.statements += 1
+
+    def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = self.http.post("/graphql", json={"query": query, "variables": variables or {}})
+        body = response.json()
+        assert isinstance(body, dict), body
+        return body
+
+    def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The ``data`` of a request that must succeed."""
+        body = self.post(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def count_statements(self, query: str, variables: dict[str, Any] | None = None) -> int:
+        before = self.statements
+        self.data(query, variables)
+        return self.statements - before
+
+
+def make_client(url: str, seed_dir: Path | None = SEED_DIR, **settings: Any) -> Iterator[Client]:
+    """The app on ``url`` (seeded from ``seed_dir`` when empty) for as long as the iteration
+    runs: ``for client in make_client(url): ...``; ``settings`` are ``Settings`` fields."""
+    app = create_app(Settings(database_url=url, seed_dir=seed_dir, **settings))
+    with TestClient(app) as http:
+        yield Client(http)
