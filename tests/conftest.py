@@ -2,8 +2,8 @@
 the session), the real app through real HTTP (ASGI). What tests import by name (``Client``,
 ``make_client``, the seed page...) lives in ``tests/support/``.
 
-Every test that takes ``db_url``, ``new_database``, ``seeded``, ``client`` or ``empty_client``
-runs once per backend: ``[sqlite]`` and ``[postgresql]``.
+Every test that takes ``db_url``, ``new_database``, ``seeded``, ``client``, ``empty_client``
+or ``counting_client`` runs once per backend: ``[sqlite]`` and ``[postgresql]``.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def db_url(new_database: NewDatabase) -> str:
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    """The app on a database seeded from ``seed/``, per backend: read-only tests share it."""
+    """The app on a database seeded from ``seed/``, per backend: read-only tests share it.
+    Its response cache is on and shared, so ``count_statements`` refuses to count on it."""
     new = database_factory(str(request.param), request, tmp_path_factory.mktemp("seeded"))
     yield from make_client(new())
 
@@ -57,3 +58,10 @@ def client(db_url: str) -> Iterator[Client]:
 def empty_client(db_url: str) -> Iterator[Client]:
     """The app on a fresh empty database (no seeding)."""
     yield from make_client(db_url, seed_dir=None)
+
+
+@pytest.fixture
+def counting_client(db_url: str) -> Iterator[Client]:
+    """The app on a fresh seeded database of this test's own with the response cache off:
+    what ``count_statements`` counts is what the query costs, whatever ran before."""
+    yield from make_client(db_url, response_cache_bytes=0)

@@ -90,8 +90,8 @@ def test_the_response_cache_answers_repeats_with_one_statement(
 ) -> None:
     from support.data import FULL_PAGE_QUERY
 
-    cold = client.count_statements(FULL_PAGE_QUERY, {"limit": 100})
-    warm = client.count_statements(FULL_PAGE_QUERY, {"limit": 100})
+    cold = client.count_statements(FULL_PAGE_QUERY, {"limit": 100}, cached=True)
+    warm = client.count_statements(FULL_PAGE_QUERY, {"limit": 100}, cached=True)
     assert cold > 20
     assert warm == 1  # the data version, nothing else
     # A write anywhere (here: another process's ingest) is seen at once.
