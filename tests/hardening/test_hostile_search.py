@@ -12,6 +12,7 @@ import pytest
 from support.client import Client
 from support.data import seed_events
 from support.db_dump import dump
+from support.reference import event_fields, matches
 
 from gql_server.search import split_terms
 
@@ -90,36 +91,6 @@ STATIONS = (
 LOCATIONS = (
     """query($s: String) { dockingLocations(search: $s, limit: 100) { count results { id } } }"""
 )
-
-
-def _names(obj: Any, *path: str) -> str | None:
-    for key in path:
-        if obj is None:
-            return None
-        obj = obj.get(key)
-    return obj
-
-
-def event_fields(event: dict[str, Any]) -> list[str]:
-    """The seven fields LL2 searches: the docking location's name; the chaser's and the
-    target's spacecraft, payload or station name."""
-    fields = [
-        _names(event, "docking_location", "name"),
-        _names(event, "flight_vehicle_chaser", "spacecraft", "name"),
-        _names(event, "flight_vehicle_target", "spacecraft", "name"),
-        _names(event, "payload_flight_chaser", "payload", "name"),
-        _names(event, "payload_flight_target", "payload", "name"),
-        _names(event, "space_station_chaser", "name"),
-        _names(event, "space_station_target", "name"),
-    ]
-    return [field for field in fields if field]
-
-
-def matches(search: str, fields: list[str]) -> bool:
-    """The README's rule: every term (split as DRF does) occurs, after casefold, in one
-    field; a blank search matches everything."""
-    folded = [field.casefold() for field in fields]
-    return all(any(term.casefold() in field for field in folded) for term in split_terms(search))
 
 
 def reference() -> dict[str, list[tuple[int, list[str]]]]:
