@@ -85,8 +85,8 @@ def test_the_root_connection_holds_10_by_default(many: Client) -> None:
     assert ids(first) == first_ids(EVENTS)
     assert first["pageInfo"]["hasNextPage"] is True
     # The next page, after the cursor and still without a size: the next 10.
-    query = "query ($after: String) { dockingEventsConnection(after: $after) { C } }"
-    query = query.replace("C", CONNECTION)
+    query = "query ($after: String) { dockingEventsConnection(after: $after) { SELECTION } }"
+    query = query.replace("SELECTION", CONNECTION)
     second = many.data(query, {"after": first["pageInfo"]["endCursor"]})["dockingEventsConnection"]
     assert ids(second) == first_ids(EVENTS, skip=10)
 
