@@ -5,7 +5,7 @@
 
 One data set: ``bench/peers/gen_ll2.py`` (the peers' seeded LL2-shaped generator) writes N
 events as LL2 pages; the gateway's own ingester (``ingest_paths``) loads them into a SQLite file
-and into database ``gateway`` of one throwaway PostgreSQL (``tests/pg_server.py``, with the
+and into database ``gateway`` of one throwaway PostgreSQL (``tests/support/pg_server.py``, with the
 peers' settings: no fsync, JIT off, 1 GB of shared buffers), and the peers' loader loads the same
 pages into database ``ll2`` of that same server (their normalized schema, their indexes: every
 foreign key, ``(docking, id)``, trigram indexes on the two searched names). Then each server in
@@ -355,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     pages = generate_pages(args.events)
 
-    from pg_server import PostgresServer, require_pg_bin
+    from support.pg_server import PostgresServer, require_pg_bin
 
     tuning = {
         "shared_buffers": "1GB",

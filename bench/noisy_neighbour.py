@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     if args.backend == "postgresql":
         sys.path.insert(0, str(BENCH.parent / "tests"))
-        from pg_server import PostgresServer, require_pg_bin
+        from support.pg_server import PostgresServer, require_pg_bin
 
         DATA.mkdir(parents=True, exist_ok=True)
         server = PostgresServer(require_pg_bin(), base_dir=DATA)

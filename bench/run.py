@@ -599,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
         "--backend",
         choices=["sqlite", "postgresql"],
         default="sqlite",
-        help="postgresql: a throwaway server on 127.0.0.1 (tests/pg_server.py), no raw baseline",
+        help="postgresql: a throwaway server on 127.0.0.1 (tests/support/pg_server.py), no raw baseline",
     )
     parser.add_argument(
         "--duration", type=float, default=10.0, help="seconds of HTTP load per workload"
@@ -650,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     if args.backend == "postgresql":
         sys.path.insert(0, str(ROOT / "tests"))
-        from pg_server import PostgresServer, require_pg_bin
+        from support.pg_server import PostgresServer, require_pg_bin
 
         # The test server's settings, with memory for a million events (tests use 32 MB).
         tuning = {"shared_buffers": "1GB", "work_mem": "32MB", "effective_cache_size": "4GB"}

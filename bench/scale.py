@@ -8,7 +8,7 @@ on generated LL2 page files, cached under bench/.data/pages-N/), then the median
 in-process through the ASGI app, of a filtered page, a search (results only, and with its
 ``count``), a deep page (the last 100 events by offset) and a point lookup; last, each
 query's median at the largest size as a ratio to the smallest. PostgreSQL is a throwaway
-server started on 127.0.0.1 (tests/pg_server.py), data folder under bench/.data/.
+server started on 127.0.0.1 (tests/support/pg_server.py), data folder under bench/.data/.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     server = None
     if "postgresql" in backends:
-        from pg_server import PostgresServer, require_pg_bin  # tests/pg_server.py
+        from support.pg_server import PostgresServer, require_pg_bin  # tests/support/pg_server.py
 
         # The test server's settings, with memory for a million events (tests use 32 MB).
         tuning = {"shared_buffers": "1GB", "work_mem": "32MB", "effective_cache_size": "4GB"}

@@ -5,7 +5,7 @@
 
 The database is ``bench/run.py``'s (``build_database``: ``gql_server.synthetic`` pages
 through the real ingest, cached in ``bench/.data/``); a copy of it is served by ``python -m
-gql_server serve`` on 127.0.0.1 (``tests/servers.py``). Each round starts a new headless
+gql_server serve`` on 127.0.0.1 (``tests/support/servers.py``). Each round starts a new headless
 Chromium (``tests/frontend/cdp.py``: a new profile, so nothing is cached), opens
 ``/timeline`` at the given window size and reads the page's performance marks, in ms from
 the start of navigation:
@@ -38,7 +38,7 @@ sys.path[:0] = [str(BENCH), str(ROOT / "tests"), str(ROOT / "tests" / "frontend"
 
 from cdp import chromium  # noqa: E402
 from run import build_database  # noqa: E402
-from servers import serve  # noqa: E402
+from support.servers import serve  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 MARKS = ("timeline:data", "timeline:rendered", "timeline:painted")

@@ -12,11 +12,11 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata, produce_migrations, render_python_code
 from alembic.runtime.migration import MigrationContext
-from conftest import SEED_DIR
-from pg_server import PostgresServer, require_pg_bin
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support.data import SEED_DIR
+from support.pg_server import PostgresServer, require_pg_bin
 
 from gql_server.db import models  # noqa: F401  (registers every table)
 from gql_server.db.base import Base

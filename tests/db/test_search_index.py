@@ -10,11 +10,11 @@ from collections.abc import Iterator
 import asyncpg
 import pytest
 from alembic import command
-from pg_server import PostgresServer
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
+from support.pg_server import PostgresServer
 
 from gql_server.db.engine import create_engine
 from gql_server.db.migrate import current, head_revision, make_config, upgrade

@@ -1,6 +1,7 @@
 """Shared by the frontend tests: a real uvicorn server on 127.0.0.1, Debian's Chromium, Node.
 
-Not a conftest (``tests/conftest.py`` already owns that module name); test modules import it.
+Not a conftest (fixtures only there) nor ``tests/support/`` (the frontend tests alone use it);
+test modules of this folder import it.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import urllib.request
 from collections.abc import Iterator
@@ -18,18 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import serve
+from support.data import ROOT, SEED_DIR
+from support.servers import serve
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED_DIR = ROOT / "seed"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+# GQL_CHROMIUM names another binary (never installed: tests of a missing browser use it).
+CHROMIUM = Path(os.environ.get("GQL_CHROMIUM") or DEBIAN_CHROMIUM)
 
 
 @dataclass
@@ -111,9 +106,11 @@ def run_node(
 
 def ensure_chromium() -> Path:
     """Debian's Chromium at /usr/bin/chromium, installed with apt-get when missing and we
-    are root (as ``dev.py test`` does); otherwise the browser tests are skipped."""
+    are root (as ``dev.py test`` does); otherwise the browser tests are skipped (outside CI)."""
     if CHROMIUM.exists():
         return CHROMIUM
+    if CHROMIUM != DEBIAN_CHROMIUM:
+        missing(f"{CHROMIUM} (GQL_CHROMIUM) is missing")
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
         missing(f"{CHROMIUM} is missing and cannot be installed (needs root and apt-get)")
     environ = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}

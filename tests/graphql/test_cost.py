@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from conftest import seed_events
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
+from support.data import seed_events
 
 from gql_server.graphql.cost import LIST_SIZES, rule
 from gql_server.graphql.schema import build_schema

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import Client
 from sqlalchemy import insert
+from support.client import Client
 
 from gql_server.db.models import SyncRun
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import FULL_PAGE_QUERY, Client, make_client
+from support.client import Client, make_client
+from support.data import FULL_PAGE_QUERY
 
 from gql_server.settings import Limits
 

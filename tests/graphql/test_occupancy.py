@@ -13,7 +13,7 @@ The seed page's dockings (docking -> departure):
 from __future__ import annotations
 
 import pytest
-from conftest import Client
+from support.client import Client
 
 from gql_server.graphql.types.docking import iso_duration
 
@@ -91,14 +91,14 @@ def test_station_docked_at_defaults_to_now(seeded: Client) -> None:
     ]
 
 
-def test_station_docked_at_is_batched(seeded: Client) -> None:
-    one = seeded.count_statements(
+def test_station_docked_at_is_batched(counting_client: Client) -> None:
+    one = counting_client.count_statements(
         '{ spaceStations(limit: 1) { results { dockedAt(at: "2024-06-03T00:00:00Z") { id dockingLocation { name } } } } }'
     )
-    both = seeded.count_statements(
+    both = counting_client.count_statements(
         '{ spaceStations(limit: 2) { results { dockedAt(at: "2024-06-03T00:00:00Z") { id dockingLocation { name } } } } }'
     )
-    bare = seeded.count_statements("{ spaceStations(limit: 2) { results { id } } }")
+    bare = counting_client.count_statements("{ spaceStations(limit: 2) { results { id } } }")
     assert one == both == bare + 2  # + their attached events, + the events' ports
 
 

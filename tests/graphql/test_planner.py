@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FULL_PAGE_QUERY, SEED_DIR, Client, database_factory, make_client
-from db_dump import ingest
+from support.client import Client, make_client
+from support.data import FULL_PAGE_QUERY, SEED_DIR
+from support.databases import database_factory
+from support.db_dump import ingest
 
 from gql_server.db.engine import TRANSACTION_CONTROL, watch_statements
 from gql_server.synthetic import write_pages

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED_DIR
-from db_dump import ingest
 from sqlalchemy import select, text
+from support.data import SEED_DIR
+from support.db_dump import ingest
 
 from gql_server.db.base import Base
 from gql_server.db.engine import create_engine

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Client, seed_events
-from db_dump import ingest
 from graphql import GraphQLObjectType
+from support.client import Client
+from support.data import seed_events
+from support.db_dump import ingest
 
 from gql_server.graphql.schema import build_schema
 from gql_server.graphql.types._base import RowType
@@ -104,15 +105,15 @@ def test_undecodable_ids_are_bad_user_input(seeded: Client, bad: str) -> None:
         assert error["extensions"]["code"] == "BAD_USER_INPUT", error
 
 
-def test_nodes_are_batched(seeded: Client) -> None:
-    one = seeded.count_statements(
+def test_nodes_are_batched(counting_client: Client) -> None:
+    one = counting_client.count_statements(
         "query ($ids: [ID!]!) { nodes(ids: $ids) { nodeId } }", {"ids": [gid("DockingEvent", 569)]}
     )
-    many = seeded.count_statements(
+    many = counting_client.count_statements(
         "query ($ids: [ID!]!) { nodes(ids: $ids) { nodeId } }",
         {"ids": [gid("DockingEvent", i) for i in ALL]},
     )
-    mixed = seeded.count_statements(
+    mixed = counting_client.count_statements(
         "query ($ids: [ID!]!) { nodes(ids: $ids) { nodeId } }",
         {"ids": [gid("DockingEvent", i) for i in ALL] + [gid("SpaceStation", 4), gid("SpaceStation", 18)]},
     )
@@ -244,8 +245,10 @@ def test_a_page_does_not_shift_when_events_are_inserted_before_it(
     assert [e["id"] for e in shifted["dockingEvents"]["results"]] == [570, 609, 613]  # offsets shift
 
 
-def test_connection_statements_do_not_depend_on_the_page_size(seeded: Client) -> None:
+def test_connection_statements_do_not_depend_on_the_page_size(counting_client: Client) -> None:
+    client = counting_client
     query = "query ($n: Int) { dockingEventsConnection(first: $n) { totalCount edges { cursor node { dockingLocation { name } } } pageInfo { hasNextPage endCursor } } }"
-    bare = seeded.count_statements("query ($n: Int) { dockingEventsConnection(first: $n) { edges { cursor } } }", {"n": 1})
-    # The page, then its locations and the total: two more statements, whatever the size.
-    assert seeded.count_statements(query, {"n": 1}) == seeded.count_statements(query, {"n": 100}) == bare + 2
+    bare = client.count_statements("query ($n: Int) { dockingEventsConnection(first: $n) { edges { cursor } } }", {"n": 1})
+    assert bare == 1  # the page
+    # Then its locations and the total: two more statements, whatever the size.
+    assert client.count_statements(query, {"n": 1}) == client.count_statements(query, {"n": 100}) == bare + 2

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Client, make_client, seed_events
-from db_dump import ingest
+from support.client import Client, make_client
+from support.data import seed_events
+from support.db_dump import ingest
 
 
 def ids(page: dict[str, Any]) -> list[int]:
@@ -154,7 +155,7 @@ def test_stations_with_their_last_five_events_cost_the_same_for_2_or_20(
     db_url: str, tmp_path: Path
 ) -> None:
     load_into(db_url, station_events(20), tmp_path)
-    for client in make_client(db_url, seed_dir=None):
+    for client in make_client(db_url, seed_dir=None, response_cache_bytes=0):
         two = client.count_statements(STATIONS_WITH_LAST_FIVE, {"n": 2})
         twenty = client.count_statements(STATIONS_WITH_LAST_FIVE, {"n": 20})
         assert two == twenty

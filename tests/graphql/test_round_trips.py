@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import SEED_DIR, Client, database_factory, make_client
-from db_dump import ingest
 from sqlalchemy import event
+from support.client import Client, make_client
+from support.data import SEED_DIR
+from support.databases import database_factory
+from support.db_dump import ingest
 
 from gql_server.synthetic import write_pages
 

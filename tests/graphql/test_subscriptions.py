@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from conftest import seed_events
+from support.data import seed_events
 from websockets.asyncio.client import ClientConnection, connect
 
 from gql_server.app import create_app

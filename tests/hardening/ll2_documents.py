@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from conftest import seed_events
 from hypothesis import strategies as st
+from support.data import seed_events
 
 from gql_server.ingest.shape import ROOT, Shape, shapes
 from gql_server.search_terms import SEPARATOR

@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED_PAGE, run
-from db_dump import dump, ingest
 from sqlalchemy import text
+from support.data import ROOT, SEED_PAGE
+from support.databases import run
+from support.db_dump import dump, ingest
 
 from gql_server.db.engine import create_engine
 from gql_server.synthetic import generate_events

@@ -34,9 +34,11 @@ from urllib.parse import parse_qsl
 
 import pytest
 import uvicorn
-from conftest import ROOT, SEED_PAGE, make_client, run, seed_events, sqlite_url
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support.client import make_client
+from support.data import ROOT, SEED_PAGE, seed_events
+from support.databases import run, sqlite_url
 
 from gql_server.db.engine import create_engine
 from gql_server.db.migrate import ensure_schema

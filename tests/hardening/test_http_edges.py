@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import sqlite_url
-from servers import serve
+from support.databases import sqlite_url
+from support.servers import serve
 
 MAX_HEADER_BYTES = 8192
 MAX_HEADERS = 50

@@ -10,8 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SEED_PAGE, make_client
-from db_dump import dump, ingest
 from hypothesis import HealthCheck, given, settings
 from ll2_documents import (
     EVENT,
@@ -29,6 +27,9 @@ from ll2_documents import (
     shift_ids,
     valid_documents,
 )
+from support.client import make_client
+from support.data import SEED_PAGE
+from support.db_dump import dump, ingest
 
 from gql_server.ingest.errors import IngestError
 from gql_server.ingest.shape import ROOT, shapes

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import ROOT
-from db_dump import ingest
 from ll2_documents import all_occurrences
-from servers import serve
+from support.data import ROOT
+from support.db_dump import ingest
+from support.servers import serve
 
 from gql_server.synthetic import generate_events
 

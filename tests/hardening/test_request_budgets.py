@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import FULL_PAGE_QUERY, Client, make_client
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
+from support.client import Client, make_client
+from support.data import FULL_PAGE_QUERY
 
 from gql_server.graphql.cost import measure
 from gql_server.graphql.documents import document_bytes

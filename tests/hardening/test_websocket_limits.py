@@ -20,11 +20,12 @@ from typing import Any
 
 import pytest
 import uvicorn
-from conftest import FULL_PAGE_QUERY, sqlite_url
-from servers import free_port, serve
 from sqlalchemy import event
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
+from support.data import FULL_PAGE_QUERY
+from support.databases import sqlite_url
+from support.servers import free_port, serve
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 

@@ -7,8 +7,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from conftest import Client, make_client, seed_events
-from db_dump import ingest
+from support.client import Client, make_client
+from support.data import seed_events
+from support.db_dump import ingest
 
 Q = "{ dockingEvent(id: 569) { id departure } }"
 
@@ -87,10 +88,10 @@ def test_etag_changes_after_an_ingest_and_only_then(
 def test_the_response_cache_answers_repeats_with_one_statement(
     client: Client, db_url: str, tmp_path: Path
 ) -> None:
-    from conftest import FULL_PAGE_QUERY
+    from support.data import FULL_PAGE_QUERY
 
-    cold = client.count_statements(FULL_PAGE_QUERY, {"limit": 100})
-    warm = client.count_statements(FULL_PAGE_QUERY, {"limit": 100})
+    cold = client.count_statements(FULL_PAGE_QUERY, {"limit": 100}, cached=True)
+    warm = client.count_statements(FULL_PAGE_QUERY, {"limit": 100}, cached=True)
     assert cold > 20
     assert warm == 1  # the data version, nothing else
     # A write anywhere (here: another process's ingest) is seen at once.

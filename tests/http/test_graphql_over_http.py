@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from conftest import FULL_PAGE_QUERY, Client, make_client
+from support.client import Client, make_client
+from support.data import FULL_PAGE_QUERY
 
 from gql_server.http.request_parsing import negotiate
 from gql_server.settings import Limits
@@ -95,6 +96,15 @@ def test_get_refuses_mutations_with_405(seeded: Client) -> None:
 def test_get_with_an_empty_operation_name_means_none(seeded: Client) -> None:
     response = seeded.http.get("/graphql", params={"query": Q, "operationName": ""})
     assert response.status_code == 200
+    assert response.json() == {"data": {"dockingEvents": {"count": 7}}}
+    # As with no name at all, a document of several operations then needs one.
+    two = "query A { __typename } query B { __typename }"
+    for params in ({"query": two, "operationName": ""}, {"query": two}):
+        response = seeded.http.get("/graphql", params=params, headers={"accept": JSON})
+        assert response.status_code == 200
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        assert "name the one to run in operationName" in error["message"]
 
 
 @pytest.mark.parametrize(
@@ -143,6 +153,7 @@ def test_null_optional_parameters_are_absent_ones(seeded: Client) -> None:
         seeded, {"query": Q, "variables": None, "extensions": None, "operationName": None}
     )
     assert response.status_code == 200
+    assert response.json() == {"data": {"dockingEvents": {"count": 7}}}
 
 
 def test_invalid_json_is_400(seeded: Client) -> None:
@@ -152,15 +163,26 @@ def test_invalid_json_is_400(seeded: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "content_type",
-    [None, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"],
+    ("content_type", "message"),
+    [
+        (None, "a POST request needs `Content-Type: application/json`"),
+        ("text/plain", "unsupported Content-Type 'text/plain'; send application/json"),
+        (
+            "application/x-www-form-urlencoded",
+            "unsupported Content-Type 'application/x-www-form-urlencoded'; send application/json",
+        ),
+        ("application/json; charset=latin-1", "the request body must be UTF-8"),
+    ],
 )
-def test_post_needs_json_content_type(seeded: Client, content_type: str | None) -> None:
+def test_post_needs_json_content_type(
+    seeded: Client, content_type: str | None, message: str
+) -> None:
     headers = (
         {"accept": JSON} if content_type is None else {"accept": JSON, "content-type": content_type}
     )
     response = seeded.http.post("/graphql", content=json.dumps({"query": Q}), headers=headers)
     assert response.status_code == 415
+    assert response.json() == {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
 
 
 def test_json_with_utf8_charset_is_accepted(seeded: Client) -> None:
@@ -170,11 +192,14 @@ def test_json_with_utf8_charset_is_accepted(seeded: Client) -> None:
         headers={"content-type": "application/json; charset=utf-8"},
     )
     assert response.status_code == 200
+    assert response.json() == {"data": {"dockingEvents": {"count": 7}}}
 
 
 def test_other_methods_are_405(seeded: Client) -> None:
     for method in ("PUT", "DELETE", "PATCH"):
-        assert seeded.http.request(method, "/graphql").status_code == 405
+        response = seeded.http.request(method, "/graphql")
+        assert response.status_code == 405
+        assert set(response.headers["allow"].split(", ")) >= {"GET", "POST"}
 
 
 # --- status codes by media type ------------------------------------------------------
@@ -271,6 +296,7 @@ def test_a_body_over_the_limit_is_413_before_parsing(small: Client) -> None:
 
     streamed = small.http.post("/graphql", content=chunks(), headers={"content-type": JSON})
     assert streamed.status_code == 413
+    assert "larger than 1000 bytes" in streamed.json()["errors"][0]["message"]
 
 
 def test_a_slow_request_is_cancelled_with_a_clear_error(hurried: Client) -> None:

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from servers import ROOT, free_port, serve
+from support.data import ROOT
+from support.servers import free_port, serve
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT spreading is Linux's")
 

@@ -17,7 +17,7 @@ import copy
 import json
 from typing import Any
 
-from conftest import ROOT
+from support.data import ROOT
 
 # A copy of the shared reference file, unchanged.
 SAMPLE_2_1_0 = ROOT / "tests" / "ingest" / "docking_event_2.1.0_sample.json"

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SEED_PAGE, run, seed_events
-from db_dump import dump, ingest
+from support.data import ROOT, SEED_PAGE, seed_events
+from support.databases import run
+from support.db_dump import dump, ingest
 
 from gql_server.db.base import Base
 from gql_server.db.engine import create_engine

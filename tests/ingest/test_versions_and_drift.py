@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SEED_PAGE, Client, run, seed_events
-from db_dump import dump, ingest
 from ll2_versions import event_220, event_230_completing_100, page_210
+from support.client import Client
+from support.data import ROOT, SEED_PAGE, seed_events
+from support.databases import run
+from support.db_dump import dump, ingest
 
 from gql_server.db.engine import create_engine
 from gql_server.db.migrate import ensure_schema

@@ -12,8 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import ROOT
-from servers import free_port
+from support.data import ROOT
+from support.servers import free_port
 
 PYTHON = getattr(sys, "_base_executable", sys.executable)  # not this venv's
 

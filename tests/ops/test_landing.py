@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import ROOT, Client, make_client, sqlite_url
+from support.client import Client, make_client
+from support.data import ROOT
+from support.databases import sqlite_url
 
 
 def test_the_root_links_graphiql_the_schema_and_health(seeded: Client) -> None:

@@ -8,7 +8,8 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import Client, make_client, sqlite_url
+from support.client import Client, make_client
+from support.databases import sqlite_url
 
 from gql_server.logs import FIELDS, GraphiQLURL, JSONFormatter
 

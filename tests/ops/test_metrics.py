@@ -13,10 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import SEED_DIR, Client, make_client, sqlite_url
 from prometheus_client.parser import text_string_to_metric_families
-from servers import serve
 from sqlalchemy import insert
+from support.client import Client, make_client
+from support.data import SEED_DIR
+from support.databases import sqlite_url
+from support.servers import serve
 
 from gql_server.db.models.sync import SyncRun
 

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Client, make_client, sqlite_url
 from prometheus_client.parser import text_string_to_metric_families
+from support.client import Client, make_client
+from support.data import ROOT
+from support.databases import sqlite_url
 
 from gql_server.logs import JSONFormatter
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pg_server import free_port
+from support.pg_server import free_port
 
 from gql_server.sync.client import LL2Client, RetryPolicy
 from gql_server.sync.errors import SyncError

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SEED_PAGE, sqlite_url
 from fake_ll2 import FakeLL2, reset, slow, status, truncated
-from pg_server import PostgresServer, require_pg_bin
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support.data import ROOT, SEED_PAGE
+from support.databases import sqlite_url
+from support.pg_server import PostgresServer, require_pg_bin
 
 from gql_server.db.base import Base
 from gql_server.db.engine import create_engine

@@ -6,8 +6,8 @@ import io
 import json
 from pathlib import Path
 
-from conftest import sqlite_url
 from fake_ll2 import FakeLL2
+from support.databases import sqlite_url
 from test_sync import PAGE, make_fake, runs_of, sync
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from pg_server import PG_BIN_ENV, PostgresServer, find_pg_bin, require_pg_bin
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from support.pg_server import PG_BIN_ENV, PostgresServer, find_pg_bin, require_pg_bin
 
 
 async def _select_one(url: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Client, make_client
+from support.client import Client, make_client
 
 
 def test_healthz_answers_when_the_database_does(seeded: Client) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import run
 from sqlalchemy import select
 
 from gql_server.db.base import Base
 from gql_server.db.engine import create_engine
 from gql_server.db.migrate import ensure_schema
 from gql_server.ingest.files import ingest_paths
+from support.databases import run
 
 
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:

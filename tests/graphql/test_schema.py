@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import ROOT
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, GraphQLUnionType
+from support.data import ROOT
 
 from gql_server.graphql.schema import build_schema, sdl
 

@@ -6,7 +6,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from conftest import FULL_PAGE_QUERY, Client, seed_events
+from support.client import Client
+from support.data import FULL_PAGE_QUERY, seed_events
 
 # A union member's __typename tells which of LL2's three keys of a side it fills.
 PARTY_KEYS = {

@@ -6,21 +6,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from conftest import FULL_PAGE_QUERY, NewDatabase, make_client, run
-from db_dump import ingest
-from servers import serve
+from support.client import make_client
+from support.data import FULL_PAGE_QUERY
+from support.databases import NewDatabase, run
+from support.db_dump import ingest
+from support.servers import serve
 
 from gql_server.db.engine import create_engine
 from gql_server.settings import SEED_DIR
 
 
 def test_two_gateways_one_postgresql_answer_identically(
-    new_database: NewDatabase, backend: str, tmp_path: Path
+    new_pg_database: NewDatabase, tmp_path: Path
 ) -> None:
-    if backend != "postgresql":
-        pytest.skip("scale-out is a PostgreSQL layout")
-    url = new_database()
+    url = new_pg_database()
     ingest(url, SEED_DIR)
     body = {"query": FULL_PAGE_QUERY, "variables": {"limit": 100}}
     with (
@@ -42,12 +41,8 @@ def test_reads_go_to_the_read_url(new_database: NewDatabase) -> None:
         assert client.data("{ dockingEvents { count } }") == {"dockingEvents": {"count": 7}}
 
 
-def test_serving_needs_only_read_rights(
-    new_database: NewDatabase, backend: str, request: pytest.FixtureRequest
-) -> None:
-    if backend != "postgresql":
-        pytest.skip("roles are a PostgreSQL matter")
-    url = new_database()
+def test_serving_needs_only_read_rights(new_pg_database: NewDatabase) -> None:
+    url = new_pg_database()
     ingest(url, SEED_DIR)
 
     async def grant() -> None:

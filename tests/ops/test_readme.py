@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Client
+from support.client import Client
+from support.data import ROOT
 
 # A graphql block right before a json block (only blank space between): a query and its answer.
 EXAMPLE = re.compile(

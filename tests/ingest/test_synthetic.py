@@ -12,19 +12,17 @@ from typing import Any
 
 import httpx
 from sqlalchemy import func, select
+from support.data import FULL_PAGE_QUERY, seed_events
 
 from gql_server.app import create_app
 from gql_server.db.engine import create_engine
 from gql_server.db.migrate import ensure_schema
 from gql_server.db.models import DockingEvent
 from gql_server.ingest.files import ingest_paths
-from gql_server.settings import SEED_DIR, Settings
+from gql_server.settings import Settings
 from gql_server.synthetic import generate_events, write_pages
 
-SEED_EVENTS = json.loads((SEED_DIR / "docking_events_page.json").read_text())["results"]
-FULL_PAGE_QUERY = (
-    Path(__file__).resolve().parent.parent / "docs" / "queries" / "full-page.graphql"
-).read_text()
+SEED_EVENTS = seed_events()
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 # Keys whose value is an object of one LL2 type wherever it occurs: a path restarts at the
