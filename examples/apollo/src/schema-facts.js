@@ -49,18 +49,18 @@ export const pageTypes = [
 
 export const offsetFields = {
   "DockingLocation": {
-    "dockingEvents": ["dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "ordering"]
+    "dockingEvents": ["dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "docked", "dockingYear", "dockingMonth", "dockingDay", "ordering"]
   },
   "PayloadFlight": {
-    "dockingEvents": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "ordering"]
+    "dockingEvents": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "docked", "dockingYear", "dockingMonth", "dockingDay", "ordering"]
   },
   "Query": {
-    "dockingEvents": ["dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "ordering"],
+    "dockingEvents": ["dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "docked", "dockingYear", "dockingMonth", "dockingDay", "ordering"],
     "dockingLocations": ["search"],
     "spaceStations": ["search"]
   },
   "SpaceStation": {
-    "dockingEvents": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "ordering"]
+    "dockingEvents": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "docked", "dockingYear", "dockingMonth", "dockingDay", "ordering"]
   },
   "Spacecraft": {
     "flights": []
@@ -69,24 +69,24 @@ export const offsetFields = {
     "spacecraft": []
   },
   "SpacecraftFlight": {
-    "dockingEvents": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "ordering"]
+    "dockingEvents": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "docked", "dockingYear", "dockingMonth", "dockingDay", "ordering"]
   }
 };
 
 export const connectionFields = {
   "DockingLocation": {
-    "dockingEventsConnection": ["dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "ordering"]
+    "dockingEventsConnection": ["dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "docked", "dockingYear", "dockingMonth", "dockingDay", "ordering"]
   },
   "PayloadFlight": {
-    "dockingEventsConnection": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "ordering"]
+    "dockingEventsConnection": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "docked", "dockingYear", "dockingMonth", "dockingDay", "ordering"]
   },
   "Query": {
-    "dockingEventsConnection": ["dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "ordering"]
+    "dockingEventsConnection": ["dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "docked", "dockingYear", "dockingMonth", "dockingDay", "ordering"]
   },
   "SpaceStation": {
-    "dockingEventsConnection": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "ordering"]
+    "dockingEventsConnection": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "docked", "dockingYear", "dockingMonth", "dockingDay", "ordering"]
   },
   "SpacecraftFlight": {
-    "dockingEventsConnection": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "ordering"]
+    "dockingEventsConnection": ["role", "dockingGt", "dockingGte", "dockingLt", "dockingLte", "dockedAt", "dockingLocationId", "flightVehicleChaserId", "spaceStationTargetId", "search", "docked", "dockingYear", "dockingMonth", "dockingDay", "ordering"]
   }
 };
