@@ -243,7 +243,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         plan, key = point
         with contextlib.suppress(Exception):
             # A failed read is read again, and reported, by the field's own resolver.
-            await self._state().prefetch_point(plan, key, self.context_value.loaders)
+            await self._state().prefetch_point(plan, key)
 
     async def _execute_point(
         self,
@@ -350,7 +350,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         context: Context = self.context_value
         state = getattr(context, "plan_state", None)
         if state is None:
-            state = context.plan_state = PlanState(context.reader)
+            state = context.plan_state = PlanState(context.reader, context.store)
         return state
 
     async def _complete_planned(

@@ -69,42 +69,46 @@ async def one(info: Info, cls: type[T], key: Any) -> T | None:
     """The row of ``cls`` with id ``key``, batched per request; ``None`` for no key."""
     if key is None:
         return None
-    row = await info.context.loaders.by_id(cls._table).load(key)
-    return None if row is None else cls.from_row(row)
+    rows = info.context.loaders.store.rows[cls._table.name]
+    if key in rows:
+        return rows[key]  # type: ignore[no-any-return]
+    return await info.context.loaders.by_id(cls._table, cls.from_row).load(key)  # type: ignore[no-any-return]
 
 
 # Resolvers return what these give: the object itself when this request has loaded its row
-# already (the ISS under a hundred events, a shared image or agency), else an awaitable that
-# the executor awaits. Loaded rows then cost no task, future or coroutine per field.
+# already (the ISS under a hundred events, a shared image or agency, a row the planner
+# read), else an awaitable that the executor awaits. Loaded rows then cost no task, future
+# or coroutine per field.
 
 
 def one_now(info: Info, cls: type[T], key: Any) -> Any:
     """Like ``one``, but synchronous when the row is already loaded."""
     if key is None:
         return None
-    future = info.context.loaders.by_id(cls._table).load(key)
+    rows = info.context.loaders.store.rows[cls._table.name]
+    if key in rows:
+        return rows[key]
+    future = info.context.loaders.by_id(cls._table, cls.from_row).load(key)
     if future.done():
-        row = future.result()
-        return None if row is None else cls.from_row(row)
-    return _build_one(future, cls)
+        return future.result()
+    return _awaited(future)
 
 
-async def _build_one(future: Awaitable[Any], cls: type[T]) -> T | None:
-    row = await future
-    return None if row is None else cls.from_row(row)
+async def _awaited(future: Awaitable[Any]) -> Any:
+    return await future
 
 
 def listed_now(info: Info, cls: type[T], link: Table, parent: Any) -> Any:
     """The rows of ``cls`` that ``parent`` lists through ``link``, in LL2 order; synchronous
     when this request has loaded them already."""
-    future = info.context.loaders.listed(link, cls._table).load(parent)
+    loaders = info.context.loaders
+    found = loaders.store.objects(cls._table, loaders.store.lists.get((link.name, parent)))
+    if found is not None:
+        return found
+    future = loaders.listed(link, cls._table, cls.from_row).load(parent)
     if future.done():
-        return [cls.from_row(row) for row in future.result()]
-    return _build_list(future, cls)
-
-
-async def _build_list(future: Awaitable[Any], cls: type[T]) -> list[T]:
-    return [cls.from_row(row) for row in await future]
+        return future.result()
+    return _awaited(future)
 
 
 def ll2_id(what: str) -> Any:
@@ -126,8 +130,11 @@ def id_order(columns: Any) -> list[Any]:
 async def children(info: Info, cls: type[T], relation: Relation, parent: Any) -> list[T]:
     """All rows of ``cls`` that belong to ``parent`` through ``relation``, by id; batched
     over every parent of the request."""
-    loader = info.context.loaders.children(relation, args="all", order=id_order, limit=None)
-    return [cls.from_row(row) for row in await loader.load(parent)]
+    loaders = info.context.loaders
+    found = loaders.store.objects(cls._table, loaders.store.children.get((relation.name, parent)))
+    if found is not None:
+        return found
+    return await loaders.all_children(relation, cls.from_row).load(parent)  # type: ignore[no-any-return]
 
 
 def child_page_source(
