@@ -65,9 +65,8 @@ def test_every_shape_costs_the_same_for_one_copy_or_fourteen(db_url: str, tmp_pa
 
 
 def test_point_lookups_are_batched(seeded: Client) -> None:
-    # The data version (the response cache's key), then on PostgreSQL the event with its
-    # location in one statement of joins (a lone point lookup: planner/point.py), on SQLite
-    # the event, then its location (no round trips to save there).
+    # The data version (the response cache's key), then the event with its location in one
+    # statement of joins (a lone point lookup: planner/point.py), on both backends.
     one = seeded.count_statements("{ a: dockingEvent(id: 569) { id dockingLocation { name } } }")
     # Several point lookups: the data version, the events, then their locations, batched.
     three = seeded.count_statements(
@@ -76,5 +75,5 @@ def test_point_lookups_are_batched(seeded: Client) -> None:
              c: dockingEvent(id: 613) { id dockingLocation { name } } }"""
     )
     backend = seeded.http.app.state.engine.dialect.name  # type: ignore[attr-defined]
-    assert one == (2 if backend == "postgresql" else 3)
+    assert one == 2, backend
     assert three == 3

@@ -51,3 +51,21 @@ def test_rows_and_children_the_resolvers_read_are_shared_with_the_planner(
             "image": station["image"],
             "dockingLocations": station["dockingLocations"],
         }
+
+
+POINT = """query ($id: Int!) { dockingEvent(id: $id) {
+  id url docking departure
+  dockingLocation { id name spacestation { id name } }
+  chaser { __typename ... on SpaceStation { name } ... on SpacecraftFlight { spacecraft { name } }
+    ... on PayloadFlight { payload { name } } } } }"""
+
+
+def test_a_point_lookup_is_one_statement_on_both_backends(seeded: Any) -> None:
+    # The event and its whole to-one chain in one statement of joins (planner/point.py),
+    # written to the store once: the root resolver and the planner find every row there.
+    # (The other statement is the data version, the response cache's key.)
+    for event_id in (613, 999_999):
+        before = seeded.statements
+        data = seeded.data(POINT, {"id": event_id})
+        assert seeded.statements - before == 2
+        assert (data["dockingEvent"] is None) == (event_id == 999_999)
