@@ -7,14 +7,14 @@ row, a list or a parent's children that one path loaded costs the other nothing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, RowMapping, Table
 from strawberry.dataloader import DataLoader
 
 from gql_server.db.reader import Reader
-from gql_server.queries.by_id import listed_rows
+from gql_server.queries.by_id import listed_ids, listed_rows
 from gql_server.queries.relations import (
     OrderTerms,
     Relation,
@@ -76,6 +76,60 @@ class Loaders:
         self._children: dict[Hashable, DataLoader[Any, list[RowMapping]]] = {}
         self._counts: dict[Hashable, DataLoader[Any, int]] = {}
 
+    # The reads: each reads what the store lacks and writes it there. The loaders below
+    # (the resolvers' path) and the planner (graphql/planner/state.py) both load through
+    # these, so a relation is loaded one way whichever path asks.
+
+    async def read_rows(self, table: Table, ids: Iterable[Any], build: Build) -> None:
+        """The rows of ``ids`` that the store lacks, into it (None for an unknown id)."""
+        rows = self.store.rows[table.name]
+        missing = [key for key in dict.fromkeys(ids) if key not in rows]
+        if missing:
+            for row in await self._reader.rows_by_id(table, missing):
+                self.store.keep(table, row, build)
+            for key in missing:
+                rows.setdefault(key, None)
+
+    async def read_lists(
+        self, link: Table, child: Table, parents: Iterable[Any], build: Build | None
+    ) -> None:
+        """The lists of ``parents`` through ``link`` that the store lacks, into it, with
+        their ``child`` rows in the same statement; with ``build`` None the pairs only
+        (other loads read the child table by id: its rows come with theirs)."""
+        store = self.store
+        missing = [p for p in dict.fromkeys(parents) if (link.name, p) not in store.lists]
+        if not missing:
+            return
+        lists: dict[Any, list[Any]] = {p: [] for p in missing}
+        if build is None:
+            for row in await self._reader.rows(listed_ids(link), {"ids": missing}, long=False):
+                lists[row["parent_id"]].append(row["child_id"])
+        else:
+            stmt = listed_rows(link, child)
+            for row in await self._reader.rows(stmt, {"ids": missing}, long=False):
+                lists[row["_parent"]].append(store.keep(child, row, build).id)
+        for p, ids in lists.items():  # stored whole: a reader never sees a list half read
+            store.lists.setdefault((link.name, p), ids)
+
+    async def read_children(self, relation: Relation, parents: Iterable[Any], build: Build) -> None:
+        """Every row of ``relation`` that names one of ``parents`` whose children the store
+        lacks, by id, into it: one statement."""
+        store, table = self.store, relation.table
+        missing = {p for p in parents if (relation.name, p) not in store.children}
+        if not missing:
+            return
+        found: dict[Any, list[Any]] = {p: [] for p in missing}
+        stmt = all_children(relation)
+        for row in await self._reader.rows(stmt, {"ids": list(missing)}, long=False):
+            obj = store.keep(table, row, build)
+            for parent in {row[name] for name in relation.columns}:
+                if parent in missing:
+                    found[parent].append(obj.id)
+        for p, ids in found.items():
+            store.children.setdefault((relation.name, p), ids)
+
+    # The resolvers' batch loaders.
+
     def by_id(self, table: Table, build: Build) -> DataLoader[Any, Any]:
         """The objects of ``table``'s rows by primary key (``None`` for an unknown id),
         read only for the ids the store does not hold yet."""
@@ -84,12 +138,7 @@ class Loaders:
             rows = self.store.rows[table.name]
 
             async def load(keys: Sequence[Hashable]) -> list[Any]:
-                missing = [key for key in keys if key not in rows]
-                if missing:
-                    for row in await self._reader.rows_by_id(table, missing):
-                        self.store.keep(table, row, build)
-                    for key in missing:
-                        rows.setdefault(key, None)
+                await self.read_rows(table, keys, build)
                 return [rows[key] for key in keys]
 
             loader = self._by_id[table.name] = DataLoader(load_fn=batch_span(table.name)(load))
@@ -102,45 +151,27 @@ class Loaders:
             store = self.store
 
             async def load(keys: Sequence[Hashable]) -> list[list[Any]]:
-                found = {k: store.objects(child, store.lists.get((link.name, k))) for k in keys}
-                missing = [k for k, objects in found.items() if objects is None]
-                if missing:
-                    grouped: dict[Any, list[Any]] = {key: [] for key in missing}
-                    stmt = listed_rows(link, child)
-                    for row in await self._reader.rows(stmt, {"ids": missing}, long=False):
-                        grouped[row["_parent"]].append(store.keep(child, row, build))
-                    for key, objects in grouped.items():
-                        store.lists.setdefault((link.name, key), [o.id for o in objects])
-                        found[key] = objects
-                return [found[key] or [] for key in keys]
+                await self.read_lists(link, child, keys, build)
+                ids = [store.lists[(link.name, key)] for key in keys]
+                await self.read_rows(child, (i for some in ids for i in some), build)
+                return [store.objects(child, some) or [] for some in ids]
 
             loader = self._lists[link.name] = DataLoader(load_fn=batch_span(link.name)(load))
         return loader
 
     def all_children(self, relation: Relation, build: Build) -> DataLoader[Any, list[Any]]:
         """Every object of ``relation`` that names a parent, by id (one statement for every
-        parent of the request, shared with the planner through the store)."""
+        parent of the request)."""
         loader = self._all.get(relation.name)
         if loader is None:
             store, table = self.store, relation.table
 
             async def load(keys: Sequence[Hashable]) -> list[list[Any]]:
-                found = {
-                    k: store.objects(table, store.children.get((relation.name, k))) for k in keys
-                }
-                missing = {k for k, objects in found.items() if objects is None}
-                if missing:
-                    grouped: dict[Any, list[Any]] = {key: [] for key in missing}
-                    stmt = all_children(relation)
-                    for row in await self._reader.rows(stmt, {"ids": list(missing)}, long=False):
-                        obj = store.keep(table, row, build)
-                        for parent in {row[name] for name in relation.columns}:
-                            if parent in missing:
-                                grouped[parent].append(obj)
-                    for key, objects in grouped.items():
-                        store.children.setdefault((relation.name, key), [o.id for o in objects])
-                        found[key] = objects
-                return [found[key] or [] for key in keys]
+                await self.read_children(relation, keys, build)
+                return [
+                    store.objects(table, store.children[(relation.name, key)]) or []
+                    for key in keys
+                ]
 
             loader = self._all[relation.name] = DataLoader(
                 load_fn=batch_span(f"{relation.name} children")(load)

@@ -348,7 +348,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         context: Context = self.context_value
         state = getattr(context, "plan_state", None)
         if state is None:
-            state = context.plan_state = PlanState(context.reader, context.store)
+            state = context.plan_state = PlanState(context.reader, context.loaders)
         return state
 
     async def _complete_planned(

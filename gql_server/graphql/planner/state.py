@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gql_server.db.reader import Reader
-from gql_server.graphql.loaders import RowStore
+from gql_server.graphql.loaders import Loaders
 from gql_server.graphql.planner.plan import (
     ChildEdge,
     Edge,
@@ -30,8 +30,7 @@ from gql_server.graphql.planner.plan import (
 )
 from gql_server.graphql.planner.point import point_read
 from gql_server.graphql.types._base import RowType
-from gql_server.queries.by_id import listed_ids, listed_rows
-from gql_server.queries.relations import Relation, all_children
+from gql_server.queries.relations import Relation
 from gql_server.tracing import batch_span
 
 Root = tuple[ObjectPlan, Sequence[RowType]]
@@ -44,9 +43,10 @@ class _Batch:
 
 
 class PlanState:
-    def __init__(self, reader: Reader, store: RowStore) -> None:
+    def __init__(self, reader: Reader, loaders: Loaders) -> None:
         self._reader = reader
-        self._store = store
+        self._loaders = loaders
+        store = loaders.store
         self._rows = store.rows
         self._lists = store.lists
         self._children = store.children
@@ -159,15 +159,8 @@ class PlanState:
 
     async def _fetch_rows(self, demands: list[tuple[Any, list[Any]]]) -> None:
         plan: ObjectPlan = demands[0][0]
-        table, cls = plan.table, plan.cls
-        rows = self._rows[table.name]
-        missing = {i for _, ids in demands for i in ids if i not in rows}
-        if not missing:
-            return
-        for row in await self._reader.rows_by_id(table, list(missing)):
-            rows[row["id"]] = cls.from_row(row)
-        for i in missing:
-            rows.setdefault(i, None)
+        ids = (i for _, some in demands for i in some)
+        await self._loaders.read_rows(plan.table, ids, plan.cls.from_row)
 
     async def _fetch_links(
         self,
@@ -176,30 +169,17 @@ class PlanState:
     ) -> None:
         edge: LinkEdge = demands[0][0]
         link = edge.link
-        missing = {
-            p for _, parents in demands for p in parents if (link.name, p) not in self._lists
-        }
-        if missing:
-            # The lists are stored once read whole (the store is shared with the
-            # resolvers, which must never see a list half read).
-            lists: dict[Any, list[Any]] = {p: [] for p in missing}
-            target: ObjectPlan = edge.target
-            child_key = target.load_key()
-            if child_key in queue or self._awaited(child_key, queue):
-                # Other loads want rows of the child table too: read the pairs only, and
-                # the child rows with theirs, in one statement.
-                for row in await self._rows_of(listed_ids(link), list(missing)):
-                    lists[row["parent_id"]].append(row["child_id"])
-            else:
-                # Only this link leads to the child table now: the pairs and the rows
-                # in one statement.
-                rows = self._rows[target.table.name]
-                for row in await self._rows_of(listed_rows(link, target.table), list(missing)):
-                    lists[row["_parent"]].append(row["id"])
-                    if rows.get(row["id"]) is None:
-                        rows[row["id"]] = target.cls.from_row(row)
-            for p, ids in lists.items():
-                self._lists.setdefault((link.name, p), ids)
+        target: ObjectPlan = edge.target
+        child_key = target.load_key()
+        # Other loads want rows of the child table too: read the pairs only, and the child
+        # rows with theirs, in one statement. Else the pairs and the rows in one statement.
+        pairs_only = child_key in queue or self._awaited(child_key, queue)
+        await self._loaders.read_lists(
+            link,
+            target.table,
+            (p for _, parents in demands for p in parents),
+            None if pairs_only else target.cls.from_row,
+        )
         for what, parents in demands:
             ids = list({c for p in parents for c in self._lists[(link.name, p)]})
             if ids:
@@ -214,28 +194,12 @@ class PlanState:
         edge: ChildEdge = demands[0][0]
         relation = edge.relation
         table, cls = edge.target.table, edge.target.cls
-        missing = {
-            p for _, parents in demands for p in parents if (relation.name, p) not in self._children
-        }
-        if missing:
-            found: dict[Any, list[Any]] = {p: [] for p in missing}
-            rows = self._rows[table.name]
-            for row in await self._rows_of(all_children(relation), list(missing)):
-                obj = rows.get(row["id"]) or cls.from_row(row)
-                rows[row["id"]] = obj
-                for parent in {row[name] for name in relation.columns}:
-                    if parent in missing:
-                        found[parent].append(row["id"])
-            for p, ids in found.items():
-                self._children.setdefault((relation.name, p), ids)
+        parents = (p for _, some in demands for p in some)
+        await self._loaders.read_children(relation, parents, cls.from_row)
         for what, parents in demands:
             rows = self._rows[table.name]
             objects = [rows[i] for p in parents for i in self._children[(relation.name, p)]]
             self._expand(what.target, [o for o in objects if o is not None], queue)
-
-    async def _rows_of(self, statement: Any, ids: list[Any] | None = None) -> Sequence[Any]:
-        parameters = None if ids is None else {"ids": ids}
-        return await self._reader.rows(statement, parameters, long=False)
 
     async def _prefetch_chain(self, plan: ObjectPlan, objects: Sequence[RowType]) -> None:
         """When the batch is one plan that only follows to-one relations through two tables
