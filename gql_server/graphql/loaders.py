@@ -28,15 +28,16 @@ __all__ = ["Build", "Loaders", "RowStore"]
 
 # Builds a row's object (a row type's ``from_row``): the store keeps objects, not rows, so
 # each row is built once per request whichever path read it.
-Build = Callable[[Mapping[str, Any]], Any]
+Build = Callable[[Any], Any]
 
 
 class RowStore:
     """One request's loaded rows, built: ``rows[table name][id]`` is the row's object (None:
     no such row); ``lists[(link name, parent)]`` the ids a parent lists through a link
     table, in LL2 order; ``children[(relation name, parent)]`` the ids of every row of a
-    relation that names the parent, by id. An id list is written only once every row it
-    names is in ``rows``."""
+    relation that names the parent, by id. An id list is written whole, once read; it may
+    name rows not loaded yet (the planner reads a link's pairs, then its rows by id with
+    the other loads of that table): ``objects`` tells."""
 
     __slots__ = ("children", "lists", "rows")
 
@@ -53,7 +54,7 @@ class RowStore:
         out = [rows.get(i) for i in ids]
         return None if None in out else out
 
-    def keep(self, table: Table, row: Mapping[str, Any], build: Build) -> Any:
+    def keep(self, table: Table, row: Mapping[Any, Any], build: Build) -> Any:
         """The object of ``row``: the stored one if any (built once, shared), else built."""
         rows = self.rows[table.name]
         obj = rows.get(row["id"])
@@ -169,8 +170,7 @@ class Loaders:
             async def load(keys: Sequence[Hashable]) -> list[list[Any]]:
                 await self.read_children(relation, keys, build)
                 return [
-                    store.objects(table, store.children[(relation.name, key)]) or []
-                    for key in keys
+                    store.objects(table, store.children[(relation.name, key)]) or [] for key in keys
                 ]
 
             loader = self._all[relation.name] = DataLoader(

@@ -194,8 +194,8 @@ class PlanState:
         edge: ChildEdge = demands[0][0]
         relation = edge.relation
         table, cls = edge.target.table, edge.target.cls
-        parents = (p for _, some in demands for p in some)
-        await self._loaders.read_children(relation, parents, cls.from_row)
+        wanted = (p for _, some in demands for p in some)
+        await self._loaders.read_children(relation, wanted, cls.from_row)
         for what, parents in demands:
             rows = self._rows[table.name]
             objects = [rows[i] for p in parents for i in self._children[(relation.name, p)]]

@@ -71,8 +71,8 @@ async def one(info: Info, cls: type[T], key: Any) -> T | None:
         return None
     rows = info.context.loaders.store.rows[cls._table.name]
     if key in rows:
-        return rows[key]  # type: ignore[no-any-return]
-    return await info.context.loaders.by_id(cls._table, cls.from_row).load(key)  # type: ignore[no-any-return]
+        return rows[key]
+    return await info.context.loaders.by_id(cls._table, cls.from_row).load(key)
 
 
 # Resolvers return what these give: the object itself when this request has loaded its row
@@ -134,7 +134,7 @@ async def children(info: Info, cls: type[T], relation: Relation, parent: Any) ->
     found = loaders.store.objects(cls._table, loaders.store.children.get((relation.name, parent)))
     if found is not None:
         return found
-    return await loaders.all_children(relation, cls.from_row).load(parent)  # type: ignore[no-any-return]
+    return await loaders.all_children(relation, cls.from_row).load(parent)
 
 
 def child_page_source(
