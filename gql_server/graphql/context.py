@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.types import Info as _Info
 
 from gql_server.db.reader import Reader
-from gql_server.graphql.loaders import Loaders
+from gql_server.graphql.loaders import Loaders, RowStore
 
 
 @dataclass
 class Context:
-    """What one GraphQL operation owns: its reader (one snapshot), its loaders, and its
+    """What one GraphQL operation owns: its reader (one snapshot), its loaders and their
+    row store (which the planner shares), and its
     notion of "now" (one instant for the whole operation, so defaults like
     ``dockedAt(at: now)`` batch together)."""
 
@@ -34,6 +35,12 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.reader)
+
+    @property
+    def store(self) -> RowStore:
+        """The operation's one row store: the rows the resolvers' loaders and the planner
+        read, by table and id, shared by both (``graphql/loaders.py``)."""
+        return self.loaders.store
 
     @classmethod
     def for_engine(

@@ -67,9 +67,8 @@ def test_every_shape_costs_the_same_for_one_copy_or_fourteen(db_url: str, tmp_pa
 
 
 def test_point_lookups_are_batched(counting_client: Client) -> None:
-    # On PostgreSQL the event with its location in one statement of joins (a lone point
-    # lookup: planner/point.py), on SQLite the event, then its location (no round trips to
-    # save there).
+    # The event with its location in one statement of joins (a lone point lookup:
+    # planner/point.py), on both backends.
     one = counting_client.count_statements(
         "{ a: dockingEvent(id: 569) { id dockingLocation { name } } }"
     )
@@ -80,5 +79,5 @@ def test_point_lookups_are_batched(counting_client: Client) -> None:
              c: dockingEvent(id: 613) { id dockingLocation { name } } }"""
     )
     backend = counting_client.http.app.state.engine.dialect.name  # type: ignore[attr-defined]
-    assert one == (1 if backend == "postgresql" else 2)
+    assert one == 1, backend
     assert three == 2

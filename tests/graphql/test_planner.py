@@ -123,6 +123,12 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any]]] = {
            } } }""",
         {},
     ),
+    "an agency's designs (children declared on the field)": (
+        """{ dockingEvents(limit: 40) { results { id chaser { ... on SpacecraftFlight {
+              spacecraft { spacecraftConfig { name agency { name spacecraftConfigs {
+                id name agency { name } } } } } } } } } }""",
+        {},
+    ),
 }
 
 

@@ -189,11 +189,9 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         (``dockingEvent(id:)``, ``spaceStation(id:)``, ...) under a planned selection."""
         if not isinstance(self.context_value, Context):
             return None
-        if self.context_value.engine.dialect.name != "postgresql":
-            # SQLite: no round trips to save; five reads by id straight through pysqlite
-            # cost less than one statement of joins (measured: 6% of a request's CPU
-            # against 14%).
-            return None
+        # Both backends: one statement of joins instead of one per table (on SQLite, five
+        # reads by id through pysqlite cost as much CPU as the one statement, measured in
+        # process at 10,000 events: 1922 -> 1903 us CPU a W3 request, median of 40 rounds).
         if len(self.operation.selection_set.selections) != 1:
             return None  # several root fields: their loads batch together, breadth-first
         node = field_details_list[0].node
@@ -243,7 +241,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         plan, key = point
         with contextlib.suppress(Exception):
             # A failed read is read again, and reported, by the field's own resolver.
-            await self._state().prefetch_point(plan, key, self.context_value.loaders)
+            await self._state().prefetch_point(plan, key)
 
     async def _execute_point(
         self,
@@ -350,7 +348,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         context: Context = self.context_value
         state = getattr(context, "plan_state", None)
         if state is None:
-            state = context.plan_state = PlanState(context.reader)
+            state = context.plan_state = PlanState(context.reader, context.loaders)
         return state
 
     async def _complete_planned(

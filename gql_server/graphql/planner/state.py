@@ -4,13 +4,15 @@ Loading is breadth-first over the plans, batched across every planned part of th
 that asks in the same turn of the event loop: each round runs one statement per table (or
 link, or relation) that no other pending load can still add ids to, so a table reached at
 several depths (an agency as manufacturer, operator and owner) is read once. Rows are kept by
-table and id for the whole request; answers are built once per plan and row and shared.
+table and id for the whole request in the request's one row store
+(``graphql/loaders.py`` ``RowStore``), which the resolvers' loaders read and write too: a
+row, a list or a parent's children either path loaded is not read again by the other.
+Answers are built once per plan and row and shared.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -28,8 +30,7 @@ from gql_server.graphql.planner.plan import (
 )
 from gql_server.graphql.planner.point import point_read
 from gql_server.graphql.types._base import RowType
-from gql_server.queries.by_id import listed_ids, listed_rows
-from gql_server.queries.relations import Relation, all_children
+from gql_server.queries.relations import Relation
 from gql_server.tracing import batch_span
 
 Root = tuple[ObjectPlan, Sequence[RowType]]
@@ -42,11 +43,13 @@ class _Batch:
 
 
 class PlanState:
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Reader, loaders: Loaders) -> None:
         self._reader = reader
-        self._rows: dict[str, dict[Any, RowType | None]] = defaultdict(dict)
-        self._lists: dict[tuple[str, Any], list[Any]] = {}
-        self._children: dict[tuple[str, Any], list[Any]] = {}
+        self._loaders = loaders
+        store = loaders.store
+        self._rows = store.rows
+        self._lists = store.lists
+        self._children = store.children
         self._expanded: set[tuple[int, Any]] = set()
         self._built: dict[tuple[int, Any], dict[str, Any]] = {}
         self._open: _Batch | None = None
@@ -156,15 +159,8 @@ class PlanState:
 
     async def _fetch_rows(self, demands: list[tuple[Any, list[Any]]]) -> None:
         plan: ObjectPlan = demands[0][0]
-        table, cls = plan.table, plan.cls
-        rows = self._rows[table.name]
-        missing = {i for _, ids in demands for i in ids if i not in rows}
-        if not missing:
-            return
-        for row in await self._reader.rows_by_id(table, list(missing)):
-            rows[row["id"]] = cls.from_row(row)
-        for i in missing:
-            rows.setdefault(i, None)
+        ids = (i for _, some in demands for i in some)
+        await self._loaders.read_rows(plan.table, ids, plan.cls.from_row)
 
     async def _fetch_links(
         self,
@@ -173,27 +169,17 @@ class PlanState:
     ) -> None:
         edge: LinkEdge = demands[0][0]
         link = edge.link
-        missing = {
-            p for _, parents in demands for p in parents if (link.name, p) not in self._lists
-        }
-        if missing:
-            for p in missing:
-                self._lists[(link.name, p)] = []
-            target: ObjectPlan = edge.target
-            child_key = target.load_key()
-            if child_key in queue or self._awaited(child_key, queue):
-                # Other loads want rows of the child table too: read the pairs only, and
-                # the child rows with theirs, in one statement.
-                for row in await self._rows_of(listed_ids(link), list(missing)):
-                    self._lists[(link.name, row["parent_id"])].append(row["child_id"])
-            else:
-                # Only this link leads to the child table now: the pairs and the rows
-                # in one statement.
-                rows = self._rows[target.table.name]
-                for row in await self._rows_of(listed_rows(link, target.table), list(missing)):
-                    self._lists[(link.name, row["_parent"])].append(row["id"])
-                    if row["id"] not in rows:
-                        rows[row["id"]] = target.cls.from_row(row)
+        target: ObjectPlan = edge.target
+        child_key = target.load_key()
+        # Other loads want rows of the child table too: read the pairs only, and the child
+        # rows with theirs, in one statement. Else the pairs and the rows in one statement.
+        pairs_only = child_key in queue or self._awaited(child_key, queue)
+        await self._loaders.read_lists(
+            link,
+            target.table,
+            (p for _, parents in demands for p in parents),
+            None if pairs_only else target.cls.from_row,
+        )
         for what, parents in demands:
             ids = list({c for p in parents for c in self._lists[(link.name, p)]})
             if ids:
@@ -208,27 +194,12 @@ class PlanState:
         edge: ChildEdge = demands[0][0]
         relation = edge.relation
         table, cls = edge.target.table, edge.target.cls
-        missing = {
-            p for _, parents in demands for p in parents if (relation.name, p) not in self._children
-        }
-        if missing:
-            for p in missing:
-                self._children[(relation.name, p)] = []
-            rows = self._rows[table.name]
-            for row in await self._rows_of(all_children(relation), list(missing)):
-                obj = rows.get(row["id"]) or cls.from_row(row)
-                rows[row["id"]] = obj
-                for parent in {row[name] for name in relation.columns}:
-                    if parent in missing:
-                        self._children[(relation.name, parent)].append(row["id"])
+        wanted = (p for _, some in demands for p in some)
+        await self._loaders.read_children(relation, wanted, cls.from_row)
         for what, parents in demands:
             rows = self._rows[table.name]
             objects = [rows[i] for p in parents for i in self._children[(relation.name, p)]]
             self._expand(what.target, [o for o in objects if o is not None], queue)
-
-    async def _rows_of(self, statement: Any, ids: list[Any] | None = None) -> Sequence[Any]:
-        parameters = None if ids is None else {"ids": ids}
-        return await self._reader.rows(statement, parameters, long=False)
 
     async def _prefetch_chain(self, plan: ObjectPlan, objects: Sequence[RowType]) -> None:
         """When the batch is one plan that only follows to-one relations through two tables
@@ -266,22 +237,24 @@ class PlanState:
             if reached_by not in rows:  # a station under many events is built once
                 rows[reached_by] = node.plan.cls.from_row(node.row(values)) if here else None
 
-    async def prefetch_point(self, plan: ObjectPlan, key: Any, loaders: Loaders) -> bool:
+    async def prefetch_point(self, plan: ObjectPlan, key: Any) -> bool:
         """Read the row ``key`` of ``plan``'s table and every to-one row its plan reaches in
-        one statement (``planner/point.py``): the root row primes ``loaders``, the others
-        this state. False when the plan is not for that (it loads lists or children)."""
+        one statement (``planner/point.py``) into the request's row store, where the root
+        field's resolver and the planner find them. False when the plan is not for that
+        (it loads lists or children)."""
         read = point_read(plan)
         if read is None:
             return False
         found = await self._reader.rows_alone(read.statement, {"key": key})
-        root_loader = loaders.by_id(plan.table)
+        roots = self._rows[plan.table.name]
         if not found:
-            root_loader.prime(key, None)
+            roots.setdefault(key, None)
             return True
         values = found[0]
         split = read.split(values)
         root, _, here = split[0]
-        root_loader.prime(key, root.row(values) if here else None)
+        if roots.get(key) is None:
+            roots[key] = plan.cls.from_row(root.row(values)) if here else None
         self._keep(values, split)
         return True
 

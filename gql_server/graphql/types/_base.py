@@ -13,7 +13,7 @@ from sqlalchemy import Table
 from gql_server.graphql.context import Info
 from gql_server.graphql.paging import checked
 from gql_server.graphql.relay import encode_global_id
-from gql_server.graphql.resolution import KEY, Children, Listed, Party, ToOne
+from gql_server.graphql.resolution import KEY, Children, Listed, Party, Resolution, ToOne
 from gql_server.graphql.sources import ChildSource
 from gql_server.queries.relations import Relation
 
@@ -69,42 +69,46 @@ async def one(info: Info, cls: type[T], key: Any) -> T | None:
     """The row of ``cls`` with id ``key``, batched per request; ``None`` for no key."""
     if key is None:
         return None
-    row = await info.context.loaders.by_id(cls._table).load(key)
-    return None if row is None else cls.from_row(row)
+    rows = info.context.loaders.store.rows[cls._table.name]
+    if key in rows:
+        return rows[key]
+    return await info.context.loaders.by_id(cls._table, cls.from_row).load(key)
 
 
 # Resolvers return what these give: the object itself when this request has loaded its row
-# already (the ISS under a hundred events, a shared image or agency), else an awaitable that
-# the executor awaits. Loaded rows then cost no task, future or coroutine per field.
+# already (the ISS under a hundred events, a shared image or agency, a row the planner
+# read), else an awaitable that the executor awaits. Loaded rows then cost no task, future
+# or coroutine per field.
 
 
 def one_now(info: Info, cls: type[T], key: Any) -> Any:
     """Like ``one``, but synchronous when the row is already loaded."""
     if key is None:
         return None
-    future = info.context.loaders.by_id(cls._table).load(key)
+    rows = info.context.loaders.store.rows[cls._table.name]
+    if key in rows:
+        return rows[key]
+    future = info.context.loaders.by_id(cls._table, cls.from_row).load(key)
     if future.done():
-        row = future.result()
-        return None if row is None else cls.from_row(row)
-    return _build_one(future, cls)
+        return future.result()
+    return _awaited(future)
 
 
-async def _build_one(future: Awaitable[Any], cls: type[T]) -> T | None:
-    row = await future
-    return None if row is None else cls.from_row(row)
+async def _awaited(future: Awaitable[Any]) -> Any:
+    return await future
 
 
 def listed_now(info: Info, cls: type[T], link: Table, parent: Any) -> Any:
     """The rows of ``cls`` that ``parent`` lists through ``link``, in LL2 order; synchronous
     when this request has loaded them already."""
-    future = info.context.loaders.listed(link, cls._table).load(parent)
+    loaders = info.context.loaders
+    found = loaders.store.objects(cls._table, loaders.store.lists.get((link.name, parent)))
+    if found is not None:
+        return found
+    future = loaders.listed(link, cls._table, cls.from_row).load(parent)
     if future.done():
-        return [cls.from_row(row) for row in future.result()]
-    return _build_list(future, cls)
-
-
-async def _build_list(future: Awaitable[Any], cls: type[T]) -> list[T]:
-    return [cls.from_row(row) for row in await future]
+        return future.result()
+    return _awaited(future)
 
 
 def ll2_id(what: str) -> Any:
@@ -126,8 +130,11 @@ def id_order(columns: Any) -> list[Any]:
 async def children(info: Info, cls: type[T], relation: Relation, parent: Any) -> list[T]:
     """All rows of ``cls`` that belong to ``parent`` through ``relation``, by id; batched
     over every parent of the request."""
-    loader = info.context.loaders.children(relation, args="all", order=id_order, limit=None)
-    return [cls.from_row(row) for row in await loader.load(parent)]
+    loaders = info.context.loaders
+    found = loaders.store.objects(cls._table, loaders.store.children.get((relation.name, parent)))
+    if found is not None:
+        return found
+    return await loaders.all_children(relation, cls.from_row).load(parent)
 
 
 def child_page_source(
@@ -138,8 +145,12 @@ def child_page_source(
     return ChildSource(relation, parent, "all", (), id_order, size, start)
 
 
-# Relation fields, declared: each factory gives the Strawberry field (its type is the
-# annotation it is assigned to) and records how it resolves, for the look-ahead planner.
+# Relation fields, declared once: a ``resolution.py`` marker (a foreign key column, a link
+# table, a union's columns, or a relation of ``queries/relations.py``) given to ``relation``
+# makes the Strawberry field (its type is the annotation it is assigned to), whose resolver
+# loads through the request's loaders and row store, and records the marker, from which the
+# look-ahead planner (``planner/plan.py``) builds its edge. Both paths load it with the same
+# reads (``Loaders.read_*``) into the same store.
 
 
 @functools.cache
@@ -149,52 +160,69 @@ def referenced_row_type(table: Table, column: str) -> type[RowType]:
     return RowType.by_table[key.column.table.name]
 
 
+def relation(marker: Resolution, description: str) -> Any:
+    """The Strawberry field of the relation ``marker`` declares."""
+    return strawberry.field(
+        resolver=_resolver(marker), description=description, metadata={KEY: marker}
+    )
+
+
+def _resolver(marker: Resolution) -> Any:
+    """The field's resolver: what the planner's edge for ``marker`` loads, for one row."""
+    if isinstance(marker, ToOne):
+        column = marker.column
+
+        def to_one(self: Any, info: Info):  # type: ignore[no-untyped-def]
+            cls = referenced_row_type(type(self)._table, column)
+            return one_now(info, cls, getattr(self, column))
+
+        return to_one
+    if isinstance(marker, Party):
+        columns = marker.columns
+
+        def party_member(self: Any, info: Info):  # type: ignore[no-untyped-def]
+            table = type(self)._table
+            for column in columns:
+                key = getattr(self, column)
+                if key is not None:
+                    return one_now(info, referenced_row_type(table, column), key)
+            return None
+
+        return party_member
+    if isinstance(marker, Listed):
+        link, flag = marker.link, marker.flag
+
+        def listed_rows(self: Any, info: Info):  # type: ignore[no-untyped-def]
+            if flag is not None and not getattr(self, flag):
+                return None
+            return listed_now(info, referenced_row_type(link, "child_id"), link, self.id)
+
+        return listed_rows
+    if isinstance(marker, Children):
+        rel = marker.relation
+
+        async def every_child(self: Any, info: Info):  # type: ignore[no-untyped-def]
+            return await children(info, RowType.by_table[rel.table.name], rel, self.id)
+
+        return every_child
+    raise TypeError(f"not a relation: {marker!r}")
+
+
 def reference(column: str, description: str) -> Any:
     """The row whose id this row holds in ``column`` (null when the column is)."""
-
-    def resolve(self: Any, info: Info):  # type: ignore[no-untyped-def]
-        return one_now(info, referenced_row_type(type(self)._table, column), getattr(self, column))
-
-    return strawberry.field(
-        resolver=resolve, description=description, metadata={KEY: ToOne(column)}
-    )
+    return relation(ToOne(column), description)
 
 
 def listed(link: Table, description: str, *, flag: str | None = None) -> Any:
     """The rows ``link`` lists for this row, in LL2 order; null while ``flag`` is false."""
-
-    def resolve(self: Any, info: Info):  # type: ignore[no-untyped-def]
-        if flag is not None and not getattr(self, flag):
-            return None
-        return listed_now(info, referenced_row_type(link, "child_id"), link, self.id)
-
-    return strawberry.field(
-        resolver=resolve, description=description, metadata={KEY: Listed(link, flag)}
-    )
+    return relation(Listed(link, flag), description)
 
 
 def party(columns: tuple[str, ...], description: str) -> Any:
     """The row the first set column of ``columns`` points at (a union member each)."""
-
-    def resolve(self: Any, info: Info):  # type: ignore[no-untyped-def]
-        table = type(self)._table
-        for column in columns:
-            key = getattr(self, column)
-            if key is not None:
-                return one_now(info, referenced_row_type(table, column), key)
-        return None
-
-    return strawberry.field(
-        resolver=resolve, description=description, metadata={KEY: Party(columns)}
-    )
+    return relation(Party(columns), description)
 
 
-def children_of(relation: Relation, description: str) -> Any:
-    """Every row of ``relation`` that names this row, by id."""
-
-    async def resolve(self: Any, info: Info):  # type: ignore[no-untyped-def]
-        return await children(info, RowType.by_table[relation.table.name], relation, self.id)
-
-    return strawberry.field(
-        resolver=resolve, description=description, metadata={KEY: Children(relation)}
-    )
+def children_of(rel: Relation, description: str) -> Any:
+    """Every row of ``rel`` that names this row, by id."""
+    return relation(Children(rel), description)

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.context import Info
 from gql_server.graphql.types._base import (
     RowType,
     api_url,
-    children,
+    children_of,
     listed,
     ll2_id,
     name_of,
@@ -85,12 +84,8 @@ class Agency(RowType):
         "social_logo_id", "The agency's logo sized for social media cards."
     )
 
-    @strawberry.field(
-        description="The spacecraft designs this agency is responsible for, by id; batched."
+    spacecraft_configs: list[
+        Annotated[SpacecraftConfig, strawberry.lazy("gql_server.graphql.types.spacecraft")]
+    ] = children_of(
+        AGENCY_CONFIGS, "The spacecraft designs this agency is responsible for, by id; batched."
     )
-    async def spacecraft_configs(
-        self, info: Info
-    ) -> list[Annotated[SpacecraftConfig, strawberry.lazy("gql_server.graphql.types.spacecraft")]]:
-        from gql_server.graphql.types.spacecraft import SpacecraftConfig
-
-        return await children(info, SpacecraftConfig, AGENCY_CONFIGS, self.id)
