@@ -30,7 +30,8 @@ from graphql import (
 from sqlalchemy import Table
 
 from gql_server.graphql.resolution import Children, Listed, Party, ToOne, declared
-from gql_server.graphql.types._base import RowType, referenced_row_type
+from gql_server.graphql.types._base import RowType
+from gql_server.graphql.types.fields import referenced_row_type
 from gql_server.queries.relations import Relation
 
 
@@ -43,6 +44,7 @@ class PlanState(Protocol):
     def children_of(self, relation: Any, parent: Any) -> list[Any]: ...
     def build_all(self, plan: ObjectPlan, ids: Sequence[Any]) -> list[dict[str, Any]]: ...
     def build(self, plan: ObjectPlan, obj: Any) -> dict[str, Any]: ...
+
 
 # A load the planner schedules: ("rows", table), ("link", link table) or ("children", relation).
 LoadKey = tuple[str, str]

@@ -7,15 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.types._base import (
-    RowType,
-    api_url,
-    children_of,
-    listed,
-    ll2_id,
-    name_of,
-    reference,
-)
+from gql_server.graphql.types._base import RowType
+from gql_server.graphql.types.fields import api_url, children_of, listed, ll2_id, name_of, reference
 from gql_server.graphql.types.images import Image
 from gql_server.queries.relations import AGENCY_CONFIGS
 

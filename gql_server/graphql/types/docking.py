@@ -14,13 +14,8 @@ from gql_server.graphql.context import Info
 from gql_server.graphql.enums import DockingEventOrdering
 from gql_server.graphql.paging import checked
 from gql_server.graphql.sources import ChildSource, PageSource
-from gql_server.graphql.types._base import (
-    RowType,
-    api_url,
-    ll2_id,
-    party,
-    reference,
-)
+from gql_server.graphql.types._base import RowType
+from gql_server.graphql.types.fields import api_url, ll2_id, party, reference
 from gql_server.graphql.types.payloads import PayloadFlight
 from gql_server.graphql.types.spacecraft import SpacecraftFlight
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation

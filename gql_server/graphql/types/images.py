@@ -5,13 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.types._base import (
-    RowType,
-    listed,
-    ll2_id,
-    name_of,
-    reference,
-)
+from gql_server.graphql.types._base import RowType
+from gql_server.graphql.types.fields import listed, ll2_id, name_of, reference
 
 
 @strawberry.type(description="The license under which an LL2 image may be used.")

@@ -8,12 +8,8 @@ from datetime import datetime
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.types._base import (
-    RowType,
-    api_url,
-    name_of,
-    reference,
-)
+from gql_server.graphql.types._base import RowType
+from gql_server.graphql.types.fields import api_url, name_of, reference
 from gql_server.graphql.types.images import Image
 
 

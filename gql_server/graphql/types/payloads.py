@@ -7,14 +7,7 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.types._base import (
-    RowType,
-    api_url,
-    listed,
-    ll2_id,
-    name_of,
-    reference,
-)
+from gql_server.graphql.types._base import RowType
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.event_lists import (
     EventConnection,
@@ -22,6 +15,7 @@ from gql_server.graphql.types.event_lists import (
     connection_by_role,
     events_by_role,
 )
+from gql_server.graphql.types.fields import api_url, listed, ll2_id, name_of, reference
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.launches import Launch
 from gql_server.graphql.types.places import Landing

@@ -5,14 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from gql_server.db import models
-from gql_server.graphql.types._base import (
-    RowType,
-    api_url,
-    ll2_id,
-    name_of,
-    reference,
-)
+from gql_server.graphql.types._base import RowType
 from gql_server.graphql.types.agencies import Country
+from gql_server.graphql.types.fields import api_url, ll2_id, name_of, reference
 from gql_server.graphql.types.images import Image
 
 

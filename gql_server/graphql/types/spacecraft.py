@@ -15,21 +15,21 @@ from gql_server.graphql.arguments import (
 from gql_server.graphql.context import Info
 from gql_server.graphql.paging import DEFAULT_LIMIT
 from gql_server.graphql.sources import PageSource
-from gql_server.graphql.types._base import (
-    RowType,
-    api_url,
-    child_page_source,
-    listed,
-    ll2_id,
-    name_of,
-    reference,
-)
+from gql_server.graphql.types._base import RowType
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.event_lists import (
     EventConnection,
     EventPage,
     connection_by_role,
     events_by_role,
+)
+from gql_server.graphql.types.fields import (
+    api_url,
+    child_page_source,
+    listed,
+    ll2_id,
+    name_of,
+    reference,
 )
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.launches import Launch

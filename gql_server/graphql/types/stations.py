@@ -14,15 +14,7 @@ from gql_server.graphql.arguments import (
 )
 from gql_server.graphql.context import Info
 from gql_server.graphql.sources import ChildSource
-from gql_server.graphql.types._base import (
-    RowType,
-    api_url,
-    children_of,
-    listed,
-    ll2_id,
-    name_of,
-    reference,
-)
+from gql_server.graphql.types._base import RowType
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.event_lists import (
     EventConnection,
@@ -32,6 +24,7 @@ from gql_server.graphql.types.event_lists import (
     events_by_role,
     events_of,
 )
+from gql_server.graphql.types.fields import api_url, children_of, listed, ll2_id, name_of, reference
 from gql_server.graphql.types.images import Image
 from gql_server.graphql.types.payloads import Payload
 from gql_server.graphql.types.spacecraft import SpacecraftConfig

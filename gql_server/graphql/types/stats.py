@@ -6,9 +6,7 @@ import strawberry
 
 from gql_server.graphql.context import Info
 from gql_server.graphql.enums import DockingPartyKind
-from gql_server.graphql.types._base import (
-    one_now,
-)
+from gql_server.graphql.types._base import one_now
 from gql_server.graphql.types.agencies import Agency
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation
 
