@@ -108,7 +108,7 @@ class DocumentCache:
         if len(entry.measures) < MAX_MEASURES and len(values) <= MAX_MEASURES_KEY:
             entry.measures[key] = found
             entry.size += MEASURES_BYTES + 2 * len(values)
-            if query in self.entries:
+            if query is not None and query in self.entries:
                 self.entries.put(query, entry, entry.size)  # re-accounted with it
         return found
 

@@ -76,14 +76,15 @@ def cached_measure(
 
     if documents is None:
         return walk()
-    return documents.measures(
+    found: Measures = documents.measures(
         query,
         document,
         name,
         variables,
         lambda: priced_variables(operation, fragments),
         walk,
-    )  # type: ignore[no-any-return]
+    )
+    return found
 
 
 def operation_measures(

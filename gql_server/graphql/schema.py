@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
@@ -77,18 +77,21 @@ def build_schema(
         from gql_server.tracing import schema_extensions
 
         extensions.extend(schema_extensions())
-    executor = None
+    executor: type[PlanningExecutor] | None = None
     if planner:
         # A class per schema: its plans are this schema's, within their budget.
-        executor = type(
-            "PlanningExecutor",
-            (PlanningExecutor,),
-            {
-                "plans": PlanCache(plan_cache_bytes),
-                "compiled": compiled,
-                "check": compiled_check,
-                "stats": CompiledStats(),
-            },
+        executor = cast(
+            "type[PlanningExecutor]",
+            type(
+                "PlanningExecutor",
+                (PlanningExecutor,),
+                {
+                    "plans": PlanCache(plan_cache_bytes),
+                    "compiled": compiled,
+                    "check": compiled_check,
+                    "stats": CompiledStats(),
+                },
+            ),
         )
     schema = GatewaySchema(
         query=Query,
