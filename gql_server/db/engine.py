@@ -64,10 +64,15 @@ class _SqliteReads:
     def _begin(self, conn: Any) -> None:
         # Request reads never write: a plain BEGIN, sent to pysqlite itself (through
         # SQLAlchemy's exec_driver_sql it cost about a tenth of a point lookup's time);
-        # the statement watchers hear of it as they would have.
+        # the statement watchers hear of it as they would have. The request reader
+        # begins on the driver connection first (Reader._sqlite_driver) and opens a
+        # SQLAlchemy connection over it later: that one's transaction is open already.
+        driver = conn.connection.dbapi_connection
+        if driver.in_transaction:
+            return
         for watch in self.watchers:
             watch("BEGIN")
-        conn.connection.dbapi_connection.execute("BEGIN")
+        driver.execute("BEGIN")
 
     def _dispose(self, _engine: Any) -> None:
         threads = self.threads
