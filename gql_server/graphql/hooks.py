@@ -1,20 +1,20 @@
 """The schema's own work around each operation, as one Strawberry extension.
 
-``RequestHooks`` does, in this order, what four extensions did: end the operation's read
+``RequestHooks`` does, in this order, what five extensions did: end the operation's read
 transaction (and give each subscription its own context), mask unexpected errors
 (``errors.MaskUnexpectedErrors``), parse and validate through the shared document cache
-(``documents.DocumentCache``), and enforce the limits and the heavy lane
-(``limits.EnforceLimits``). Strawberry builds a context manager per extension and hook for
-every operation (four hooks, with ``inspect`` calls and ``contextlib`` wrappers each), and
-awaits each extension's results and middleware checks: one extension instead of four took
-that share of a point lookup's time down to a quarter. Entering runs in the order above,
-leaving in reverse, as the four extensions listed in that order did.
+(``documents.DocumentCache``), enforce the limits and the heavy lane
+(``limits.EnforceLimits``), and count live subscriptions when metrics are on (the gauge of
+``http.metrics``). Strawberry builds a context manager per extension and hook for every
+operation (four hooks, with ``inspect`` calls and ``contextlib`` wrappers each), and awaits
+each extension's results and middleware checks: one extension pays that once. Entering runs
+in the order above, leaving in reverse, as the extensions listed in that order did.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -28,14 +28,30 @@ from gql_server.graphql.limits import EnforceLimits
 from gql_server.settings import Limits
 
 
+class LiveCount(Protocol):
+    """What counts live subscriptions (``http.metrics.SUBSCRIPTIONS``, a gauge)."""
+
+    def inc(self) -> None: ...
+    def dec(self) -> None: ...
+
+
 class RequestHooks(SchemaExtension):
     """Made per operation by Strawberry (``hooks(documents, limits, lane)`` gives the
     factory the schema lists)."""
 
-    def __init__(self, *, documents: DocumentCache, limits: Limits, lane: Lane | None) -> None:
+    def __init__(
+        self,
+        *,
+        documents: DocumentCache,
+        limits: Limits,
+        lane: Lane | None,
+        live: LiveCount | None = None,
+    ) -> None:
         self.documents = documents
         self.limits = limits
         self.lane = lane
+        self.live = live  # the live subscriptions' gauge (metrics on), counted here
+        self.counted = False
         self.mask = MaskUnexpectedErrors()
         self.entry: _Entry | None = None
         self.enforce: EnforceLimits | None = None
@@ -58,7 +74,15 @@ class RequestHooks(SchemaExtension):
         try:
             next(masking)
             try:
-                yield
+                try:
+                    yield
+                finally:
+                    # A subscription counts from its start to its end (the operation hook
+                    # spans its whole stream).
+                    if self.counted:
+                        self.counted = False
+                        assert self.live is not None
+                        self.live.dec()
             except GraphQLError as error:
                 # A document that does not parse: the parse hook raises through this one.
                 code_parse_error(error, self.limits.max_tokens)
@@ -94,6 +118,9 @@ class RequestHooks(SchemaExtension):
             context.context = context.context.for_operation()
         enforce = self._enforce()
         await enforce.acquire()
+        if subscription and self.live is not None and not self.counted:
+            self.counted = True
+            self.live.inc()
         try:
             yield
         finally:
@@ -112,10 +139,12 @@ class RequestHooks(SchemaExtension):
         next(masking, None)
 
 
-def hooks(documents: DocumentCache, limits: Limits, lane: Lane | None) -> Any:
+def hooks(
+    documents: DocumentCache, limits: Limits, lane: Lane | None, live: LiveCount | None = None
+) -> Any:
     """The factory the schema lists: a ``RequestHooks`` per operation."""
 
     def make() -> RequestHooks:
-        return RequestHooks(documents=documents, limits=limits, lane=lane)
+        return RequestHooks(documents=documents, limits=limits, lane=lane, live=live)
 
     return make

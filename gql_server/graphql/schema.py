@@ -64,15 +64,17 @@ def build_schema(
     limits = limits or Limits()
     documents = DocumentCache(document_cache_bytes, max_entry_bytes=document_cache_bytes // 4)
     lane = Lane(limits.heavy_concurrency)
-    # One extension for the reader's end, error masking, the document cache and the limits
-    # (graphql/hooks.py: Strawberry's per-extension cost is paid once).
-    extensions: list[Any] = [hooks(documents, limits, lane)]
+    live = None
+    if metrics:
+        from gql_server.http.metrics import SUBSCRIPTIONS
+
+        live = SUBSCRIPTIONS
+    # One extension for the reader's end, error masking, the document cache, the limits and
+    # the live subscriptions' count (graphql/hooks.py: Strawberry's per-extension cost is
+    # paid once).
+    extensions: list[Any] = [hooks(documents, limits, lane, live)]
     if not limits.introspection:
         extensions.append(DisableIntrospection)
-    if metrics:
-        from gql_server.http.metrics import CountSubscriptions
-
-        extensions.append(CountSubscriptions)
     if tracing:
         from gql_server.tracing import schema_extensions
 
