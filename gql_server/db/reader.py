@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Dialect, Engine, PoolProxiedConnection, RowMapping, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
+from sqlalchemy.util import greenlet_spawn
 
 from gql_server.db.engine import raw_statement_watchers, read_threads, sqlite_reader
 from gql_server.queries.by_id import rows_by_id, rows_by_id_text
@@ -111,12 +112,13 @@ class Reader:
         # greenlet and result machinery) for a statement that needs none of it. asyncpg
         # prepares the statement once per connection (its statement cache); the values
         # are converted by the columns' own result processors.
-        conn = await self._engine.connect()
+        # The pool's connection itself: a SQLAlchemy connection around it would cost two
+        # more greenlet hops (its opening, then reaching the driver) for nothing it does.
+        raw = await self._engine.raw_connection()
         try:
-            raw = await conn.get_raw_connection()
             driver = raw.driver_connection
             assert driver is not None
-            reading = _driver_reading(statement, conn.dialect)
+            reading = _driver_reading(statement, self._engine.dialect)
             for watch in self._watchers:
                 watch(reading.sql)
             arguments = reading.arguments(parameters or {})
@@ -130,7 +132,8 @@ class Reader:
                 records = await driver.fetch(reading.sql, *arguments)
             return [reading.row(record) for record in records]
         finally:
-            await conn.close()
+            # Back to the pool (its reset is asyncpg's, in SQLAlchemy's greenlet).
+            await greenlet_spawn(raw.close)
 
     async def rows_by_id(self, table: Table, ids: Sequence[Any]) -> Sequence[Mapping[str, Any]]:
         """``table``'s rows whose id is in ``ids``: a short read. On SQLite it goes straight
