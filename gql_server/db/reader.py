@@ -10,9 +10,10 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Dialect, Engine, RowMapping, Table
+from sqlalchemy import Connection, Dialect, Engine, PoolProxiedConnection, RowMapping, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
+from sqlalchemy.util import greenlet_spawn
 
 from gql_server.db.engine import raw_statement_watchers, read_threads, sqlite_reader
 from gql_server.queries.by_id import rows_by_id, rows_by_id_text
@@ -41,6 +42,11 @@ class Reader:
         self._watchers = raw_statement_watchers(engine)
         self._conn: AsyncConnection | None = None
         self._opening: asyncio.Future[AsyncConnection] | None = None
+        # SQLite: the pooled driver connection, in the request's transaction from its first
+        # read; the SQLAlchemy connection over it only once a statement needs SQLAlchemy
+        # (rows by id and point lookups go to the driver: checking out a Connection, and
+        # rolling it back and closing it through SQLAlchemy, cost them more than the read).
+        self._raw: PoolProxiedConnection | None = None
         self._sync: Connection | None = None
         self._job: Future[Any] | None = None
         self._lock = asyncio.Lock()
@@ -89,10 +95,8 @@ class Reader:
     def _sqlite_alone(
         self, statement: Executable, parameters: dict[str, Any]
     ) -> Sequence[Sequence[Any]]:
-        conn = self._sync_connection()
-        driver = conn.connection.dbapi_connection
-        assert driver is not None
-        reading = _driver_reading(statement, conn.dialect)
+        driver, dialect = self._sqlite_driver()
+        reading = _driver_reading(statement, dialect)
         if reading.converted is None:
             reading.learn([None] * len(reading.types))
         for watch in self._watchers:
@@ -108,12 +112,13 @@ class Reader:
         # greenlet and result machinery) for a statement that needs none of it. asyncpg
         # prepares the statement once per connection (its statement cache); the values
         # are converted by the columns' own result processors.
-        conn = await self._engine.connect()
+        # The pool's connection itself: a SQLAlchemy connection around it would cost two
+        # more greenlet hops (its opening, then reaching the driver) for nothing it does.
+        raw = await self._engine.raw_connection()
         try:
-            raw = await conn.get_raw_connection()
             driver = raw.driver_connection
             assert driver is not None
-            reading = _driver_reading(statement, conn.dialect)
+            reading = _driver_reading(statement, self._engine.dialect)
             for watch in self._watchers:
                 watch(reading.sql)
             arguments = reading.arguments(parameters or {})
@@ -127,7 +132,8 @@ class Reader:
                 records = await driver.fetch(reading.sql, *arguments)
             return [reading.row(record) for record in records]
         finally:
-            await conn.close()
+            # Back to the pool (its reset is asyncpg's, in SQLAlchemy's greenlet).
+            await greenlet_spawn(raw.close)
 
     async def rows_by_id(self, table: Table, ids: Sequence[Any]) -> Sequence[Mapping[str, Any]]:
         """``table``'s rows whose id is in ``ids``: a short read. On SQLite it goes straight
@@ -146,10 +152,8 @@ class Reader:
             return await self.rows(rows_by_id(table), {"ids": list(ids)}, long=False)
         async with self._lock:
             await self._settle()
-            conn = self._sync_connection()
-            driver = conn.connection.dbapi_connection
-            assert driver is not None
-            reading = _raw_reading(table, conn.dialect)
+            driver, dialect = self._sqlite_driver()
+            reading = _raw_reading(table, dialect)
             self.statements += 1
             sql = reading.sql(len(ids))
             for watch in self._watchers:
@@ -189,16 +193,28 @@ class Reader:
         self._job = threads.submit(contextvars.copy_context().run, work, conn)
         return await asyncio.wrap_future(self._job)
 
+    def _sqlite_driver(self) -> tuple[Any, Dialect]:
+        """The request's pysqlite connection, its read transaction begun, and the dialect."""
+        assert self._local is not None
+        raw = self._raw
+        if raw is None:
+            raw = self._local.raw_connection()
+            try:
+                for watch in self._watchers:
+                    watch("BEGIN")
+                raw.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
+            except BaseException:
+                raw.close()
+                raise
+            self._raw = raw
+        return raw.driver_connection, self._local.dialect
+
     def _sync_connection(self) -> Connection:
         if self._sync is None:
-            assert self._local is not None
-            conn = self._local.connect()
-            try:
-                conn.begin()
-            except BaseException:
-                conn.close()
-                raise
-            self._sync = conn
+            self._sqlite_driver()
+            # Over the connection whose transaction is open: its autobegin sends nothing
+            # (the reader engine's begin hook sees the transaction, engine._SqliteReads).
+            self._sync = Connection(self._local, connection=self._raw)  # type: ignore[arg-type]
         return self._sync
 
     async def _connection(self) -> AsyncConnection:
@@ -223,9 +239,14 @@ class Reader:
     async def close(self) -> None:
         """End the read transaction and return the connection; safe to call twice, and
         after a cancellation (the closing itself is shielded from it)."""
+        raw, self._raw = self._raw, None
         sync, self._sync = self._sync, None
-        if sync is not None:
-            await asyncio.shield(self._release_sync(sync, self._job))
+        if raw is not None:
+            job = self._job
+            if job is None or job.done():
+                _end_sync(raw, sync)  # nothing to wait for: no await, nothing to shield
+            else:
+                await asyncio.shield(self._release_sync(raw, sync, job))
         opening, self._opening = self._opening, None
         conn, self._conn = self._conn, None
         if conn is None and opening is not None:
@@ -237,19 +258,20 @@ class Reader:
             await asyncio.shield(self._release(conn))
 
     @staticmethod
-    async def _release_sync(conn: Connection, job: Future[Any] | None) -> None:
+    async def _release_sync(
+        raw: PoolProxiedConnection, sync: Connection | None, job: Future[Any] | None
+    ) -> None:
         try:
             if job is not None and not job.done():
                 # A cancelled request's long read is still running on its thread: stop it
                 # and wait, so the connection is idle before it goes back to the pool.
-                driver = conn.connection.driver_connection
+                driver = raw.driver_connection
                 if driver is not None:
                     driver.interrupt()
                 with contextlib.suppress(BaseException):
                     await asyncio.wrap_future(job)
-            conn.rollback()
         finally:
-            conn.close()
+            _end_sync(raw, sync)
 
     @staticmethod
     async def _release(conn: AsyncConnection) -> None:
@@ -318,6 +340,18 @@ class _DriverReading:
         for i, process in self.converted:
             values[i] = process(values[i])
         return tuple(values)
+
+
+def _end_sync(raw: PoolProxiedConnection, sync: Connection | None) -> None:
+    """Roll the request's SQLite read transaction back and give the connection back."""
+    try:
+        if sync is not None:
+            sync.rollback()
+        else:
+            raw.driver_connection.rollback()  # type: ignore[union-attr]
+    finally:
+        # The SQLAlchemy connection gives the pooled one back when it closes.
+        (sync if sync is not None else raw).close()
 
 
 @functools.lru_cache(maxsize=256)

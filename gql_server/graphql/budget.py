@@ -4,7 +4,7 @@ pool (the rest stay for HTTP requests) and a bounded replay; and the version wat
 Every database read a subscription makes goes through the process's ``DatabaseGate``: the
 change-log pages it replays (``gate.hold()`` around the read) and each emission's
 resolution (its ``GatedReader`` holds a slot from its first read until it is closed,
-which happens as soon as the emission is resolved: ``CloseReader.on_stream_result``).
+which happens as soon as the emission is resolved: ``RequestHooks.on_stream_result`` in graphql/hooks.py).
 A subscription never holds a slot while it waits for changes or while a message is sent.
 """
 

@@ -39,9 +39,11 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableNode,
     get_named_type,
     value_from_ast,
 )
+from graphql.language import Visitor, visit
 
 from gql_server.graphql.errors import BAD_USER_INPUT
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT
@@ -330,6 +332,46 @@ def extra_cost(name: str, arguments: Mapping[str, Any], limits: Budget) -> int:
     if name == "dockingStats":
         cost += STATS_SCAN
     return cost
+
+
+# The arguments the price reads (``price``, ``extra_cost``): only variables given to these
+# change an operation's measures; any other variable (an id) leaves them as they are.
+PRICED_ARGUMENTS = frozenset({"limit", "first", "last", "ids", "groupBy", "search"})
+
+
+class _PricedVariables(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_argument(self, node: Any, *_: Any) -> None:
+        if node.name.value in PRICED_ARGUMENTS:
+            inner = _Variables()
+            visit(node.value, inner)
+            self.names |= inner.names
+
+
+class _Variables(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_variable(self, node: VariableNode, *_: Any) -> None:
+        self.names.add(node.name.value)
+
+
+def priced_variables(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> tuple[str, ...]:
+    """The variables whose values can change ``operation``'s measures: those used in a
+    priced argument (``PRICED_ARGUMENTS``) anywhere in the operation or a fragment (a
+    superset: a fragment it does not spread counts too), sorted. Measures taken with the
+    same values of these are the same whatever the other variables hold."""
+    found = _PricedVariables()
+    visit(operation, found)
+    for fragment in fragments.values():
+        visit(fragment, found)
+    return tuple(sorted(found.names))
 
 
 def measure(

@@ -5,21 +5,29 @@ costs about 500 bytes a token (nodes, their locations and the token chain they k
 plus its text, which is kept twice (the key and the source the tokens point into); the
 entry is accounted at that, so distinct padded or token-heavy documents cannot grow the
 process past ``budget_bytes``. A document that does not parse is not kept.
+
+An entry also keeps its operations' measures (``gql_server.graphql.cost``), per operation
+name and the values of the variables that can change them (``priced_variables``: a page
+size, a search, ids; not an id), at most ``MAX_MEASURES`` of them, each accounted in the
+entry's size: a document asked again with another id is not walked again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, parse
-from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from gql_server.bytecache import ByteLRU
 
 TOKEN_BYTES = 500  # measured with tracemalloc: 470 a token for the full LL2 page query
 ERROR_BYTES = 2_000  # a validation error with its message and locations
+MAX_MEASURES = 16  # measures kept per document (distinct page sizes, searches...)
+MEASURES_BYTES = 400  # one kept measure: its key tuple, the Measures object, a dict slot
+MAX_MEASURES_KEY = 1_000  # priced values longer than this (as JSON) are measured each time
 
 
 def document_bytes(text: str, document: DocumentNode) -> int:
@@ -33,12 +41,16 @@ def document_bytes(text: str, document: DocumentNode) -> int:
 
 
 class _Entry:
-    __slots__ = ("document", "errors", "size")
+    __slots__ = ("document", "errors", "measures", "priced", "size")
 
     def __init__(self, document: DocumentNode, size: int) -> None:
         self.document = document
         self.errors: tuple[GraphQLError, ...] | None = None  # None: not validated yet
         self.size = size
+        # Per operation name: the variables its measures depend on.
+        self.priced: dict[str | None, tuple[str, ...]] = {}
+        # Per (operation name, those variables' values as JSON): its measures.
+        self.measures: dict[tuple[str | None, str], Any] = {}
 
 
 class DocumentCache:
@@ -64,44 +76,70 @@ class DocumentCache:
         entry = self.entries.get(query)
         return entry is not None and entry.errors == ()
 
-    def extension(self) -> CachedDocuments:
-        return CachedDocuments(self)
+    def measures(
+        self,
+        query: str | None,
+        document: DocumentNode,
+        name: str | None,
+        variables: Mapping[str, Any],
+        priced: Callable[[], tuple[str, ...]],
+        walk: Callable[[], Any],
+    ) -> Any:
+        """``walk()`` (the operation's measures), kept with ``query``'s entry when that entry
+        holds ``document``, under ``name`` and the values ``variables`` give the variables
+        ``priced()`` names; what ``walk`` raises is raised, and nothing is kept."""
+        entry = self.entries.get(query) if query is not None else None
+        if entry is None or entry.document is not document:
+            return walk()
+        names = entry.priced.get(name)
+        if names is None:
+            names = entry.priced[name] = priced()
+        # Given or not, and the value: an absent variable and a null one may price apart.
+        values = (
+            json.dumps([(n in variables, variables.get(n)) for n in names], default=repr)
+            if names
+            else ""
+        )
+        key = (name, values)
+        found = entry.measures.get(key)
+        if found is not None:
+            return found
+        found = walk()
+        if len(entry.measures) < MAX_MEASURES and len(values) <= MAX_MEASURES_KEY:
+            entry.measures[key] = found
+            entry.size += MEASURES_BYTES + 2 * len(values)
+            if query is not None and query in self.entries:
+                self.entries.put(query, entry, entry.size)  # re-accounted with it
+        return found
 
-
-class CachedDocuments(SchemaExtension):
-    """Parses and validates through the shared ``DocumentCache``; list it before the
-    extensions that read the validation errors (EnforceLimits)."""
-
-    def __init__(self, cache: DocumentCache) -> None:
-        self.cache = cache
-        self.entry: _Entry | None = None
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
+    def parse_for(self, context: Any) -> _Entry | None:
+        """At Strawberry's parse step: ``context``'s document, parsed through the cache
+        (a parse error goes to the client); the entry it came from, to validate with."""
         query = context.query
-        if query is not None and context.graphql_document is None:
-            entry = self.cache.entries.get(query)
-            if entry is None:
-                document = parse(query, **context.parse_options)  # errors go to the client
-                entry = _Entry(document, document_bytes(query, document))
-                self.cache.entries.put(query, entry, entry.size)
-            self.entry = entry
-            context.graphql_document = entry.document
-        yield
+        if query is None or context.graphql_document is not None:
+            return None
+        entry = self.entries.get(query)
+        if entry is None:
+            document = parse(query, **context.parse_options)
+            entry = _Entry(document, document_bytes(query, document))
+            self.entries.put(query, entry, entry.size)
+        context.graphql_document = entry.document
+        return entry
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        entry = self.entry
-        if entry is not None and entry.document is context.graphql_document:
-            if entry.errors is None:
-                entry.errors = tuple(_validate(context))
-                query = context.query
-                if entry.errors and query is not None and query in self.cache.entries:
-                    # Re-accounted with its errors.
-                    entry.size += ERROR_BYTES * len(entry.errors)
-                    self.cache.entries.put(query, entry, entry.size)
-            context.pre_execution_errors = list(entry.errors)
-        yield
+    def validate_for(self, context: Any, entry: _Entry | None) -> None:
+        """At Strawberry's validation step: ``context``'s document validated once per entry
+        (its errors kept with it); the schema's ``RequestHooks`` runs this before the limits,
+        which read the errors."""
+        if entry is None or entry.document is not context.graphql_document:
+            return
+        if entry.errors is None:
+            entry.errors = tuple(_validate(context))
+            query = context.query
+            if entry.errors and query is not None and query in self.entries:
+                # Re-accounted with its errors.
+                entry.size += ERROR_BYTES * len(entry.errors)
+                self.entries.put(query, entry, entry.size)
+        context.pre_execution_errors = list(entry.errors)
 
 
 def _validate(context: Any) -> list[GraphQLError]:

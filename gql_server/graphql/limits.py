@@ -13,7 +13,7 @@ get their codes here, by the rules of ``gql_server.graphql.errors``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
@@ -24,15 +24,20 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
 )
-from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from gql_server.graphql.cost import Measures, Refused, TooManySelections, measure
+from gql_server.graphql.cost import (
+    Measures,
+    Refused,
+    TooManySelections,
+    measure,
+    priced_variables,
+)
+from gql_server.graphql.documents import DocumentCache
 from gql_server.graphql.errors import (
     GRAPHQL_VALIDATION_FAILED,
     SERVER_BUSY,
     code_input_errors,
-    code_parse_error,
     give_code,
     too_complex,
 )
@@ -52,12 +57,44 @@ def busy_error(cost: int, limits: Limits) -> GraphQLError:
     )
 
 
+def cached_measure(
+    documents: DocumentCache | None,
+    query: str | None,
+    document: DocumentNode,
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    name: str | None,
+    variables: Mapping[str, Any],
+    limits: Limits,
+) -> Measures:
+    """``measure``, through the document cache (``DocumentCache.measures``): a document
+    asked again with the same priced variables is not walked again."""
+
+    def walk() -> Measures:
+        return measure(schema, operation, fragments, variables, limits)
+
+    if documents is None:
+        return walk()
+    found: Measures = documents.measures(
+        query,
+        document,
+        name,
+        variables,
+        lambda: priced_variables(operation, fragments),
+        walk,
+    )
+    return found
+
+
 def operation_measures(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation_name: str | None,
     variables: Mapping[str, Any],
     limits: Limits,
+    documents: DocumentCache | None = None,
+    query: str | None = None,
 ) -> Measures | None:
     """The operation's measures, taken before validation (the walk takes any parsed
     document), or None when they cannot be told (execution then reports why). The HTTP view
@@ -74,33 +111,46 @@ def operation_measures(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     try:
-        return measure(schema, chosen[0], fragments, variables, limits)
+        return cached_measure(
+            documents,
+            query,
+            document,
+            schema,
+            chosen[0],
+            fragments,
+            operation_name,
+            variables,
+            limits,
+        )
     except (TooManySelections, Refused, TypeError, ValueError, AttributeError):
         return None
 
 
-class EnforceLimits(SchemaExtension):
+class EnforceLimits:
     """Refuses documents over the limits before execution; gives pre-execution errors their
-    codes (parse, validation, variables)."""
+    codes (parse, validation, variables); holds a heavy operation in the lane. One per
+    operation, run by the schema's ``RequestHooks`` extension (``graphql/hooks.py``), which
+    calls these at its hooks' points."""
 
-    def __init__(self, *, limits: Limits, lane: Lane | None = None) -> None:
+    def __init__(
+        self,
+        execution_context: Any,
+        *,
+        limits: Limits,
+        lane: Lane | None = None,
+        documents: DocumentCache | None = None,
+    ) -> None:
+        self.execution_context = execution_context
         self.limits = limits
         self.lane = lane
+        self.documents = documents
         self.measures: Measures | None = None
+        self.held = False
 
-    def on_operation(self) -> Iterator[None]:
-        self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
-        try:
-            yield
-        except GraphQLError as error:
-            # A document that does not parse: ParserCache raises through this hook.
-            code_parse_error(error, self.limits.max_tokens)
-            raise
-
-    def on_validate(self) -> Iterator[None]:
-        # Runs after ValidationCache's hook (listed before this extension), which has
-        # validated the document already: Strawberry decides whether to execute inside the
-        # validation step, so the limits must be checked before this hook yields.
+    def validated(self) -> None:
+        """After validation: the validation errors get their code; a valid document over a
+        limit gets its refusals as pre-execution errors (Strawberry decides whether to
+        execute inside the validation step, so this runs before that hook yields)."""
         context = self.execution_context
         errors = context.pre_execution_errors
         if errors:
@@ -115,7 +165,6 @@ class EnforceLimits(SchemaExtension):
             )
             if refused:
                 context.pre_execution_errors = refused
-        yield
 
     def _refusals(
         self, document: DocumentNode, name: str | None, variables: Mapping[str, Any]
@@ -139,10 +188,14 @@ class EnforceLimits(SchemaExtension):
             self.measures = known
             return self._check(known)
         try:
-            measures = measure(
+            measures = cached_measure(
+                self.documents,
+                self.execution_context.query,
+                document,
                 self.execution_context.schema._schema,
                 chosen[0],
                 fragments,
+                name,
                 variables,
                 self.limits,
             )
@@ -216,19 +269,21 @@ class EnforceLimits(SchemaExtension):
                 )
         return errors
 
-    async def on_execute(self) -> AsyncIterator[None]:
-        context = self.execution_context
-        held = False
+    async def acquire(self) -> None:
+        """Before execution: a heavy operation waits for a slot of the lane; none free, the
+        result is the busy error (Strawberry skips execution when a result is there)."""
         if self._heavy():
             assert self.lane is not None
-            held = await self.lane.acquire(self.limits.heavy_queue_seconds)
-            if not held:
-                # Execution is skipped when a result is already there.
-                context.result = ExecutionResult(data=None, errors=[self._busy()])
-        try:
-            yield
-        finally:
-            if held:
-                assert self.lane is not None
-                self.lane.release()
-        code_input_errors(getattr(context.result, "errors", None) or [])
+            self.held = await self.lane.acquire(self.limits.heavy_queue_seconds)
+            if not self.held:
+                self.execution_context.result = ExecutionResult(data=None, errors=[self._busy()])
+
+    def executed(self) -> None:
+        """After execution (whatever happened): the slot back; variables' errors coded."""
+        if self.held:
+            self.held = False
+            assert self.lane is not None
+            self.lane.release()
+
+    def code_result(self) -> None:
+        code_input_errors(getattr(self.execution_context.result, "errors", None) or [])

@@ -3,62 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, SchemaExtension
+from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
-from strawberry.types.graphql import OperationType
 
 from gql_server.graphql.compiled.run import CompiledStats
-from gql_server.graphql.context import Context
 from gql_server.graphql.documents import DocumentCache
-from gql_server.graphql.errors import MaskUnexpectedErrors, log_errors
+from gql_server.graphql.errors import log_errors
+from gql_server.graphql.hooks import hooks
 from gql_server.graphql.lanes import Lane
-from gql_server.graphql.limits import EnforceLimits
 from gql_server.graphql.planner.cache import PlanCache
 from gql_server.graphql.planner.executor import PlanningExecutor
 from gql_server.graphql.query import Query
 from gql_server.graphql.scalars import DATETIME_Z, UUID_SCALAR
 from gql_server.graphql.subscription import Subscription
 from gql_server.settings import Limits
-
-
-class CloseReader(SchemaExtension):
-    """Ends the operation's read transaction once it is done, whatever happened; gives each
-    subscription a context of its own (the operations of one WebSocket connection share the
-    context it was given, and a subscription renews its snapshot between events)."""
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        try:
-            subscription = context.operation_type is OperationType.SUBSCRIPTION
-        except RuntimeError:  # no such operation: execution reports it
-            subscription = False
-        if subscription and isinstance(context.context, Context):
-            context.context = context.context.for_operation()
-        yield
-
-    async def on_stream_result(self, result: Any) -> AsyncIterator[None]:
-        # A WebSocket result is resolved: end its snapshot (and give its database
-        # connection back) before it is sent, so a client slow to read holds none.
-        context = self.execution_context.context
-        if isinstance(context, Context):
-            await context.fresh_snapshot()
-        yield
-
-    async def on_operation(self) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            context = self.execution_context.context
-            if isinstance(context, Context):
-                await context.close()
-
 
 MIB = 1024 * 1024
 
@@ -100,34 +64,36 @@ def build_schema(
     limits = limits or Limits()
     documents = DocumentCache(document_cache_bytes, max_entry_bytes=document_cache_bytes // 4)
     lane = Lane(limits.heavy_concurrency)
-    extensions: list[Any] = [
-        CloseReader,
-        MaskUnexpectedErrors,
-        documents.extension,
-        lambda: EnforceLimits(limits=limits, lane=lane),
-    ]
+    live = None
+    if metrics:
+        from gql_server.http.metrics import SUBSCRIPTIONS
+
+        live = SUBSCRIPTIONS
+    # One extension for the reader's end, error masking, the document cache, the limits and
+    # the live subscriptions' count (graphql/hooks.py: Strawberry's per-extension cost is
+    # paid once).
+    extensions: list[Any] = [hooks(documents, limits, lane, live)]
     if not limits.introspection:
         extensions.append(DisableIntrospection)
-    if metrics:
-        from gql_server.http.metrics import CountSubscriptions
-
-        extensions.append(CountSubscriptions)
     if tracing:
         from gql_server.tracing import schema_extensions
 
         extensions.extend(schema_extensions())
-    executor = None
+    executor: type[PlanningExecutor] | None = None
     if planner:
         # A class per schema: its plans are this schema's, within their budget.
-        executor = type(
-            "PlanningExecutor",
-            (PlanningExecutor,),
-            {
-                "plans": PlanCache(plan_cache_bytes),
-                "compiled": compiled,
-                "check": compiled_check,
-                "stats": CompiledStats(),
-            },
+        executor = cast(
+            "type[PlanningExecutor]",
+            type(
+                "PlanningExecutor",
+                (PlanningExecutor,),
+                {
+                    "plans": PlanCache(plan_cache_bytes),
+                    "compiled": compiled,
+                    "check": compiled_check,
+                    "stats": CompiledStats(),
+                },
+            ),
         )
     schema = GatewaySchema(
         query=Query,

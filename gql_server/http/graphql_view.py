@@ -303,7 +303,13 @@ class GraphQLHTTPView:
         if document is None:
             return None
         return operation_measures(
-            self.schema._schema, document, params.operation_name, params.variables or {}, self.limits
+            self.schema._schema,
+            document,
+            params.operation_name,
+            params.variables or {},
+            self.limits,
+            self.schema.documents,
+            query,
         )
 
     def respond(

@@ -13,8 +13,6 @@ are labels, later ones count as ``(other)``, so a client cannot grow the series 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -29,8 +27,6 @@ from prometheus_client import (
 )
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
 
 from gql_server.db.reader import Reader
 from gql_server.http.observe import RequestRecord
@@ -140,30 +136,3 @@ def process_ended() -> None:
     """Drop this worker's live gauges from the shared files (multiprocess mode)."""
     if os.environ.get(MULTIPROC_ENV):
         multiprocess.mark_process_dead(os.getpid())
-
-
-class CountSubscriptions(SchemaExtension):
-    """Keeps ``gql_subscriptions_live``: a subscription counts from its start to its end
-    (Strawberry's operation hook spans a subscription's whole stream)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._counted = False
-
-    def on_execute(self) -> Iterator[None]:
-        try:
-            subscription = self.execution_context.operation_type is OperationType.SUBSCRIPTION
-        except RuntimeError:  # no such operation: execution reports it
-            subscription = False
-        if subscription and not self._counted:
-            self._counted = True
-            SUBSCRIPTIONS.inc()
-        yield
-
-    async def on_operation(self) -> Any:
-        try:
-            yield
-        finally:
-            if self._counted:
-                self._counted = False
-                SUBSCRIPTIONS.dec()

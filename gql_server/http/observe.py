@@ -14,7 +14,7 @@ import logging
 import re
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -93,7 +93,7 @@ class AccessLog:
             await self.app(scope, receive, sending)
         finally:
             seconds = time.perf_counter() - started
-            self._log(scope, record, status, seconds, sent, request_id or uuid.uuid4().hex)
+            self._log(scope, record, status, seconds, sent, request_id)
             if self.observer is not None:
                 self.observer.observe_request(scope["path"], record, status, seconds)
 
@@ -101,6 +101,9 @@ class AccessLog:
     def _log(
         scope: Scope, record: RequestRecord, status: int, seconds: float, sent: int, rid: str
     ) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return  # nobody reads the line: do not build it
+        rid = rid or uuid.uuid4().hex
         fields: dict[str, Any] = {
             "request_id": rid,
             "method": scope["method"],
@@ -110,6 +113,8 @@ class AccessLog:
             "bytes": sent,
         }
         if record.outcome is not None:
-            fields.update({k: v for k, v in asdict(record).items() if v is not None})
+            # The record's fields, in order (vars: asdict's deep copy is for nested values,
+            # and these are all plain).
+            fields.update({k: v for k, v in vars(record).items() if v is not None})
         text = " ".join(f"{k}={v}" for k, v in fields.items() if k != "request_id")
         log.info("request %s %s", rid, text, extra={FIELDS: fields})

@@ -9,8 +9,8 @@ it, so that no operation gets through a WebSocket that HTTP would refuse:
 - malformed messages (not JSON, nested deeper than ``GQL_WS_MAX_JSON_DEPTH``, a number
   of more than 20 digits, not an object of the protocol's shape): 4400 and a reason,
   never a dropped connection with a traceback in the log;
-- document limits and cost: the schema's ``EnforceLimits`` runs for every transport (a
-  refused operation gets an ``error`` message with QUERY_TOO_COMPLEX);
+- document limits and cost: the schema's ``RequestHooks`` (its ``EnforceLimits``) runs for
+  every transport (a refused operation gets an ``error`` message with QUERY_TOO_COMPLEX);
 - execution timeout: a query or mutation runs at most ``GQL_TIMEOUT_SECONDS`` and then
   gets an ``error`` message with code TIMEOUT (a subscription runs until completed;
   each of its emissions is bounded by its cost and its reads by the database gate);
@@ -201,7 +201,7 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         context = self.context
         if isinstance(context, Context):
             # The operations of a connection run side by side: none shares another's
-            # snapshot (a subscription gets a gated one: CloseReader).
+            # snapshot (a subscription gets a gated one: RequestHooks.on_execute).
             context = Context.for_engine(
                 context.engine, request_id=context.request_id, subscriptions=context.subscriptions
             )
