@@ -20,6 +20,7 @@ from gql_server.db.migrate import ensure_schema
 from gql_server.db.models import DockingEvent
 from gql_server.db.reader import Reader
 from gql_server.db.version_watch import VersionWatch
+from gql_server.graphql.hooks import LiveCount
 from gql_server.graphql.schema import build_schema
 from gql_server.http.graphiql import assets_mount, render_page
 from gql_server.http.graphql_view import GraphQLHTTPView
@@ -71,6 +72,13 @@ async def healthz(request: Request) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    live_subscriptions: LiveCount | None = None
+    if settings.metrics:
+        # Imported here, not at the top: metrics are made at import, which must follow the
+        # CLI's PROMETHEUS_MULTIPROC_DIR (gql_server/http/metrics.py).
+        from gql_server.http.metrics import SUBSCRIPTIONS
+
+        live_subscriptions = SUBSCRIPTIONS
     schema = build_schema(
         settings.limits,
         planner=settings.planner,
@@ -78,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         compiled_check=settings.compiled_check,
         document_cache_bytes=settings.document_cache_bytes,
         plan_cache_bytes=settings.plan_cache_bytes,
-        metrics=settings.metrics,
+        live_subscriptions=live_subscriptions,
         tracing=settings.tracing,
     )
     http = GraphQLHTTPView(

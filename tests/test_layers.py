@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "gql_server"
 
@@ -264,7 +262,6 @@ def test_queries_read_only_the_tables_of_db() -> None:
 # (e) graphql/ is served by http/ and app.py, and never imports them.
 
 
-@pytest.mark.xfail(strict=True, reason="graphql/schema.py imports http/metrics (fixed next)")
 def test_graphql_never_imports_the_web_layer() -> None:
     assert {
         (source, target)

@@ -15,7 +15,7 @@ from strawberry.types import ExecutionContext
 from gql_server.graphql.compiled.run import CompiledStats
 from gql_server.graphql.documents import DocumentCache
 from gql_server.graphql.errors import log_errors
-from gql_server.graphql.hooks import hooks
+from gql_server.graphql.hooks import LiveCount, hooks
 from gql_server.graphql.lanes import Lane
 from gql_server.graphql.planner.cache import PlanCache
 from gql_server.graphql.planner.executor import PlanningExecutor
@@ -52,27 +52,23 @@ def build_schema(
     compiled_check: bool = False,
     document_cache_bytes: int = 32 * MIB,
     plan_cache_bytes: int = 32 * MIB,
-    metrics: bool = False,
+    live_subscriptions: LiveCount | None = None,
     tracing: bool = False,
 ) -> GatewaySchema:
     """The schema, with the caches and the heavy lane its requests share (one set per
     schema, so per app); ``planner=False`` leaves every field to graphql-core (the
     planner's tests compare the two); ``compiled`` lets the compiled executor answer the
     planned queries it covers (``graphql/compiled/``), ``compiled_check`` compares each of its
-    answers with graphql-core's (tests); ``metrics`` counts live subscriptions; ``tracing``
+    answers with graphql-core's (tests); ``live_subscriptions`` (a gauge the app passes when
+    metrics are on) counts live subscriptions; ``tracing``
     adds Strawberry's OpenTelemetry extension (``gql_server.tracing``)."""
     limits = limits or Limits()
     documents = DocumentCache(document_cache_bytes, max_entry_bytes=document_cache_bytes // 4)
     lane = Lane(limits.heavy_concurrency)
-    live = None
-    if metrics:
-        from gql_server.http.metrics import SUBSCRIPTIONS
-
-        live = SUBSCRIPTIONS
     # One extension for the reader's end, error masking, the document cache, the limits and
     # the live subscriptions' count (graphql/hooks.py: Strawberry's per-extension cost is
     # paid once).
-    extensions: list[Any] = [hooks(documents, limits, lane, live)]
+    extensions: list[Any] = [hooks(documents, limits, lane, live_subscriptions)]
     if not limits.introspection:
         extensions.append(DisableIntrospection)
     if tracing:
