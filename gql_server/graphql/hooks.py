@@ -13,8 +13,8 @@ in the order above, leaving in reverse, as the extensions listed in that order d
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Generator, Iterator
+from typing import Any, Protocol, cast
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -69,7 +69,7 @@ class RequestHooks(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:
         context = self.execution_context
         self.mask.execution_context = context
-        masking = self.mask.on_operation()
+        masking = cast("Generator[None, None, None]", self.mask.on_operation())
         context.parse_options["max_tokens"] = self.limits.max_tokens
         try:
             next(masking)

@@ -40,6 +40,7 @@ STRICT = [
     "gql_server/graphql/lanes.py",
     "gql_server/graphql/documents.py",
     "gql_server/graphql/schema.py",
+    "gql_server/graphql/hooks.py",
 ]
 
 
