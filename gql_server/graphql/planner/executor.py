@@ -136,19 +136,27 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
             self.stats.mismatches.append(message)
             raise CompiledMismatch(message)
 
-    def _subfields(self, gtype: GraphQLObjectType, field_details_list: Any) -> Any:
-        """The grouped sub-fields of ``gtype`` under these fields, collected once per
-        document and ``@skip``/``@include`` values (kept in the plan cache)."""
+    def _cache_key(
+        self, gtype: GraphQLObjectType, field_details_list: Any
+    ) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """These fields' nodes, and what a plan cache entry for them on ``gtype`` is keyed
+        by: the schema, the type, the nodes (the document's own objects) and the values of
+        the variables ``@skip``/``@include`` read."""
         switches = self.plans.switches(self.operation, self.fragments)
         coerced = self.variable_values.coerced
         nodes = tuple(details.node for details in field_details_list)
-        key = (
-            "fields",
+        return nodes, (
             id(self.schema),
             gtype.name,
             tuple(map(id, nodes)),
             tuple(coerced.get(name) for name in switches),
         )
+
+    def _subfields(self, gtype: GraphQLObjectType, field_details_list: Any) -> Any:
+        """The grouped sub-fields of ``gtype`` under these fields, collected once per
+        document and ``@skip``/``@include`` values (kept in the plan cache)."""
+        nodes, key = self._cache_key(gtype, field_details_list)
+        key = ("fields", *key)
         hit = self.plans.get(key)
         if hit is not None:
             return hit[1]
@@ -323,15 +331,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _plan(self, gtype: GraphQLObjectType, field_details_list: Any) -> ObjectPlan | None:
         """The plan for these fields on ``gtype``, compiled on first use in the process."""
-        switches = self.plans.switches(self.operation, self.fragments)
-        coerced = self.variable_values.coerced
-        nodes = tuple(details.node for details in field_details_list)
-        key = (
-            id(self.schema),
-            gtype.name,
-            tuple(map(id, nodes)),
-            tuple(coerced.get(name) for name in switches),
-        )
+        nodes, key = self._cache_key(gtype, field_details_list)
         hit = self.plans.get(key)
         if hit is not None:
             return hit[1]
