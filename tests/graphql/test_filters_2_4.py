@@ -11,8 +11,6 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from graphql import GraphQLNonNull, GraphQLSchema
 from sqlalchemy import text
 from starlette.testclient import TestClient
+from support.servers import in_thread
 from websockets.asyncio.client import connect
 
 from gql_server.app import create_app
@@ -384,36 +382,10 @@ def test_every_event_list_takes_exactly_the_same_filters() -> None:
 # --- the subscription ---------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serving(url: str) -> Iterator[int]:
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(Settings(database_url=url, seed_dir=None)),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        ws="websockets-sansio",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
+    with in_thread(Settings(database_url=url, seed_dir=None), WAIT) as (port, _):
         yield port
-    finally:
-        server.should_exit = True
-        thread.join(WAIT)
-        assert not thread.is_alive(), "uvicorn did not stop"
 
 
 SUBSCRIPTION = f"""subscription ({VARIABLES}) {{

@@ -8,19 +8,15 @@ import asyncio
 import contextlib
 import copy
 import json
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from support.data import seed_events
+from support.servers import in_thread
 from websockets.asyncio.client import ClientConnection, connect
 
-from gql_server.app import create_app
 from gql_server.db.engine import create_engine
 from gql_server.ingest.files import ingest_paths
 from gql_server.ingest.load import remove_events
@@ -30,37 +26,11 @@ from gql_server.settings import Settings
 WAIT = 15.0  # seconds any expected message may take, at most
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serving(url: str, **settings: Any) -> Iterator[int]:
     """The gateway under uvicorn on 127.0.0.1 in a thread; yields its port."""
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(Settings(database_url=url, **settings)),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        ws="websockets-sansio",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
+    with in_thread(Settings(database_url=url, **settings), WAIT) as (port, _):
         yield port
-    finally:
-        server.should_exit = True
-        thread.join(WAIT)
-        assert not thread.is_alive(), "uvicorn did not stop"
 
 
 @contextlib.asynccontextmanager

@@ -11,25 +11,21 @@ import asyncio
 import contextlib
 import json
 import logging
-import threading
-import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import event
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from support.data import FULL_PAGE_QUERY
 from support.databases import sqlite_url
-from support.servers import free_port, serve
+from support.servers import in_thread, serve
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from gql_server.app import create_app
 from gql_server.db.engine import create_engine, watch_statements
 from gql_server.db.migrate import ensure_schema
 from gql_server.ingest.files import ingest_paths
@@ -47,31 +43,8 @@ URL_PATH = "/graphql"
 def serving(settings: Settings, **options: Any) -> Iterator[tuple[int, Starlette]]:
     """The gateway under uvicorn on 127.0.0.1 in a thread; yields its port and app. No
     logging configuration of uvicorn's own: its records reach pytest's ``caplog``."""
-    port = free_port()
-    app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        log_config=None,
-        ws="websockets-sansio",
-        lifespan="on",
-        **options,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield port, app
-    finally:
-        server.should_exit = True
-        thread.join(WAIT)
-        assert not thread.is_alive(), "uvicorn did not stop"
+    with in_thread(settings, WAIT, **options) as served:
+        yield served
 
 
 @contextlib.asynccontextmanager

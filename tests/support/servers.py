@@ -1,4 +1,5 @@
-"""A real ``python -m gql_server serve`` on a free port of 127.0.0.1, for tests that need one."""
+"""A real server on a free port of 127.0.0.1, for tests that need one: ``python -m gql_server
+serve`` in a process of its own (``serve``), or the app under uvicorn in a thread (``in_thread``)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,18 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import uvicorn
+
+from gql_server.app import create_app
+from gql_server.settings import Settings
 from support.data import ROOT
 
 
@@ -67,3 +74,35 @@ def serve(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def in_thread(settings: Settings, wait: float = 30.0, **options: Any) -> Iterator[tuple[int, Any]]:
+    """The app for ``settings`` under uvicorn on a free port of 127.0.0.1, in a thread of
+    this process (WebSocket included); yields (port, app) once it serves, stops it on exit.
+    ``options`` go to ``uvicorn.Config``."""
+    port = free_port()
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        log_config=None,
+        ws="websockets-sansio",
+        lifespan="on",
+        **options,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + wait
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield port, app
+    finally:
+        server.should_exit = True
+        thread.join(wait)
+        assert not thread.is_alive(), "uvicorn did not stop"
