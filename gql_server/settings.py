@@ -120,6 +120,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     # Operating it (docs/operating.md): log format, /metrics, OpenTelemetry tracing.
     log_format: str = "text"  # "text" or "json" (one JSON object a line)
+    access_log: bool = True  # one line per HTTP request (gql_server.http.observe)
     metrics: bool = True  # serve Prometheus metrics at /metrics
     tracing: bool = False  # OpenTelemetry spans (needs the `otel` extra)
     # ``sync``'s defaults for its --timeout, --max-response-bytes and --max-wait flags.
@@ -159,6 +160,7 @@ class Settings:
             compiled_check=read.flag(env, "GQL_COMPILED_CHECK", False),
             limits=Limits.from_env(env),
             log_format=log_format_from_env(env),
+            access_log=read.flag(env, "GQL_ACCESS_LOG", True),
             metrics=read.flag(env, "GQL_METRICS", True),
             tracing=read.flag(env, "GQL_TRACING", False),
             sync_timeout=read.seconds(env, "GQL_SYNC_TIMEOUT", SYNC_TIMEOUT),

@@ -3,6 +3,7 @@ threads. Bringing the schema up to date is ``gql_server.db.migrate``'s (``ensure
 
 from __future__ import annotations
 
+import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -55,6 +56,11 @@ class _SqliteReads:
             max_overflow=-1,  # never wait for a connection: waiting would block the loop
         )
         self.watchers: list[StatementWatcher] = []
+        # Per thread that reads (the event loop's, the heavy lane's): a connection of its
+        # own for reads of one statement (``alone``), held until the engine is disposed.
+        self._alone = threading.local()
+        self._held: list[Any] = []
+        self._held_lock = threading.Lock()
         # No thread starts before the first long read.
         self.threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="sqlite-read")
         event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -74,7 +80,26 @@ class _SqliteReads:
             watch("BEGIN")
         driver.execute("BEGIN")
 
+    def alone(self) -> Any:
+        """The calling thread's own pysqlite connection, in autocommit: a read of one
+        statement sees one snapshot by itself, so it needs no BEGIN, no ROLLBACK and no
+        connection of the request's own (checking one out of the pool and giving it back
+        cost more than a point lookup's read). Reads on it are synchronous, so the thread's
+        requests never interleave on it."""
+        raw = getattr(self._alone, "raw", None)
+        if raw is None:
+            raw = self.engine.raw_connection()
+            with self._held_lock:
+                self._held.append(raw)
+            self._alone.raw = raw
+        return raw.driver_connection
+
     def _dispose(self, _engine: Any) -> None:
+        with self._held_lock:
+            held, self._held = self._held, []
+            self._alone = threading.local()
+        for raw in held:
+            raw.close()
         threads = self.threads
         self.threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="sqlite-read")
         # Not waiting: a read a cancelled request left running is being interrupted by
@@ -103,6 +128,13 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
     (rows by id, the data version) run there. Disposed with ``engine``."""
     found = _READERS.get(engine)
     return None if found is None else found.engine
+
+
+def sqlite_alone(engine: AsyncEngine) -> Any:
+    """For a SQLite file, the calling thread's own driver connection for reads of one
+    statement, outside any transaction (``_SqliteReads.alone``); None for other databases."""
+    found = _READERS.get(engine)
+    return None if found is None else found.alone()
 
 
 def read_threads(engine: AsyncEngine) -> ThreadPoolExecutor | None:

@@ -15,7 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 from sqlalchemy.util import greenlet_spawn
 
-from gql_server.db.engine import raw_statement_watchers, read_threads, sqlite_reader
+from gql_server.db.engine import (
+    raw_statement_watchers,
+    read_threads,
+    sqlite_alone,
+    sqlite_reader,
+)
 from gql_server.queries.by_id import rows_by_id, rows_by_id_text
 
 T = TypeVar("T")
@@ -56,6 +61,15 @@ class Reader:
     def engine(self) -> AsyncEngine:
         return self._engine
 
+    def within(self, seconds: float) -> contextlib.AbstractAsyncContextManager[Any]:
+        """A bound of ``seconds`` on reads that wait for the database (``asyncio.timeout``:
+        TimeoutError when it passes). A SQLite file's short reads do not wait: they run on
+        the loop's thread, where a timeout could not interrupt them, so they get none (its
+        timer cost more than the read)."""
+        if self._local is not None:
+            return contextlib.nullcontext()
+        return asyncio.timeout(max(0.0, seconds))
+
     async def rows(
         self,
         statement: Executable,
@@ -80,12 +94,15 @@ class Reader:
         one snapshot on its own, so it needs no BEGIN and no ROLLBACK, two round trips of
         three (and it goes to asyncpg directly). A later read opens the request's
         transaction as usual (its own snapshot: the callers read everything the request
-        needs in this one statement). Elsewhere, and once a transaction is open, it is one
-        more read of that transaction; on SQLite, straight through pysqlite on the loop's
-        thread (a short read: a point lookup with its chain)."""
+        needs in this one statement). On a SQLite file the same, on the reading thread's
+        own connection (``sqlite_alone``), straight through pysqlite (a short read: a point
+        lookup with its chain). Once a transaction is open, it is one more read of it."""
         async with self._lock:
             if self._local is not None:
                 await self._settle()
+                if self._raw is None:  # no transaction open: the thread's own connection
+                    alone = sqlite_alone(self._engine)
+                    return self._sqlite_read(alone, self._local.dialect, statement, parameters)
                 return self._sqlite_alone(statement, parameters or {})
             if self._conn is not None or self._opening is not None:
                 conn = await self._connection()
@@ -96,12 +113,21 @@ class Reader:
         self, statement: Executable, parameters: dict[str, Any]
     ) -> Sequence[Sequence[Any]]:
         driver, dialect = self._sqlite_driver()
+        return self._sqlite_read(driver, dialect, statement, parameters)
+
+    def _sqlite_read(
+        self,
+        driver: Any,
+        dialect: Dialect,
+        statement: Executable,
+        parameters: dict[str, Any] | None,
+    ) -> Sequence[Sequence[Any]]:
         reading = _driver_reading(statement, dialect)
         if reading.converted is None:
             reading.learn([None] * len(reading.types))
         for watch in self._watchers:
             watch(reading.sql)
-        cursor = driver.execute(reading.sql, reading.arguments(parameters))
+        cursor = driver.execute(reading.sql, reading.arguments(parameters or {}))
         return [reading.row(values) for values in cursor.fetchall()]
 
     async def _alone(

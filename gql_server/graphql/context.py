@@ -32,6 +32,9 @@ class Context:
     subscriptions: Any = None
     # The operation's measures when the HTTP view took them already (graphql/cost.py).
     measures: Any = None
+    # Set by the compiled executor when the direct lane can answer this operation from now
+    # on (gql_server.graphql.compiled.direct.Direct); the HTTP view keeps it.
+    direct: Any = None
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.reader)

@@ -9,7 +9,9 @@ process past ``budget_bytes``. A document that does not parse is not kept.
 An entry also keeps its operations' measures (``gql_server.graphql.cost``), per operation
 name and the values of the variables that can change them (``priced_variables``: a page
 size, a search, ids; not an id), at most ``MAX_MEASURES`` of them, each accounted in the
-entry's size: a document asked again with another id is not walked again.
+entry's size: a document asked again with another id is not walked again. And, per
+operation name, the direct lane's note (``gql_server.graphql.compiled.direct``), when the
+lane can answer it.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, parse
 from strawberry.schema.schema import validate_document
 
-from gql_server.bytecache import ByteLRU
+from gql_server.bytecache import ENTRY_OVERHEAD, ByteLRU
 
 TOKEN_BYTES = 500  # measured with tracemalloc: 470 a token for the full LL2 page query
 ERROR_BYTES = 2_000  # a validation error with its message and locations
 MAX_MEASURES = 16  # measures kept per document (distinct page sizes, searches...)
 MEASURES_BYTES = 400  # one kept measure: its key tuple, the Measures object, a dict slot
 MAX_MEASURES_KEY = 1_000  # priced values longer than this (as JSON) are measured each time
+DIRECT_BYTES = 2_000  # a direct lane's note and the plan it keeps alive, about
 
 
 def document_bytes(text: str, document: DocumentNode) -> int:
@@ -41,7 +44,7 @@ def document_bytes(text: str, document: DocumentNode) -> int:
 
 
 class _Entry:
-    __slots__ = ("document", "errors", "measures", "priced", "size")
+    __slots__ = ("direct", "document", "errors", "measures", "priced", "size")
 
     def __init__(self, document: DocumentNode, size: int) -> None:
         self.document = document
@@ -51,6 +54,8 @@ class _Entry:
         self.priced: dict[str | None, tuple[str, ...]] = {}
         # Per (operation name, those variables' values as JSON): its measures.
         self.measures: dict[tuple[str | None, str], Any] = {}
+        # Per operation name: the direct lane's note (compiled/direct.py).
+        self.direct: dict[str | None, Any] = {}
 
 
 class DocumentCache:
@@ -75,6 +80,36 @@ class DocumentCache:
         """Whether ``query`` is kept, parsed and validated without errors."""
         entry = self.entries.get(query)
         return entry is not None and entry.errors == ()
+
+    def direct(self, query: str, name: str | None) -> Any:
+        """The direct lane's note for ``query``'s operation ``name``, if one is kept (the
+        document then parsed and validated without errors)."""
+        entry = self.entries.get(query)
+        if entry is None or not entry.direct:
+            return None
+        return entry.direct.get(name)
+
+    def keep_direct(self, query: str, name: str | None, note: Any) -> None:
+        """Keep ``note`` with ``query``'s entry, when that entry holds the document the note
+        was made from and validated without errors; accounted in the entry's size."""
+        entry = self.entries.get(query)
+        if entry is None or entry.errors != () or name in entry.direct:
+            return
+        if not any(d is note.operation for d in entry.document.definitions):
+            return
+        if self._grow(query, entry, DIRECT_BYTES):
+            entry.direct[name] = note
+
+    def _grow(self, query: str | None, entry: _Entry, extra: int) -> bool:
+        """Account ``extra`` more bytes to ``entry`` (kept under ``query``): False, and
+        nothing changed, when that would make it too large to keep (the entry stays as it
+        was rather than being dropped)."""
+        if entry.size + extra + ENTRY_OVERHEAD > self.entries.max_entry_bytes:
+            return False
+        entry.size += extra
+        if query is not None and query in self.entries:
+            self.entries.put(query, entry, entry.size)  # re-accounted
+        return True
 
     def measures(
         self,
@@ -106,10 +141,8 @@ class DocumentCache:
             return found
         found = walk()
         if len(entry.measures) < MAX_MEASURES and len(values) <= MAX_MEASURES_KEY:
-            entry.measures[key] = found
-            entry.size += MEASURES_BYTES + 2 * len(values)
-            if query is not None and query in self.entries:
-                self.entries.put(query, entry, entry.size)  # re-accounted with it
+            if self._grow(query, entry, MEASURES_BYTES + 2 * len(values)):
+                entry.measures[key] = found
         return found
 
     def parse_for(self, context: Any) -> _Entry | None:

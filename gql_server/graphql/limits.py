@@ -126,6 +126,46 @@ def operation_measures(
         return None
 
 
+def refusals(m: Measures, limits: Limits) -> list[GraphQLError]:
+    """The limits ``m`` goes over, as ``QUERY_TOO_COMPLEX`` errors (none: within them)."""
+    checks = [
+        (
+            "depth",
+            m.depth,
+            limits.max_depth,
+            "The query is nested {actual} levels deep; at most {max} are allowed.",
+        ),
+        (
+            "aliases",
+            m.aliases,
+            limits.max_aliases,
+            "The query uses {actual} aliases; at most {max} are allowed.",
+        ),
+        (
+            "rootFields",
+            m.root_fields,
+            limits.max_root_fields,
+            "The query asks for {actual} root fields; at most {max} are allowed.",
+        ),
+        (
+            "cost",
+            m.cost,
+            limits.max_cost,
+            "The query could cost {actual} (fields times list sizes); at most {max} is allowed. Ask for smaller pages or fewer nested lists.",
+        ),
+    ]
+    errors = []
+    for limit, actual, maximum, message in checks:
+        if actual > maximum:
+            extra = {"cost": m.cost} if limit == "cost" else {}
+            errors.append(
+                too_complex(
+                    message.format(actual=actual, max=maximum), limit, maximum, actual, **extra
+                )
+            )
+    return errors
+
+
 class EnforceLimits:
     """Refuses documents over the limits before execution; gives pre-execution errors their
     codes (parse, validation, variables); holds a heavy operation in the lane. One per
@@ -231,43 +271,7 @@ class EnforceLimits:
         return busy_error(self.measures.cost, self.limits)
 
     def _check(self, m: Measures) -> list[GraphQLError]:
-        limits = self.limits
-        checks = [
-            (
-                "depth",
-                m.depth,
-                limits.max_depth,
-                "The query is nested {actual} levels deep; at most {max} are allowed.",
-            ),
-            (
-                "aliases",
-                m.aliases,
-                limits.max_aliases,
-                "The query uses {actual} aliases; at most {max} are allowed.",
-            ),
-            (
-                "rootFields",
-                m.root_fields,
-                limits.max_root_fields,
-                "The query asks for {actual} root fields; at most {max} are allowed.",
-            ),
-            (
-                "cost",
-                m.cost,
-                limits.max_cost,
-                "The query could cost {actual} (fields times list sizes); at most {max} is allowed. Ask for smaller pages or fewer nested lists.",
-            ),
-        ]
-        errors = []
-        for limit, actual, maximum, message in checks:
-            if actual > maximum:
-                extra = {"cost": m.cost} if limit == "cost" else {}
-                errors.append(
-                    too_complex(
-                        message.format(actual=actual, max=maximum), limit, maximum, actual, **extra
-                    )
-                )
-        return errors
+        return refusals(m, self.limits)
 
     async def acquire(self) -> None:
         """Before execution: a heavy operation waits for a slot of the lane; none free, the

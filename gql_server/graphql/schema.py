@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
@@ -12,13 +14,17 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from gql_server.graphql.compiled.direct import answer
 from gql_server.graphql.compiled.run import CompiledStats
+from gql_server.graphql.context import Context
+from gql_server.graphql.cost import Measures
 from gql_server.graphql.documents import DocumentCache
 from gql_server.graphql.errors import log_errors
 from gql_server.graphql.hooks import LiveCount, hooks
 from gql_server.graphql.lanes import Lane
+from gql_server.graphql.limits import operation_measures, refusals
 from gql_server.graphql.planner.cache import PlanCache
-from gql_server.graphql.planner.executor import PlanningExecutor
+from gql_server.graphql.planner.executor import CompiledMismatch, PlanningExecutor
 from gql_server.graphql.query import Query
 from gql_server.graphql.scalars import DATETIME_Z, UUID_SCALAR
 from gql_server.graphql.subscription import Subscription
@@ -37,6 +43,73 @@ class GatewaySchema(strawberry.Schema):
     documents: DocumentCache
     lane: Lane
     compiled_stats: CompiledStats
+    direct_check: bool = False  # compare each direct answer with the full way's (tests)
+
+    async def direct(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        context: Context,
+    ) -> dict[str, Any] | None:
+        """The ``data`` of this request when the direct lane answers it
+        (``compiled/direct.py``), else None: ``execute`` answers it. The lane keeps no
+        result: a check (``compiled_check``) runs the full way after it and compares."""
+        note = self.documents.direct(query, operation_name)
+        if note is None:
+            return None
+        measures = context.measures
+        if measures is None:
+            document = self.documents.parsed(query, self.limits.max_tokens)
+            if document is None:
+                return None
+            measures = operation_measures(
+                self._schema,
+                document,
+                operation_name,
+                variables or {},
+                self.limits,
+                self.documents,
+                query,
+            )
+        data = await answer(note, self._schema, variables, context, measures, self._runs_here)
+        if data is not None:
+            self.compiled_stats.direct += 1
+            if self.direct_check:
+                await self._check_direct(query, operation_name, variables, context, data)
+        return data
+
+    async def _check_direct(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        context: Context,
+        data: dict[str, Any],
+    ) -> None:
+        """``compiled_check``: the full way's answer to the same request, in the same
+        context (so it reads nothing the lane read), must be the same JSON."""
+        result = await self.execute(
+            query,
+            variable_values=dict(variables) if variables is not None else None,
+            operation_name=operation_name,
+            context_value=context,
+        )
+        self.compiled_stats.checked += 1
+        ours, theirs = json.dumps(data), json.dumps(result.data)
+        if ours != theirs or result.errors:
+            message = f"direct {ours[:2000]} != full {theirs[:2000]} {result.errors}"
+            self.compiled_stats.mismatches.append(message)
+            raise CompiledMismatch(message)
+
+    def _runs_here(self, measures: Measures) -> bool:
+        return measures.cost < self.limits.heavy_cost and not refusals(measures, self.limits)
+
+    def keep_direct(self, query: str, operation_name: str | None, context: Context) -> None:
+        """After a clean answer the full way: keep the direct lane's note, if the compiled
+        executor made one, for the next requests of this document and operation."""
+        if context.direct is not None:
+            self.documents.keep_direct(query, operation_name, context.direct)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -87,6 +160,8 @@ def build_schema(
                     "plans": PlanCache(plan_cache_bytes),
                     "compiled": compiled,
                     "check": compiled_check,
+                    # Tracing wants its spans per operation: every request the full way.
+                    "direct": compiled and not tracing,
                     "stats": CompiledStats(),
                 },
             ),
@@ -102,6 +177,7 @@ def build_schema(
     schema.documents = documents
     schema.lane = lane
     schema.compiled_stats = executor.stats if executor is not None else CompiledStats()
+    schema.direct_check = compiled_check
     return schema
 
 

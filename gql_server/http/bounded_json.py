@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 
 class JSONRefused(ValueError):
     """``reason`` says what is wrong, for the client: "nests arrays or objects deeper than N
@@ -23,7 +25,46 @@ class JSONRefused(ValueError):
 def loads(raw: str | bytes, *, max_depth: int, max_digits: int) -> Any:
     """``raw`` parsed; JSONRefused when it nests arrays and objects more than ``max_depth``
     deep, holds a number of more than ``max_digits`` digits, ``NaN`` or ``Infinity``, or
-    is not JSON."""
+    is not JSON.
+
+    orjson reads it first (a request's body costs it a tenth of what json's parser costs
+    with the number hooks). Its answer stands when it holds no float: orjson reads an
+    integer too large for 64 bits as a float, and a float's digits are not counted after
+    the fact, so any float, and anything orjson refuses (a lone surrogate json accepts,
+    nesting past its own limit), is read again by json's parser with the exact checks."""
+    try:
+        fast = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        verdict = _shape_over(fast, max_depth)
+        if verdict is False:
+            return fast
+        if verdict == "deep":
+            raise JSONRefused(f"nests arrays or objects deeper than {max_depth} levels")
+    return _exact(raw, max_depth=max_depth, max_digits=max_digits)
+
+
+def _shape_over(value: Any, limit: int) -> bool | str:
+    """False: within ``limit`` levels and no float; "deep": deeper; True: a float."""
+    if isinstance(value, float):
+        return True
+    if not isinstance(value, dict | list):
+        return False
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return "deep"
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+            elif isinstance(child, float):
+                return True
+    return False
+
+
+def _exact(raw: str | bytes, *, max_depth: int, max_digits: int) -> Any:
 
     def integer(text: str) -> int:
         if len(text.lstrip("-")) > max_digits:

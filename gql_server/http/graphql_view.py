@@ -13,7 +13,6 @@ import asyncio
 import functools
 import hashlib
 import logging
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from gql_server.bytecache import ByteLRU
@@ -60,6 +60,7 @@ from gql_server.http.responses import (
     encode,
     etags,
     is_request_error,
+    new_request_id,
     problem,
 )
 from gql_server.queries.freshness import CACHE_GENERATION
@@ -96,7 +97,7 @@ class GraphQLHTTPView:
         self.cache_max_age = cache_max_age
 
     async def handle(self, request: Request) -> Response:
-        request_id = uuid.uuid4().hex
+        request_id = new_request_id()
         # The deadline runs from the request's arrival: reading the body and waiting for a
         # slot of the heavy lane count against it, as execution does.
         deadline = asyncio.get_running_loop().time() + self.timeout_seconds
@@ -226,10 +227,22 @@ class GraphQLHTTPView:
             operation_extensions=params.extensions,
         )
         try:
-            result = await within(
-                execute(context_value=context),
-                request.state.deadline - asyncio.get_running_loop().time(),
-            )
+            remaining = request.state.deadline - asyncio.get_running_loop().time()
+            # The direct lane first (graphql/compiled/direct.py): it runs no resolver, only
+            # short reads, which the reader bounds; None, and the request runs the full way.
+            async with context.reader.within(remaining):
+                data = await self.schema.direct(
+                    query, params.operation_name, params.variables, context
+                )
+            if data is not None:
+                result = ExecutionResult(data=data, errors=None)
+            else:
+                result = await within(
+                    execute(context_value=context),
+                    request.state.deadline - asyncio.get_running_loop().time(),
+                )
+                if not result.errors:
+                    self.schema.keep_direct(query, params.operation_name, context)
         except InvalidOperationTypeError as exc:
             if request.method == "GET":
                 raise HTTPProblem(

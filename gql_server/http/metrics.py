@@ -13,6 +13,7 @@ are labels, later ones count as ``(other)``, so a client cannot grow the series 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -82,6 +83,17 @@ LAST_SYNC = Gauge(
 )
 
 _operations: set[str] = set()
+# The labelled series met so far (prometheus_client's ``labels`` takes a lock and builds
+# its key on every call): at most MAX_OPERATIONS + 1 operations times the outcomes.
+_children: dict[tuple[Any, ...], Any] = {}
+
+
+def _child(metric: Any, *labels: str) -> Any:
+    key = (metric, *labels)
+    found = _children.get(key)
+    if found is None:
+        found = _children[key] = metric.labels(*labels)
+    return found
 
 
 def operation_label(name: str | None) -> str:
@@ -103,13 +115,13 @@ class Metrics:
         if path != GRAPHQL_PATH or record.outcome is None:
             return  # GraphiQL's page, /healthz, /metrics, assets
         operation = operation_label(record.operation)
-        REQUESTS.labels(operation, record.outcome).inc()
-        LATENCY.labels(operation).observe(seconds)
+        _child(REQUESTS, operation, record.outcome).inc()
+        _child(LATENCY, operation).observe(seconds)
         STATEMENTS.observe(record.statements)
         if record.cache in ("hit", "miss", "not_modified"):
-            RESPONSE_CACHE.labels(record.cache).inc()
+            _child(RESPONSE_CACHE, record.cache).inc()
         if record.apq is not None:
-            PERSISTED_QUERIES.labels(record.apq).inc()
+            _child(PERSISTED_QUERIES, record.apq).inc()
 
 
 def registry() -> CollectorRegistry:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gql_server.http.responses import new_request_id
 from gql_server.logs import FIELDS
 
 log = logging.getLogger("gql_server.access")
@@ -61,12 +61,14 @@ def operation_name(query: str, given: str | None) -> str:
 
 
 class AccessLog:
-    """Pure ASGI middleware (no response buffering): logs one line per HTTP request and
-    hands the figures to ``observer`` (the metrics), if any."""
+    """Pure ASGI middleware (no response buffering): logs one line per HTTP request
+    (unless ``lines`` is false) and hands the figures to ``observer`` (the metrics), if
+    any."""
 
-    def __init__(self, app: ASGIApp, observer: Any = None) -> None:
+    def __init__(self, app: ASGIApp, observer: Any = None, lines: bool = True) -> None:
         self.app = app
         self.observer = observer
+        self.lines = lines
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,7 +95,8 @@ class AccessLog:
             await self.app(scope, receive, sending)
         finally:
             seconds = time.perf_counter() - started
-            self._log(scope, record, status, seconds, sent, request_id)
+            if self.lines:
+                self._log(scope, record, status, seconds, sent, request_id)
             if self.observer is not None:
                 self.observer.observe_request(scope["path"], record, status, seconds)
 
@@ -103,7 +106,7 @@ class AccessLog:
     ) -> None:
         if not log.isEnabledFor(logging.INFO):
             return  # nobody reads the line: do not build it
-        rid = rid or uuid.uuid4().hex
+        rid = rid or new_request_id()
         fields: dict[str, Any] = {
             "request_id": rid,
             "method": scope["method"],

@@ -32,13 +32,14 @@ def landing_route(routes: list[BaseRoute], *, graphiql: bool = True) -> Route:
 
 
 def operating_middleware(settings: Settings) -> list[Middleware]:
-    """Outermost first: the access log (and metrics), then the request's tracing span."""
+    """Outermost first: the access log (its lines unless ``access_log`` is off) and the
+    metrics, then the request's tracing span."""
     observer: Any = None
     if settings.metrics:
         from gql_server.http.metrics import Metrics
 
         observer = Metrics()
-    stack = [Middleware(AccessLog, observer=observer)]
+    stack = [Middleware(AccessLog, observer=observer, lines=settings.access_log)]
     if settings.tracing:
         from gql_server import tracing
 

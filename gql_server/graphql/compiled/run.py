@@ -66,9 +66,11 @@ class Fallback(Exception):
 @dataclass
 class CompiledStats:
     """Counts per schema, for tests and the metrics: requests the compiled executor
-    answered, requests it handed to graphql-core, and checks made / failed."""
+    answered, those the direct lane answered, requests it handed to graphql-core, and
+    checks made / failed."""
 
     compiled: int = 0
+    direct: int = 0  # answered by the direct lane (compiled/direct.py)
     fallbacks: int = 0
     checked: int = 0
     mismatches: list[str] = field(default_factory=list)

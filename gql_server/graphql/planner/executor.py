@@ -31,6 +31,7 @@ from graphql.language import OperationType
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from gql_server.graphql.compiled.direct import prepare
 from gql_server.graphql.compiled.run import CompiledStats, Memo, Runner
 from gql_server.graphql.context import Context
 from gql_server.graphql.planner.cache import PlanCache, operation_bytes
@@ -59,6 +60,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
     plans: PlanCache
     compiled: bool = False
     check: bool = False
+    direct: bool = False  # notes the operations the direct lane can answer (compiled/direct.py)
     stats: CompiledStats = CompiledStats()
     _compiler: Compiler | None = None
     _replay: Memo | None = None
@@ -106,6 +108,9 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
         self.stats.compiled += 1
         if memo is not None:
             await self._check(data, root_type, root_value, grouped_field_set, memo)
+        if self.direct and len(grouped_field_set) == 1:
+            # The direct lane can answer this operation from now on (the view keeps it).
+            self.context_value.direct = prepare(self, root_type, grouped_field_set)
         return data
 
     async def _reference(

@@ -53,6 +53,7 @@ class PlanState:
         self._expanded: set[tuple[int, Any]] = set()
         self._built: dict[tuple[int, Any], dict[str, Any]] = {}
         self._open: _Batch | None = None
+        self._points: set[tuple[int, Any]] = set()  # (plan, id) read by prefetch_point
 
     # Loading.
 
@@ -245,7 +246,10 @@ class PlanState:
         read = point_read(plan)
         if read is None:
             return False
+        if (id(plan), key) in self._points:  # read already (the direct lane, then a check)
+            return True
         found = await self._reader.rows_alone(read.statement, {"key": key})
+        self._points.add((id(plan), key))
         roots = self._rows[plan.table.name]
         if not found:
             roots.setdefault(key, None)

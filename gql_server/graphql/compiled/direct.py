@@ -1,0 +1,136 @@
+"""The direct lane: a query that is one by-id root field over a planned selection of to-one
+rows (``dockingEvent(id: $id) { ... }``, the point lookup frontends send most), answered
+without Strawberry's or graphql-core's executor.
+
+The first time such an operation runs, it runs the full way (Strawberry's extensions, the
+limits, the compiled executor); the executor then notes what the lane needs (``prepare``):
+the operation, its root field and the planner's plan. The HTTP view keeps the note with the
+document in the document cache (``DocumentCache.keep_direct``). The next requests for that
+document and operation take the lane (``answer``): graphql-core coerces the variables and
+the ``id`` argument, the limits are checked from the document's kept measures, one
+statement reads the chain of rows (``planner/point.py``) and the planner builds the answer,
+the same objects the compiled executor would build (tests compare the bytes).
+
+Whatever is unusual makes ``answer`` return None and the request runs the full way, which
+reports it: variables that do not coerce, an operation over a limit or heavy, a failed
+read, a value the planner cannot build (a null in a non-null field). The rows the lane read
+stay in the request's row store, so the full way does not read them again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from graphql import (
+    FieldNode,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+)
+from graphql.execution.values import get_argument_values, get_variable_values
+
+from gql_server.graphql.context import Context
+from gql_server.graphql.cost import Measures
+from gql_server.graphql.planner.plan import ObjectPlan, Unplannable
+from gql_server.graphql.planner.point import point_read
+from gql_server.graphql.planner.state import PlanState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Direct:
+    """What the lane needs of one operation: its root field and the plan of its selection
+    (the plan does not depend on variables: the operation has no ``@skip``/``@include``
+    that reads one)."""
+
+    operation: OperationDefinitionNode
+    key: str  # the root field's response key (its alias, or its name)
+    field_def: GraphQLField
+    node: FieldNode
+    plan: ObjectPlan
+
+
+class Host(Protocol):
+    """What ``prepare`` reads of the planning executor (``planner/executor.py``), which
+    imports this module."""
+
+    operation: OperationDefinitionNode
+    fragments: Any
+    plans: Any
+
+    def _point(self, parent_type: Any, field_details_list: Any) -> Any: ...
+
+
+def prepare(
+    ex: Host, root_type: GraphQLObjectType, grouped_field_set: Mapping[str, Any]
+) -> Direct | None:
+    """The note for an operation the compiled executor ``ex`` answered, or None when the
+    lane is not for it: not a query, several root selections or one under a directive, an
+    ``@skip``/``@include`` that reads a variable, a root field that is not a point lookup
+    (the executor's ``_point``) or a selection the one-statement read does not cover."""
+    operation = ex.operation
+    if operation.operation is not OperationType.QUERY or len(grouped_field_set) != 1:
+        return None
+    selections = operation.selection_set.selections
+    if len(selections) != 1 or not isinstance(selections[0], FieldNode):
+        return None
+    node = selections[0]
+    if node.directives or any(d.directives for d in operation.variable_definitions or ()):
+        return None
+    if ex.plans.switches(operation, ex.fragments):
+        return None
+    if not any(a.name.value == "id" for a in node.arguments or ()):
+        return None
+    field_def = root_type.fields.get(node.name.value)
+    point = ex._point(root_type, next(iter(grouped_field_set.values())))
+    if field_def is None or point is None or point_read(point[0]) is None:
+        return None
+    key = node.alias.value if node.alias else node.name.value
+    return Direct(operation, key, field_def, node, point[0])
+
+
+async def answer(
+    direct: Direct,
+    schema: GraphQLSchema,
+    variables: Mapping[str, Any] | None,
+    context: Context,
+    measures: Measures | None,
+    within_limits: Any,
+) -> dict[str, Any] | None:
+    """The response body's ``data`` for this request, or None: the full way answers it.
+    ``measures`` are the operation's (for these variables); ``within_limits(measures)``
+    says whether it may run here (under every limit, not heavy)."""
+    if measures is None or not within_limits(measures):
+        return None
+    coerced = get_variable_values(
+        schema, direct.operation.variable_definitions or (), dict(variables or {})
+    )
+    if isinstance(coerced, list):  # errors: the full way reports them
+        return None
+    try:
+        key = get_argument_values(direct.field_def, direct.node, coerced).get("id")
+    except Exception:  # a bad argument: the full way reports it
+        return None
+    if not isinstance(key, int) or isinstance(key, bool):
+        return None
+    state = context.plan_state
+    if state is None:
+        state = context.plan_state = PlanState(context.reader, context.loaders)
+    plan = direct.plan
+    try:
+        if not await state.prefetch_point(plan, key):
+            return None
+        obj = context.store.rows[plan.table.name].get(key)
+        value = None if obj is None else state.build(plan, obj)
+    except Unplannable:
+        return None
+    except Exception:  # a failed read: the full way reads again and reports it
+        log.debug("the direct lane falls back", exc_info=True)
+        return None
+    return {direct.key: value}

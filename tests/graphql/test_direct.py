@@ -1,0 +1,176 @@
+"""The direct lane (gql_server/graphql/compiled/direct.py): a point lookup asked again is
+answered without Strawberry's or graphql-core's executor, byte for byte as graphql-core
+answers it, in one statement and no transaction control, on both backends. Two apps on one
+seeded database, as in test_compiled.py: ours (compiled, the lane on) and a reference that
+graphql-core executes (``compiled=False``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from gql_server.app import create_app
+from gql_server.db.engine import watch_statements
+from gql_server.graphql.compiled.run import CompiledStats
+from gql_server.graphql.documents import DIRECT_BYTES, document_bytes
+from gql_server.settings import SEED_DIR, Limits, Settings
+
+POINT = """query Point($id: Int!) { dockingEvent(id: $id) {
+  id url docking departure
+  dockingLocation { id name spacestation { id name } }
+  chaser { __typename ... on SpaceStation { name } ... on SpacecraftFlight { spacecraft { name } }
+    ... on PayloadFlight { payload { name } } } } }"""
+
+# An alias at the root, a literal id, named and inline fragments on every union member,
+# __typename at several levels.
+VARIANT = """
+fragment Party on SpacecraftFlight { __typename id spacecraft { id name } }
+query { event: dockingEvent(id: 569) {
+  __typename key: id docking
+  chaser { ...Party ... on SpaceStation { __typename id name } ... on PayloadFlight { id } }
+  target { ...Party ... on SpaceStation { __typename id name } ... on PayloadFlight { id } }
+} }"""
+
+# Not for the lane: several root fields, a switch read from a variable, a list below the
+# root, a page at the root.
+NOT_DIRECT: list[tuple[str, dict[str, Any]]] = [
+    (
+        "two root fields",
+        {"query": "{ a: dockingEvent(id: 569) { id } b: dockingEvent(id: 570) { id } }"},
+    ),
+    (
+        "@include from a variable",
+        {
+            "query": "query($full: Boolean!) { dockingEvent(id: 569) { id docking @include(if: $full) } }",
+            "variables": {"full": True},
+        },
+    ),
+    ("a list below the root", {"query": "{ spaceStation(id: 4) { id dockingLocations { id } } }"}),
+    ("a page", {"query": "{ dockingEvents(limit: 2) { results { id } } }"}),
+]
+
+
+def _view(app: Any) -> Any:
+    for route in app.routes:
+        view = getattr(getattr(route, "endpoint", None), "__self__", None)
+        if view is not None and hasattr(view, "schema"):
+            return view
+    raise AssertionError("no GraphQL view")
+
+
+class Pair:
+    def __init__(self, ours: TestClient, reference: TestClient) -> None:
+        self.ours, self.reference = ours, reference
+        self.schema = _view(ours.app).schema
+        self.stats: CompiledStats = self.schema.compiled_stats
+        self.sent: list[str] = []  # every statement ours sent, transaction control included
+        watch_statements(ours.app.state.engine, self.sent.append)  # type: ignore[attr-defined]
+
+    def both(self, body: dict[str, Any]) -> bytes:
+        """Ours and the reference's answers to ``body``: the same bytes and status."""
+        mine = self.ours.post("/graphql", json=body)
+        theirs = self.reference.post("/graphql", json=body)
+        assert mine.status_code == theirs.status_code
+        assert mine.content == theirs.content, body
+        return mine.content
+
+    def took_lane(self, body: dict[str, Any]) -> bool:
+        before = self.stats.direct
+        self.both(body)
+        return self.stats.direct == before + 1
+
+
+def _pair(db_url: str, **ours: Any) -> Iterator[Pair]:
+    common: dict[str, Any] = {"database_url": db_url, "response_cache_bytes": 0}
+    mine = create_app(
+        Settings(seed_dir=SEED_DIR, compiled=True, compiled_check=True, **common, **ours)
+    )
+    with TestClient(mine) as a:
+        reference = create_app(Settings(seed_dir=None, compiled=False, **common))
+        with TestClient(reference) as b:
+            yield Pair(a, b)
+
+
+@pytest.fixture
+def pair(db_url: str) -> Iterator[Pair]:
+    yield from _pair(db_url)
+
+
+def test_a_point_lookup_asked_again_takes_the_lane(pair: Pair) -> None:
+    first = {"query": POINT, "variables": {"id": 569}}
+    assert not pair.took_lane(first)  # the first time the full way, which notes it
+    assert pair.stats.compiled == 1
+    for key in (569, 570, 1, 987654, -3):  # known, others, unknown (null), negative
+        assert pair.took_lane({"query": POINT, "variables": {"id": key}}), key
+    body = pair.both({"query": POINT, "variables": {"id": 987654}})
+    assert body == b'{"data":{"dockingEvent":null}}'
+    # Every lane answer was also compared with the full way's in the same request.
+    assert pair.stats.checked >= 6 and pair.stats.mismatches == []
+
+
+def test_aliases_literals_fragments_and_typenames(pair: Pair) -> None:
+    body = {"query": VARIANT}
+    assert not pair.took_lane(body)
+    assert pair.took_lane(body)
+    answer = pair.both(body)
+    assert answer.startswith(b'{"data":{"event":{"__typename":"DockingEvent","key":569,')
+
+
+@pytest.mark.parametrize(("name", "body"), NOT_DIRECT, ids=[n for n, _ in NOT_DIRECT])
+def test_what_the_lane_is_not_for(pair: Pair, name: str, body: dict[str, Any]) -> None:
+    for _ in range(3):
+        assert not pair.took_lane(body), name
+
+
+def test_bad_variables_get_the_full_way_s_errors(pair: Pair) -> None:
+    pair.both({"query": POINT, "variables": {"id": 569}})
+    assert pair.took_lane({"query": POINT, "variables": {"id": 570}})
+    for variables in ({"id": "x"}, {"id": None}, {}, {"id": 2**40}, {"id": 1.5}):
+        before = pair.stats.direct
+        answer = pair.both({"query": POINT, "variables": variables})
+        assert b"BAD_USER_INPUT" in answer, variables
+        assert pair.stats.direct == before
+    # Another operation name than the document holds: refused as graphql-core refuses it.
+    refused = pair.both({"query": POINT, "variables": {"id": 569}, "operationName": "Other"})
+    assert b'"errors"' in refused
+
+
+def test_one_statement_and_no_transaction_control(pair: Pair, backend: str) -> None:
+    """W3's cost on the wire: the statement of joins alone; on SQLite no BEGIN and no
+    ROLLBACK either (the reading thread's own connection, in autocommit)."""
+    pair.both({"query": POINT, "variables": {"id": 569}})
+    pair.sent.clear()
+    assert pair.took_lane({"query": POINT, "variables": {"id": 600}})
+    assert len(pair.sent) == 1, (backend, pair.sent)
+    assert pair.sent[0].lstrip().upper().startswith("SELECT")
+
+
+def test_the_note_is_kept_within_the_document_cache_s_budget(pair: Pair) -> None:
+    pair.both({"query": POINT, "variables": {"id": 569}})
+    entry = pair.schema.documents.entries.get(POINT)
+    assert entry is not None and set(entry.direct) == {None}
+    assert entry.size >= document_bytes(POINT, entry.document) + DIRECT_BYTES
+
+
+def test_a_heavy_operation_never_takes_the_lane(db_url: str) -> None:
+    """With every operation heavy (``heavy_cost`` 1) the lane refuses each one: heavy
+    operations wait for a slot of the heavy lane, on the full way."""
+    for pair in _pair(db_url, limits=Limits(heavy_cost=1)):
+        for key in (569, 570, 571):
+            assert not pair.took_lane({"query": POINT, "variables": {"id": key}})
+
+
+def test_a_note_that_would_not_fit_leaves_its_document_kept(db_url: str) -> None:
+    """A document cache whose largest entry holds the point document but not its note as
+    well: the document stays kept (parsed and validated once) and the lane is not taken."""
+    from graphql import parse
+
+    room = document_bytes(POINT, parse(POINT)) + 1_200  # the entry fits; with a note, not
+    for pair in _pair(db_url, document_cache_bytes=4 * room):
+        for key in (569, 570, 571):
+            assert not pair.took_lane({"query": POINT, "variables": {"id": key}})
+        entry = pair.schema.documents.entries.get(POINT)
+        assert entry is not None and entry.direct == {} and entry.errors == ()
