@@ -140,9 +140,12 @@ class DocumentCache:
         if found is not None:
             return found
         found = walk()
-        if len(entry.measures) < MAX_MEASURES and len(values) <= MAX_MEASURES_KEY:
-            if self._grow(query, entry, MEASURES_BYTES + 2 * len(values)):
-                entry.measures[key] = found
+        if (
+            len(entry.measures) < MAX_MEASURES
+            and len(values) <= MAX_MEASURES_KEY
+            and self._grow(query, entry, MEASURES_BYTES + 2 * len(values))
+        ):
+            entry.measures[key] = found
         return found
 
     def parse_for(self, context: Any) -> _Entry | None:
