@@ -152,6 +152,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     return Starlette(
         routes=[*routes, landing_route(routes, graphiql=settings.graphiql)],
-        middleware=[*operating_middleware(settings), *http_middleware(settings)],
+        middleware=[*operating_middleware(settings), *http_middleware(settings, http)],
         lifespan=lifespan,
     )

@@ -6,6 +6,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
+from gql_server.http.entry import GraphQLEntry
+from gql_server.http.graphql_view import GraphQLHTTPView
 from gql_server.settings import Settings
 
 CORS_METHODS = ("GET", "POST", "OPTIONS")
@@ -13,10 +15,11 @@ CORS_HEADERS = ("content-type", "authorization")
 CORS_MAX_AGE = 600  # seconds a browser may cache a preflight answer
 
 
-def http_middleware(settings: Settings) -> list[Middleware]:
+def http_middleware(settings: Settings, view: GraphQLHTTPView) -> list[Middleware]:
     """The app's middleware, outermost first: CORS (when origins are configured) answers
-    preflights before anything else; gzip compresses responses of ``gzip_min_size`` bytes
-    or more for clients that accept it (0 turns it off)."""
+    preflights before anything else; ``GraphQLEntry`` hands GET and POST on /graphql to
+    ``view`` (gql_server/http/entry.py); gzip compresses responses of ``gzip_min_size``
+    bytes or more for clients that accept it (0 turns it off)."""
     stack: list[Middleware] = []
     if settings.cors_origins:
         stack.append(
@@ -28,6 +31,7 @@ def http_middleware(settings: Settings) -> list[Middleware]:
                 max_age=CORS_MAX_AGE,
             )
         )
+    stack.append(Middleware(GraphQLEntry, view=view, gzip_min_size=settings.gzip_min_size))
     if settings.gzip_min_size > 0:
         stack.append(
             Middleware(GZipMiddleware, minimum_size=settings.gzip_min_size, compresslevel=6)

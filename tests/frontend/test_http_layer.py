@@ -170,6 +170,18 @@ def test_large_responses_are_gzipped(http: TestClient) -> None:
     assert response.json()["data"]["dockingEvents"]["results"][0]["id"] == 569
 
 
+def test_answers_gzip_would_compress_vary_on_accept_encoding(http: TestClient) -> None:
+    """A cache between client and gateway must not hand a gzipped answer to a client that
+    did not ask for one, nor the reverse: every answer of the size gzip compresses says
+    it varies with Accept-Encoding, compressed or not (GraphQLEntry, gql_server/http/entry.py,
+    answers /graphql past Starlette's gzip wrapper when the client does not accept gzip)."""
+    plain = http.post("/graphql", json={"query": BIG}, headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert "accept-encoding" in plain.headers["vary"].lower()
+    small = http.post("/graphql", json={"query": SMALL}, headers={"accept-encoding": "identity"})
+    assert "accept-encoding" not in small.headers.get("vary", "").lower()
+
+
 def test_gzip_saves_bytes_on_the_wire(http: TestClient) -> None:
     plain = http.post("/graphql", json={"query": BIG}, headers={"accept-encoding": "identity"})
     assert "content-encoding" not in plain.headers
