@@ -15,7 +15,9 @@ log off, as the peers run with ``disableQueryLog``) over SQLite and over Postgre
 installed with ``npm ci`` into ``bench/.data/peers/``). Every server gets the same load: ``wrk``
 with C closed-loop connections (4), ``--warmup`` untimed seconds per workload (v5 plans its full-page
 statement for about a second on each new pooled connection), then ``--duration`` seconds counted, in
-``--rounds`` rounds on new connections (median reported). Before timing, each answer is checked
+``--rounds`` rounds on new connections (median reported). All servers run side by side and the
+rounds interleave them (each round gives every workload and server its slice in turn), so the
+shared machine's drift over minutes falls on all of them alike. Before timing, each answer is checked
 (no errors, the asked event, the same 20 search hits in every server).
 
 Workloads (the peers' queries are theirs, from /work/shared/peers, names adapted per version):
@@ -43,7 +45,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,26 +274,43 @@ def check(base: str, server: Server, hits: dict[str, list[int]]) -> None:
             hits[server.key] = [e["id"] for e in events]
 
 
-def measure(base: str, server: Server, args: argparse.Namespace) -> dict[str, tuple[float, str]]:
-    rates: dict[str, tuple[float, str]] = {}
-    # The small requests first: v5 plans its full-page statement on each pooled connection
-    # for a second or more, and that backlog must not spill into W3's timing.
-    for name in ("W3", "W4", "W1 same", "W1 varied"):
-        body = server.bodies[name]
-        if name not in args.workloads.split(","):
-            continue
-        load_wrk(base, body, args.clients, args.warmup, warm_up=False, timeout=60)  # untimed
-        rounds = []
-        for _ in range(args.rounds):
-            done, errors, elapsed, _cpu = load_wrk(
-                base, body, args.clients, args.duration / args.rounds, warm_up=False, timeout=60
-            )
-            if errors:
-                raise SystemExit(f"{server.title} {name}: {errors} failed requests")
-            rounds.append(done / elapsed)
-        spread = f"{min(rounds):,.0f}-{max(rounds):,.0f}"
-        rates[name] = (statistics.median(rounds), spread)
-        print(f"  {server.title} {name}: {rates[name][0]:,.1f} req/s ({spread})", flush=True)
+ORDER = ("W3", "W4", "W1 same", "W1 varied")  # small requests first (see measure)
+
+
+def measure(
+    bases: dict[str, str], chosen: list[Server], args: argparse.Namespace
+) -> dict[str, dict[str, tuple[float, str]]]:
+    """Every server's rate per workload, interleaved: all servers run side by side (idle
+    but for the one under load), each gets its untimed warm-up per workload, then each
+    round gives every (workload, server) its slice of the duration in turn, so a change
+    of the machine's speed during the run (it is shared, and drifts by tens of percent
+    over minutes) falls on all servers alike. The median of the rounds is reported."""
+    wanted = [n for n in ORDER if n in args.workloads.split(",")]
+    # The small requests first: v5 plans its full-page statement on each pooled
+    # connection for a second or more, and that backlog must not spill into W3's timing.
+    for name in wanted:
+        for server in chosen:
+            load_wrk(bases[server.key], server.bodies[name], args.clients, args.warmup,
+                     warm_up=False, timeout=60)  # fmt: skip
+    rounds: dict[str, dict[str, list[float]]] = {s.key: {n: [] for n in wanted} for s in chosen}
+    for _ in range(args.rounds):
+        for name in wanted:
+            for server in chosen:
+                done, errors, elapsed, _cpu = load_wrk(
+                    bases[server.key], server.bodies[name], args.clients,
+                    args.duration / args.rounds, warm_up=False, timeout=60,
+                )  # fmt: skip
+                if errors:
+                    raise SystemExit(f"{server.title} {name}: {errors} failed requests")
+                rounds[server.key][name].append(done / elapsed)
+    rates: dict[str, dict[str, tuple[float, str]]] = {}
+    for server in chosen:
+        rates[server.key] = {}
+        for name in wanted:
+            got = rounds[server.key][name]
+            spread = f"{min(got):,.0f}-{max(got):,.0f}"
+            rates[server.key][name] = (statistics.median(got), spread)
+            print(f"  {server.title} {name}: {statistics.median(got):,.1f} req/s ({spread})")
     return rates
 
 
@@ -307,7 +326,8 @@ def report(
     }
     lines = [
         f"events={args.events:,}, wrk {args.clients} closed-loop connections, {args.warmup:g} s "
-        f"warm-up, {args.duration:g} s in {args.rounds} round(s) (median), req/s; "
+        f"warm-up, {args.duration:g} s in {args.rounds} round(s) interleaved across servers "
+        f"(median), req/s; "
         f"gateway serve --workers {args.workers}, response cache and access log off",
         "",
         "| workload | " + " | ".join(s.title for s in chosen) + " |",
@@ -335,8 +355,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0, help="picks the ids and offsets asked")
-    parser.add_argument("--duration", type=float, default=10.0, help="timed seconds per workload")
-    parser.add_argument("--rounds", type=int, default=1, help="rounds the duration is split in")
+    parser.add_argument(
+        "--duration", type=float, default=20.0, help="timed seconds per workload and server"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="rounds the duration is split in (interleaved)"
+    )
     parser.add_argument("--warmup", type=float, default=5.0, help="untimed seconds per workload")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="the gateway's serve --workers")
@@ -381,15 +405,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ingested into PostgreSQL in {seconds:.1f} s")
             asyncio.run(_run_sql(gateway_pg.replace("+asyncpg", ""), "VACUUM ANALYZE"))
         gateway_sqlite = sqlite_database(args.events, pages) if "sqlite" in wanted else ""
-        for server in chosen:
-            if server.key in ("v4", "v5"):
-                context = running_peer(server.key, peers_dsn)
-            else:
-                url = gateway_sqlite if server.key == "sqlite" else gateway_pg
-                context = _gateway(url, args.workers)
-            with context as base:
-                check(base, server, hits)
-                rates[server.key] = measure(base, server, args)
+        with ExitStack() as running:
+            bases: dict[str, str] = {}
+            for server in chosen:
+                if server.key in ("v4", "v5"):
+                    context = running_peer(server.key, peers_dsn)
+                else:
+                    url = gateway_sqlite if server.key == "sqlite" else gateway_pg
+                    context = _gateway(url, args.workers)
+                bases[server.key] = running.enter_context(context)
+                check(bases[server.key], server, hits)
+            rates = measure(bases, chosen, args)
     finally:
         pg.stop()
     print()
