@@ -15,9 +15,10 @@ log off, as the peers run with ``disableQueryLog``) over SQLite and over Postgre
 installed with ``npm ci`` into ``bench/.data/peers/``). Every server gets the same load: ``wrk``
 with C closed-loop connections (4), ``--warmup`` untimed seconds per workload (v5 plans its full-page
 statement for about a second on each new pooled connection), then ``--duration`` seconds counted, in
-``--rounds`` rounds on new connections (median reported). All servers run side by side and the
-rounds interleave them (each round gives every workload and server its slice in turn), so the
-shared machine's drift over minutes falls on all of them alike. Before timing, each answer is checked
+``--rounds`` rounds on new connections (median reported). All servers run side by side; for W3
+and W4 the rounds interleave them (each round gives every workload and server its slice in
+turn), so the shared machine's drift over minutes falls on all of them alike. The full pages
+(W1) are measured server by server, PostGraphile 5 last (see ``measure``). Before timing, each answer is checked
 (no errors, the asked event, the same 20 search hits in every server).
 
 Workloads (the peers' queries are theirs, from /work/shared/peers, names adapted per version):
@@ -274,40 +275,57 @@ def check(base: str, server: Server, hits: dict[str, list[int]]) -> None:
             hits[server.key] = [e["id"] for e in events]
 
 
-ORDER = ("W3", "W4", "W1 same", "W1 varied")  # small requests first (see measure)
+SMALL = ("W3", "W4")  # interleaved across servers
+PAGES = ("W1 same", "W1 varied")  # server by server, PostGraphile 5 last (see measure)
 
 
 def measure(
     bases: dict[str, str], chosen: list[Server], args: argparse.Namespace
 ) -> dict[str, dict[str, tuple[float, str]]]:
-    """Every server's rate per workload, interleaved: all servers run side by side (idle
+    """Every server's rate per workload, the median of ``args.rounds`` rounds.
+
+    The small requests (W3, W4) first, interleaved: all servers run side by side (idle
     but for the one under load), each gets its untimed warm-up per workload, then each
-    round gives every (workload, server) its slice of the duration in turn, so a change
-    of the machine's speed during the run (it is shared, and drifts by tens of percent
-    over minutes) falls on all servers alike. The median of the rounds is reported."""
-    wanted = [n for n in ORDER if n in args.workloads.split(",")]
-    # The small requests first: v5 plans its full-page statement on each pooled
-    # connection for a second or more, and that backlog must not spill into W3's timing.
-    for name in wanted:
+    round gives every (workload, server) its slice in turn, so a change of the machine's
+    speed during the run (it is shared, and drifts by tens of percent over minutes) falls
+    on all servers alike. The full pages (W1) then server by server, as before: a slow
+    answer outlives its slice (wrk stops waiting, the server and the database do not),
+    and interleaved it would slow the next server's slice. PostGraphile 5 comes last: it
+    plans its full-page statement on each pooled connection for a second or more, and
+    that backlog must not spill into another server's timing."""
+    wanted = args.workloads.split(",")
+    rounds: dict[str, dict[str, list[float]]] = {s.key: {} for s in chosen}
+
+    def slice_of(server: Server, name: str) -> None:
+        done, errors, elapsed, _cpu = load_wrk(
+            bases[server.key], server.bodies[name], args.clients,
+            args.duration / args.rounds, warm_up=False, timeout=60,
+        )  # fmt: skip
+        if errors:
+            raise SystemExit(f"{server.title} {name}: {errors} failed requests")
+        rounds[server.key].setdefault(name, []).append(done / elapsed)
+
+    def warm(server: Server, name: str) -> None:
+        load_wrk(bases[server.key], server.bodies[name], args.clients, args.warmup,
+                 warm_up=False, timeout=60)  # fmt: skip
+
+    small = [n for n in SMALL if n in wanted]
+    for name in small:
         for server in chosen:
-            load_wrk(bases[server.key], server.bodies[name], args.clients, args.warmup,
-                     warm_up=False, timeout=60)  # fmt: skip
-    rounds: dict[str, dict[str, list[float]]] = {s.key: {n: [] for n in wanted} for s in chosen}
+            warm(server, name)
     for _ in range(args.rounds):
-        for name in wanted:
+        for name in small:
             for server in chosen:
-                done, errors, elapsed, _cpu = load_wrk(
-                    bases[server.key], server.bodies[name], args.clients,
-                    args.duration / args.rounds, warm_up=False, timeout=60,
-                )  # fmt: skip
-                if errors:
-                    raise SystemExit(f"{server.title} {name}: {errors} failed requests")
-                rounds[server.key][name].append(done / elapsed)
+                slice_of(server, name)
+    for server in sorted(chosen, key=lambda s: s.key == "v5"):
+        for name in [n for n in PAGES if n in wanted]:
+            warm(server, name)
+            for _ in range(args.rounds):
+                slice_of(server, name)
     rates: dict[str, dict[str, tuple[float, str]]] = {}
     for server in chosen:
         rates[server.key] = {}
-        for name in wanted:
-            got = rounds[server.key][name]
+        for name, got in rounds[server.key].items():
             spread = f"{min(got):,.0f}-{max(got):,.0f}"
             rates[server.key][name] = (statistics.median(got), spread)
             print(f"  {server.title} {name}: {statistics.median(got):,.1f} req/s ({spread})")
@@ -326,8 +344,8 @@ def report(
     }
     lines = [
         f"events={args.events:,}, wrk {args.clients} closed-loop connections, {args.warmup:g} s "
-        f"warm-up, {args.duration:g} s in {args.rounds} round(s) interleaved across servers "
-        f"(median), req/s; "
+        f"warm-up, {args.duration:g} s in {args.rounds} round(s) (median; W3 and W4 interleaved "
+        f"across servers), req/s; "
         f"gateway serve --workers {args.workers}, response cache and access log off",
         "",
         "| workload | " + " | ".join(s.title for s in chosen) + " |",
