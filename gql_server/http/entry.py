@@ -50,6 +50,6 @@ class GraphQLEntry:
         self, scope: Scope, receive: Receive, send: Send, *, vary: bool = False
     ) -> None:
         response = await self.view.handle(Request(scope, receive))
-        if vary and len(response.body) >= self.gzip_min_size:
+        if vary and len(getattr(response, "body", b"")) >= self.gzip_min_size:
             response.headers.add_vary_header("Accept-Encoding")
         await response(scope, receive, send)

@@ -174,3 +174,18 @@ def test_a_note_that_would_not_fit_leaves_its_document_kept(db_url: str) -> None
             assert not pair.took_lane({"query": POINT, "variables": {"id": key}})
         entry = pair.schema.documents.entries.get(POINT)
         assert entry is not None and entry.direct == {} and entry.errors == ()
+
+
+def test_get_takes_the_lane_too(pair: Pair) -> None:
+    """A query sent with GET (a CDN's cacheable form) takes the lane as POST does, with
+    the same bytes; its ETag and Cache-Control are the view's as before."""
+    import json
+
+    params = {"query": POINT, "variables": json.dumps({"id": 569})}
+    first = pair.ours.get("/graphql", params=params)
+    before = pair.stats.direct
+    again = pair.ours.get("/graphql", params=params)
+    reference = pair.reference.get("/graphql", params=params)
+    assert pair.stats.direct == before + 1
+    assert first.content == again.content == reference.content
+    assert again.headers["etag"] == first.headers["etag"]
