@@ -68,6 +68,7 @@ from gql_server.settings import Limits
 
 log = logging.getLogger("gql_server.http")
 
+
 class GraphQLHTTPView:
     """GET and POST /graphql; route to ``handle`` (a bound method, so Starlette treats it as
     a request/response endpoint)."""
@@ -103,6 +104,12 @@ class GraphQLHTTPView:
         deadline = asyncio.get_running_loop().time() + self.timeout_seconds
         request.state.deadline = deadline
         try:
+            if request.method not in ("GET", "POST"):
+                # HEAD (Starlette routes it with GET): a GraphQL answer is not told by its
+                # headers alone; said plainly rather than read as a POST without a body.
+                raise HTTPProblem(
+                    405, "send GraphQL requests with GET or POST", {"Allow": "GET, POST"}
+                )
             if self.graphiql is not None and _wants_html(request):
                 return self.graphiql(request)
             media_type = negotiate(request.headers.get("accept"))

@@ -196,7 +196,7 @@ def test_json_with_utf8_charset_is_accepted(seeded: Client) -> None:
 
 
 def test_other_methods_are_405(seeded: Client) -> None:
-    for method in ("PUT", "DELETE", "PATCH"):
+    for method in ("PUT", "DELETE", "PATCH", "HEAD"):
         response = seeded.http.request(method, "/graphql")
         assert response.status_code == 405
         assert set(response.headers["allow"].split(", ")) >= {"GET", "POST"}

@@ -21,7 +21,9 @@ from typing import Any
 
 from sqlalchemy import Select, Table
 
+from gql_server.bytecache import ByteLRU
 from gql_server.graphql.planner.plan import ObjectPlan, RefEdge
+from gql_server.graphql.types._base import RowType
 from gql_server.queries.relations import JoinStep, joined_chain
 
 # More joins than this is not a point lookup any more (a deep selection): the breadth-first
@@ -31,7 +33,7 @@ MAX_TABLES = 16
 
 @dataclass(frozen=True)
 class _Node:
-    plan: ObjectPlan
+    cls: type[RowType]  # the row class its rows are built as
     table: Table
     parent: int | None  # index of the node whose column references this one
     column: str | None  # that column
@@ -46,8 +48,9 @@ class _Node:
 
 @dataclass(frozen=True)
 class PointRead:
-    """The statement for one plan (the root row's id is its ``key`` parameter) and how its
-    result row splits into the rows of each joined table."""
+    """The statement for one chain of tables (the root row's id is its ``key`` parameter)
+    and how its result row splits into the rows of each joined table. It holds nothing of
+    the document it was made for: every plan that follows the same relations shares it."""
 
     statement: Select[Any]
     many: Select[Any]  # the same for the root rows whose id is in ``ids``
@@ -76,43 +79,81 @@ class PointRead:
         return out
 
 
-_READS: weakref.WeakKeyDictionary[ObjectPlan, PointRead | None] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True)
+class _Step:
+    """One table of a plan's chain, as the statement needs it (no plan: plans are per
+    document, and a step is the same for every document that follows the same relation)."""
+
+    cls: type[RowType]
+    table: Table
+    names: tuple[str, ...]
+    parent: int | None
+    column: str | None
+
+
+# Per plan, its chain (None: the plan is not for one statement). Weak: the entry goes with
+# the plan (with its document's plan-cache entry), and its value refers to no plan.
+_CHAINS: weakref.WeakKeyDictionary[ObjectPlan, tuple[_Step, ...] | None] = (
+    weakref.WeakKeyDictionary()
+)
+# Per chain, its read, shared by every plan with that chain. A read's SQLAlchemy objects
+# (8 aliased tables, 80 labelled columns, the compiled form the reader keeps for it) take
+# hundreds of kilobytes, and a client choosing which to-one relations to select can make
+# many chains: they are kept within a byte budget.
+# A read's objects, about, per column it reads (tracemalloc: W3's chain, 8 tables and 81
+# columns, took 359 kB).
+READ_BYTES_PER_COLUMN = 4_500
+READ_CACHE_BYTES = 16 * 1024 * 1024
+_READS: ByteLRU[tuple[_Step, ...], PointRead] = ByteLRU(READ_CACHE_BYTES)
 
 
 def point_read(plan: ObjectPlan) -> PointRead | None:
     """The one-statement read for ``plan`` by id, or None when the plan loads anything but
-    to-one rows (lists, children) or joins more than ``MAX_TABLES`` tables. Built once per
-    plan (plans are cached per document)."""
-    if plan in _READS:
-        return _READS[plan]
-    read = _build(plan)
-    _READS[plan] = read
+    to-one rows (lists, children) or joins more than ``MAX_TABLES`` tables."""
+    if plan in _CHAINS:
+        chain = _CHAINS[plan]
+    else:
+        chain = _CHAINS[plan] = _chain(plan)
+    if chain is None:
+        return None
+    read = _READS.get(chain)
+    if read is None:
+        read = _build(chain)
+        _READS.put(chain, read, READ_BYTES_PER_COLUMN * sum(len(step.names) for step in chain))
     return read
 
 
-def _build(root: ObjectPlan) -> PointRead | None:
-    nodes: list[_Node] = []
+def _chain(root: ObjectPlan) -> tuple[_Step, ...] | None:
+    steps: list[_Step] = []
     pending: list[tuple[ObjectPlan, int | None, str | None]] = [(root, None, None)]
-    start = 0
     while pending:
         plan, parent, column = pending.pop(0)
-        if len(nodes) == MAX_TABLES:
+        if len(steps) == MAX_TABLES:
             return None
-        names = _columns(plan)
-        ref_at = -1
-        if parent is not None:
-            above = nodes[parent]
-            ref_at = above.start + above.names.index(column)  # type: ignore[arg-type]
-        id_at = start + names.index("id")
-        nodes.append(_Node(plan, plan.table, parent, column, start, names, id_at, ref_at))
-        start += len(names)
-        index = len(nodes) - 1
+        steps.append(_Step(plan.cls, plan.table, _columns(plan), parent, column))
+        index = len(steps) - 1
         for edge in plan.edges:
             if not isinstance(edge, RefEdge):
                 return None
             pending.append((edge.target, index, edge.column))
+    return tuple(steps)
+
+
+def _build(chain: tuple[_Step, ...]) -> PointRead:
+    nodes: list[_Node] = []
+    start = 0
+    for step in chain:
+        ref_at = -1
+        if step.parent is not None:
+            above = nodes[step.parent]
+            ref_at = above.start + above.names.index(step.column)  # type: ignore[arg-type]
+        id_at = start + step.names.index("id")
+        nodes.append(
+            _Node(step.cls, step.table, step.parent, step.column, start, step.names, id_at, ref_at)
+        )
+        start += len(step.names)
     statement, many = joined_chain(
-        [JoinStep(node.table, node.names, node.parent, node.column) for node in nodes]
+        [JoinStep(step.table, step.names, step.parent, step.column) for step in chain]
     )
     return PointRead(statement, many, tuple(nodes))
 

@@ -236,7 +236,7 @@ class PlanState:
                 continue
             rows = self._rows[node.table.name]
             if reached_by not in rows:  # a station under many events is built once
-                rows[reached_by] = node.plan.cls.from_row(node.row(values)) if here else None
+                rows[reached_by] = node.cls.from_row(node.row(values)) if here else None
 
     async def prefetch_point(self, plan: ObjectPlan, key: Any) -> bool:
         """Read the row ``key`` of ``plan``'s table and every to-one row its plan reaches in
