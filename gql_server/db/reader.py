@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -15,14 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 from sqlalchemy.util import greenlet_spawn
 
-from gql_server.bytecache import ByteLRU
+from gql_server.db.driver_reading import driver_reading, raw_reading
 from gql_server.db.engine import (
     raw_statement_watchers,
     read_threads,
     sqlite_alone,
     sqlite_reader,
 )
-from gql_server.queries.by_id import rows_by_id, rows_by_id_text
+from gql_server.queries.by_id import rows_by_id
 
 T = TypeVar("T")
 # SQLite and asyncpg take at most 32,766 / 32,767 parameters a statement: rows by id are
@@ -124,7 +123,7 @@ class Reader:
         statement: Executable,
         parameters: dict[str, Any] | None,
     ) -> Sequence[Sequence[Any]]:
-        reading = _driver_reading(statement, dialect)
+        reading = driver_reading(statement, dialect)
         if reading.converted is None:
             reading.learn([None] * len(reading.types))
         for watch in self._watchers:
@@ -146,7 +145,7 @@ class Reader:
         try:
             driver = raw.driver_connection
             assert driver is not None
-            reading = _driver_reading(statement, self._engine.dialect)
+            reading = driver_reading(statement, self._engine.dialect)
             for watch in self._watchers:
                 watch(reading.sql)
             arguments = reading.arguments(parameters or {})
@@ -181,7 +180,7 @@ class Reader:
         async with self._lock:
             await self._settle()
             driver, dialect = self._sqlite_driver()
-            reading = _raw_reading(table, dialect)
+            reading = raw_reading(table, dialect)
             self.statements += 1
             sql = reading.sql(len(ids))
             for watch in self._watchers:
@@ -309,67 +308,6 @@ class Reader:
             await conn.close()
 
 
-class _RawReading:
-    """A table's rows by id as plain SQL, and how to convert the driver's values."""
-
-    def __init__(self, table: Table, dialect: Dialect) -> None:
-        columns, self._head = rows_by_id_text(table, dialect)
-        self.names = tuple(c.key for c in columns)
-        processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
-        self._converted = tuple((i, p) for i, p in enumerate(processors) if p is not None)
-        bind = table.c.id.type.dialect_impl(dialect).bind_processor(dialect)
-        self.bind: Callable[[Any], Any] = bind if bind is not None else _same
-
-    def sql(self, count: int) -> str:
-        return self._head + ",".join("?" * count) + ")"
-
-    def row(self, values: Sequence[Any]) -> dict[str, Any]:
-        if self._converted:
-            values = list(values)
-            for i, process in self._converted:
-                values[i] = process(values[i])
-        return dict(zip(self.names, values, strict=True))
-
-
-class _DriverReading:
-    """A statement compiled once for the driver itself (asyncpg, pysqlite): its SQL, its
-    parameters' order and bind conversions, its columns' result conversions."""
-
-    def __init__(self, statement: Any, dialect: Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
-        self.sql: str = compiled.string
-        self._compiled = compiled
-        self._order = tuple(compiled.positiontup or ())
-        self._binds = compiled._bind_processors
-        self._dialect = dialect
-        self.types = [c.type.dialect_impl(dialect) for c in statement.selected_columns]
-        self.converted: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
-
-    def learn(self, oids: Sequence[int | None]) -> None:
-        processors = [
-            kind.result_processor(self._dialect, oid)
-            for kind, oid in zip(self.types, oids, strict=True)
-        ]
-        self.converted = tuple((i, p) for i, p in enumerate(processors) if p is not None)
-
-    def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
-        values = self._compiled.construct_params(dict(parameters))
-        out = []
-        for name in self._order:
-            value = values[name]
-            bind = self._binds.get(name)
-            out.append(value if bind is None else bind(value))
-        return out
-
-    def row(self, record: Sequence[Any]) -> tuple[Any, ...]:
-        if not self.converted:
-            return tuple(record)
-        values = list(record)
-        for i, process in self.converted:
-            values[i] = process(values[i])
-        return tuple(values)
-
-
 def _end_sync(raw: PoolProxiedConnection, sync: Connection | None) -> None:
     """Roll the request's SQLite read transaction back and give the connection back."""
     try:
@@ -380,29 +318,3 @@ def _end_sync(raw: PoolProxiedConnection, sync: Connection | None) -> None:
     finally:
         # The SQLAlchemy connection gives the pooled one back when it closes.
         (sync if sync is not None else raw).close()
-
-
-# The driver-level form of the statements read straight through the driver (point reads,
-# one per chain of tables a client's selection follows): kept within a byte budget, at
-# about READING_BYTES_PER_COLUMN a result column (tracemalloc: 156 kB for 81 columns).
-READING_BYTES_PER_COLUMN = 2_000
-READINGS_BYTES = 16 * 1024 * 1024
-_READINGS: ByteLRU[tuple[Any, Dialect], _DriverReading] = ByteLRU(READINGS_BYTES)
-
-
-def _driver_reading(statement: Any, dialect: Dialect) -> _DriverReading:
-    key = (statement, dialect)
-    found = _READINGS.get(key)
-    if found is None:
-        found = _DriverReading(statement, dialect)
-        _READINGS.put(key, found, READING_BYTES_PER_COLUMN * max(1, len(found.types)))
-    return found
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-@functools.cache
-def _raw_reading(table: Table, dialect: Dialect) -> _RawReading:
-    return _RawReading(table, dialect)

@@ -203,6 +203,8 @@ def test_distinct_documents_share_one_read_and_keep_no_plan(db_url: str) -> None
     for pair in _pair(db_url, plan_cache_bytes=64 * 1024, document_cache_bytes=256 * 1024):
         pair.both({"query": POINT, "variables": {"id": 569}})
         reads = len(point._READS)
+        gc.collect()
+        chains = len(point._CHAINS)  # other apps of the test session keep plans of their own
         for n in range(120):
             query = POINT.replace("dockingEvent(id: $id)", f"a{n}: dockingEvent(id: $id)")
             for key in (569, 570):
@@ -210,7 +212,8 @@ def test_distinct_documents_share_one_read_and_keep_no_plan(db_url: str) -> None
                 assert body.json()["data"][f"a{n}"]["id"] == key
         assert len(point._READS) == reads
         gc.collect()
-        assert len(point._CHAINS) < 60  # the plans the small plan cache still holds, at most
+        # At most the plans the small plan cache still holds, not one per document.
+        assert len(point._CHAINS) - chains < 60
 
 
 def test_the_access_log_counts_the_lane_s_statement(
