@@ -37,20 +37,26 @@ def loads(raw: str | bytes, *, max_depth: int, max_digits: int) -> Any:
     except orjson.JSONDecodeError:
         pass
     else:
-        verdict = _shape_over(fast, max_depth)
-        if verdict is False:
+        found = _over(fast, max_depth, floats=True)
+        if found is None:
             return fast
-        if verdict == "deep":
-            raise JSONRefused(f"nests arrays or objects deeper than {max_depth} levels")
+        if found == "deep":
+            raise _too_deep(max_depth)
     return _exact(raw, max_depth=max_depth, max_digits=max_digits)
 
 
-def _shape_over(value: Any, limit: int) -> bool | str:
-    """False: within ``limit`` levels and no float; "deep": deeper; True: a float."""
-    if isinstance(value, float):
-        return True
+def _too_deep(max_depth: int) -> JSONRefused:
+    return JSONRefused(f"nests arrays or objects deeper than {max_depth} levels")
+
+
+def _over(value: Any, limit: int, *, floats: bool) -> str | None:
+    """Says "deep" when ``value`` nests objects and arrays more than ``limit`` deep, "float"
+    (when ``floats``) when it holds a float, else None; iteratively: the depth of the
+    value cannot exhaust the stack."""
+    if floats and isinstance(value, float):
+        return "float"
     if not isinstance(value, dict | list):
-        return False
+        return None
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -59,12 +65,13 @@ def _shape_over(value: Any, limit: int) -> bool | str:
         for child in item.values() if isinstance(item, dict) else item:
             if isinstance(child, dict | list):
                 stack.append((child, depth + 1))
-            elif isinstance(child, float):
-                return True
-    return False
+            elif floats and isinstance(child, float):
+                return "float"
+    return None
 
 
 def _exact(raw: str | bytes, *, max_depth: int, max_digits: int) -> Any:
+    """json's parser, with the number hooks that count digits."""
 
     def integer(text: str) -> int:
         if len(text.lstrip("-")) > max_digits:
@@ -80,30 +87,14 @@ def _exact(raw: str | bytes, *, max_depth: int, max_digits: int) -> Any:
     def constant(name: str) -> Any:
         raise JSONRefused(f"is not valid JSON ({name} is not a JSON value)")
 
-    too_deep = JSONRefused(f"nests arrays or objects deeper than {max_depth} levels")
     try:
         value = json.loads(raw, parse_int=integer, parse_float=real, parse_constant=constant)
     except JSONRefused:
         raise
     except RecursionError:
-        raise too_deep from None
+        raise _too_deep(max_depth) from None
     except (ValueError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
         raise JSONRefused("is not valid JSON") from None
-    if depth_over(value, max_depth):
-        raise too_deep
+    if _over(value, max_depth, floats=False) == "deep":
+        raise _too_deep(max_depth)
     return value
-
-
-def depth_over(value: Any, limit: int) -> bool:
-    """Whether ``value`` nests objects and arrays more than ``limit`` deep (iteratively:
-    the depth of the value cannot exhaust the stack)."""
-    if not isinstance(value, dict | list):
-        return False
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False

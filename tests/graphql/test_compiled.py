@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from support.client import graphql_view
+from support.data import POINT_QUERY
 
 from gql_server.app import create_app
 from gql_server.db.engine import TRANSACTION_CONTROL, watch_statements
@@ -26,11 +28,7 @@ from gql_server.settings import SEED_DIR, Settings
 ROOT = Path(__file__).resolve().parents[2]
 FULL_PAGE = (ROOT / "docs" / "queries" / "full-page.graphql").read_text()
 
-POINT = """query Point($id: Int!) { dockingEvent(id: $id) {
-  id url docking departure
-  dockingLocation { id name spacestation { id name } }
-  chaser { __typename ... on SpaceStation { name } ... on SpacecraftFlight { spacecraft { name } }
-    ... on PayloadFlight { payload { name } } } } }"""
+POINT = POINT_QUERY
 
 # Fragments on every member of the chaser/target union, named and inline, with aliases.
 PARTIES = """
@@ -108,11 +106,7 @@ CASES: list[tuple[str, dict[str, Any], bool]] = [
 
 
 def _stats(app: Any) -> CompiledStats:
-    for route in app.routes:
-        view = getattr(getattr(route, "endpoint", None), "__self__", None)
-        if view is not None and hasattr(view, "schema"):
-            return view.schema.compiled_stats  # type: ignore[no-any-return]
-    raise AssertionError("no GraphQL view")
+    return graphql_view(app).schema.compiled_stats  # type: ignore[no-any-return]
 
 
 class Pair:

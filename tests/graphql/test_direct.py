@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from support.client import graphql_view
+from support.data import POINT_QUERY
 
 from gql_server.app import create_app
 from gql_server.db.engine import watch_statements
@@ -18,11 +20,7 @@ from gql_server.graphql.compiled.run import CompiledStats
 from gql_server.graphql.documents import DIRECT_BYTES, document_bytes
 from gql_server.settings import SEED_DIR, Limits, Settings
 
-POINT = """query Point($id: Int!) { dockingEvent(id: $id) {
-  id url docking departure
-  dockingLocation { id name spacestation { id name } }
-  chaser { __typename ... on SpaceStation { name } ... on SpacecraftFlight { spacecraft { name } }
-    ... on PayloadFlight { payload { name } } } } }"""
+POINT = POINT_QUERY
 
 # An alias at the root, a literal id, named and inline fragments on every union member,
 # __typename at several levels.
@@ -53,18 +51,10 @@ NOT_DIRECT: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _view(app: Any) -> Any:
-    for route in app.routes:
-        view = getattr(getattr(route, "endpoint", None), "__self__", None)
-        if view is not None and hasattr(view, "schema"):
-            return view
-    raise AssertionError("no GraphQL view")
-
-
 class Pair:
     def __init__(self, ours: TestClient, reference: TestClient) -> None:
         self.ours, self.reference = ours, reference
-        self.schema = _view(ours.app).schema
+        self.schema = graphql_view(ours.app).schema
         self.stats: CompiledStats = self.schema.compiled_stats
         self.sent: list[str] = []  # every statement ours sent, transaction control included
         watch_statements(ours.app.state.engine, self.sent.append)  # type: ignore[attr-defined]

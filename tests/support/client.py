@@ -20,6 +20,15 @@ NOT_ON_A_CACHED_APP = (
 )
 
 
+def graphql_view(app: Any) -> Any:
+    """The app's GraphQL view (its schema and caches), found through the routes."""
+    for route in app.routes:
+        view = getattr(getattr(route, "endpoint", None), "__self__", None)
+        if view is not None and hasattr(view, "schema"):
+            return view
+    raise AssertionError("no GraphQL view")
+
+
 class Client:
     """A GraphQL client over the app's real HTTP interface, counting SQL statements."""
 

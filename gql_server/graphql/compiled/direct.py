@@ -20,7 +20,7 @@ stay in the request's row store, so the full way does not read them again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -101,7 +101,7 @@ async def answer(
     variables: Mapping[str, Any] | None,
     context: Context,
     measures: Measures | None,
-    within_limits: Any,
+    within_limits: Callable[[Measures], bool],
 ) -> dict[str, Any] | None:
     """The response body's ``data`` for this request, or None: the full way answers it.
     ``measures`` are the operation's (for these variables); ``within_limits(measures)``
