@@ -25,8 +25,12 @@ Workloads (the peers' queries are theirs, from /work/shared/peers, names adapted
 
 - W1 same: the full LL2 tree, 100 events, offset 0 (gateway: ``docs/queries/full-page.graphql``).
 - W1 varied: the same with offsets varied (multiples of 100 through the data).
-- W3: one event by id, a different id each request (gateway: bench/workloads.py's W3, which
-  also reads the port, its station and the chaser's spacecraft name; peers: 11 scalar columns).
+- W3: one event by id, a different id each request: the peers' query, the event's 11 columns
+  (its own four and the seven ids it references); the gateway asks the same in its shape
+  (``bench/workloads.py`` ``POINT_KEYS``: the port's id, each party's kind and id).
+- W3 nested: the same event with its port, the port's station and the chaser's name, 8 tables
+  (gateway: ``bench/workloads.py`` ``POINT``; peers: ``bench/peers/queries*/q3n_by_id_nested.graphql``,
+  added here, with one field per chaser kind where the gateway has a union).
 - W4: the first 20 events by docking date whose port name or chaser spacecraft name contains
   "dragon" (gateway: ``search: "dragon"``, which LL2-style also matches targets and payloads).
 
@@ -48,6 +52,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +66,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from run import DATA, _free_port, _ingest, fingerprint, load_wrk, running_server  # noqa: E402
-from workloads import FULL_PAGE, POINT, TEN_FIELDS  # noqa: E402
+from workloads import FULL_PAGE, POINT, POINT_KEYS, TEN_FIELDS  # noqa: E402
 
 NODE_DIR = DATA / "peers"
 
@@ -215,7 +220,8 @@ def servers(events: int, seed: int) -> list[Server]:
                     "query": FULL_PAGE,
                     "variables": {"limit": 100, "offset": offsets[i % len(offsets)]},
                 },
-                "W3": lambda i: {"query": POINT, "variables": {"id": ids[i % len(ids)]}},
+                "W3": lambda i: {"query": POINT_KEYS, "variables": {"id": ids[i % len(ids)]}},
+                "W3 nested": lambda i: {"query": POINT, "variables": {"id": ids[i % len(ids)]}},
                 "W4": lambda i: {"query": SEARCH_ASC},
             },
         )
@@ -229,6 +235,7 @@ def servers(events: int, seed: int) -> list[Server]:
         )
         assert varied != full, "the peer's Q1 no longer has the expected header"
         by_id = (folder / "q3_by_id.graphql").read_text()
+        nested = (folder / "q3n_by_id_nested.graphql").read_text()
         search = (folder / "q4_search.graphql").read_text()
         return Server(
             version,
@@ -240,6 +247,7 @@ def servers(events: int, seed: int) -> list[Server]:
                     "variables": {"first": 100, "offset": offsets[i % len(offsets)]},
                 },
                 "W3": lambda i: {"query": by_id, "variables": {"id": ids[i % len(ids)]}},
+                "W3 nested": lambda i: {"query": nested, "variables": {"id": ids[i % len(ids)]}},
                 "W4": lambda i: {"query": search, "variables": {"term": "dragon", "first": 20}},
             },
         )
@@ -260,22 +268,66 @@ def _events_of(answer: dict[str, Any]) -> list[dict[str, Any]]:
     return listing["nodes"] if "nodes" in listing else listing["results"]
 
 
-def check(base: str, server: Server, hits: dict[str, list[int]]) -> None:
-    """One request per workload: no errors, the asked event, the search's ids."""
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+# PostGraphile's one field per party kind, and the gateway's union member for it.
+_KINDS = (("SpaceStation", "spaceStation"), ("SpacecraftFlight", "flightVehicle"),
+          ("PayloadFlight", "payloadFlight"))  # fmt: skip
+
+
+def _what_w3_says(name: str, event: dict[str, Any]) -> tuple[Any, ...]:
+    """A W3 answer as facts comparable across servers: the peers and the gateway answer in
+    their own shapes (columns and one field per party kind; objects and a union)."""
+    head = (event["id"], event["url"], _moment(event["docking"]), _moment(event["departure"]))
+    gateway = "dockingLocation" in event and "__typename" in (event.get("chaser") or {})
+    if name == "W3":
+        if gateway:
+            parties = tuple(
+                None if p is None else (p["__typename"], p["id"])
+                for p in (event["chaser"], event["target"])
+            )
+            return (*head, event["dockingLocation"]["id"], *parties)
+        parties = tuple(
+            next(((kind, event[f"{field}{side}Id"]) for kind, field in _KINDS
+                  if event[f"{field}{side}Id"] is not None), None)
+            for side in ("Chaser", "Target")
+        )  # fmt: skip
+        return (*head, event["dockingLocationId"], *parties)
+    location = event["dockingLocation"]
+    if "flightVehicleChaser" in event:
+        named = (event["spaceStationChaser"], (event["flightVehicleChaser"] or {}).get("spacecraft"),
+                 (event["payloadFlightChaser"] or {}).get("payload"))  # fmt: skip
+        chaser = next((n["name"] for n in named if n), None)
+    else:
+        party = event["chaser"] or {}
+        inner = party.get("spacecraft") or party.get("payload") or party
+        chaser = inner.get("name")
+    return (*head, location["id"], location["name"], location["spacestation"], chaser)
+
+
+def check(
+    base: str, server: Server, hits: dict[str, list[int]], facts: dict[str, dict[str, Any]]
+) -> None:
+    """One request per workload: no errors, the asked event (the same facts of it from
+    every server: ``facts``), the search's ids."""
     for name, body in server.bodies.items():
         answer = httpx.post(f"{base}/graphql", json=body(0), timeout=120).json()
         if answer.get("errors"):
             raise SystemExit(f"{server.title} {name}: {answer['errors'][:2]}")
         events = _events_of(answer)
-        if name == "W3" and events[0]["id"] != body(0)["variables"]["id"]:
+        if name.startswith("W3") and events[0]["id"] != body(0)["variables"]["id"]:
             raise SystemExit(f"{server.title} W3 answered event {events[0]['id']}")
+        if name.startswith("W3"):
+            facts.setdefault(name, {})[server.key] = _what_w3_says(name, events[0])
         if name.startswith("W1") and len(events) != 100:
             raise SystemExit(f"{server.title} {name}: {len(events)} events")
         if name == "W4":
             hits[server.key] = [e["id"] for e in events]
 
 
-SMALL = ("W3", "W4")  # interleaved across servers
+SMALL = ("W3", "W3 nested", "W4")  # interleaved across servers
 PAGES = ("W1 same", "W1 varied")  # server by server, PostGraphile 5 last (see measure)
 
 
@@ -335,11 +387,12 @@ def measure(
 def report(
     chosen: list[Server], rates: dict[str, dict[str, tuple[float, str]]], args: argparse.Namespace
 ) -> str:
-    names = ["W1 same", "W1 varied", "W3", "W4"]
+    names = ["W1 same", "W1 varied", "W3", "W3 nested", "W4"]
     titles = {
         "W1 same": "W1 100 events, full tree (same query)",
         "W1 varied": "W1 100 events, offsets varied",
-        "W3": "W3 one event by id",
+        "W3": "W3 one event by id, its 11 columns",
+        "W3 nested": "W3 nested: with port, station, chaser name",
         "W4": 'W4 search "dragon", 20 events',
     }
     lines = [
@@ -386,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         "--servers", default="v4,v5,sqlite,postgresql", help="comma-separated subset, in order"
     )
     parser.add_argument(
-        "--workloads", default="W1 same,W1 varied,W3,W4", help="comma-separated subset"
+        "--workloads", default="W1 same,W1 varied,W3,W3 nested,W4", help="comma-separated subset"
     )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -413,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     pg.start()
     rates: dict[str, dict[str, tuple[float, str]]] = {}
     hits: dict[str, list[int]] = {}
+    facts: dict[str, dict[str, Any]] = {}
     try:
         needs_pg = {"v4", "v5", "postgresql"} & set(wanted)
         peers_dsn = load_peers_database(pg, pages) if {"v4", "v5"} & set(wanted) else ""
@@ -432,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
                     url = gateway_sqlite if server.key == "sqlite" else gateway_pg
                     context = _gateway(url, args.workers)
                 bases[server.key] = running.enter_context(context)
-                check(bases[server.key], server, hits)
+                check(bases[server.key], server, hits, facts)
             rates = measure(bases, chosen, args)
     finally:
         pg.stop()
@@ -441,6 +495,9 @@ def main(argv: list[str] | None = None) -> int:
     distinct = {tuple(v) for v in hits.values()}
     verdict = "yes" if len(distinct) == 1 else f"NO: {hits}"
     print(f"W4: the same 20 events from every server: {verdict}")
+    for name, said in sorted(facts.items()):
+        same = "yes" if len({repr(v) for v in said.values()}) == 1 else f"NO: {said}"
+        print(f"{name}: the same facts of the event from every server: {same}")
     return 0
 
 

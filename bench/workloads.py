@@ -27,6 +27,17 @@ SMALL_PAGE = "query Small { dockingEvents(limit: 10) { count results { FIELDS } 
     "FIELDS", TEN_FIELDS
 )
 POINT = "query Point($id: Int!) { dockingEvent(id: $id) { FIELDS } }".replace("FIELDS", TEN_FIELDS)
+# PostGraphile's by-id query (bench/peers/queries4/q3_by_id.graphql) asks an event's 11 columns:
+# its own four and the ids it references. The same in the gateway's shape: the port's id, and
+# each party's kind and id (answered from the event's row: docs/compiled.md).
+PARTY_KEYS = (
+    "{ __typename ... on SpaceStation { id } ... on SpacecraftFlight { id } "
+    "... on PayloadFlight { id } }"
+)
+POINT_KEYS = (
+    "query PointKeys($id: Int!) { dockingEvent(id: $id) { id url docking departure "
+    f"dockingLocation {{ id }} chaser {PARTY_KEYS} target {PARTY_KEYS} }} }}"
+)
 SEARCH = (
     'query Search { dockingEvents(search: "dragon", ordering: [DOCKING_DESC], limit: 20) '
     "{ count results { FIELDS } } }".replace("FIELDS", TEN_FIELDS)

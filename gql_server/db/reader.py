@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Dialect, Engine, PoolProxiedConnection, RowMapping, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
-from sqlalchemy.util import greenlet_spawn
 
 from gql_server.db.driver_reading import driver_reading, raw_reading
 from gql_server.db.engine import (
+    pg_alone,
     raw_statement_watchers,
     read_threads,
     sqlite_alone,
@@ -139,9 +139,11 @@ class Reader:
         # greenlet and result machinery) for a statement that needs none of it. asyncpg
         # prepares the statement once per connection (its statement cache); the values
         # are converted by the columns' own result processors.
-        # The pool's connection itself: a SQLAlchemy connection around it would cost two
-        # more greenlet hops (its opening, then reaching the driver) for nothing it does.
-        raw = await self._engine.raw_connection()
+        # A kept connection (``pg_alone``), the driver's own: a SQLAlchemy connection
+        # around it would cost two more greenlet hops for nothing it does.
+        kept = pg_alone(self._engine)
+        raw, generation = await kept.take()
+        ok = False
         try:
             driver = raw.driver_connection
             assert driver is not None
@@ -157,10 +159,10 @@ class Reader:
                 records = await prepared.fetch(*arguments)
             else:
                 records = await driver.fetch(reading.sql, *arguments)
-            return [reading.row(record) for record in records]
+            ok = True
         finally:
-            # Back to the pool (its reset is asyncpg's, in SQLAlchemy's greenlet).
-            await greenlet_spawn(raw.close)
+            await kept.give(raw, generation, ok)
+        return [reading.row(record) for record in records]
 
     async def rows_by_id(self, table: Table, ids: Sequence[Any]) -> Sequence[Mapping[str, Any]]:
         """``table``'s rows whose id is in ``ids``: a short read. On SQLite it goes straight

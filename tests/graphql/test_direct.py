@@ -6,16 +6,19 @@ graphql-core executes (``compiled=False``)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
+import asyncpg
 import pytest
+from sqlalchemy import event
 from starlette.testclient import TestClient
 from support.client import graphql_view
 from support.data import POINT_QUERY
 
 from gql_server.app import create_app
-from gql_server.db.engine import watch_statements
+from gql_server.db.engine import pg_alone, watch_statements
 from gql_server.graphql.compiled.run import CompiledStats
 from gql_server.graphql.documents import DIRECT_BYTES, document_bytes
 from gql_server.settings import SEED_DIR, Limits, Settings
@@ -218,3 +221,73 @@ def test_the_access_log_counts_the_lane_s_statement(
         assert pair.took_lane({"query": POINT, "variables": {"id": 570}})
     lines = [r.getMessage() for r in caplog.records if r.name == "gql_server.access"]
     assert any("path=/graphql" in line and "statements=1 " in line + " " for line in lines), lines
+
+
+def _backends(pair: Pair) -> set[int]:
+    """The server processes of the connections ours holds open now."""
+    engine = pair.ours.app.state.engine  # type: ignore[attr-defined]
+
+    async def pids() -> set[int]:
+        async with engine.connect() as conn:
+            rows = await conn.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            )
+            return {row[0] for row in rows}
+
+    return pair.ours.portal.call(pids)  # type: ignore[union-attr]
+
+
+def test_postgresql_lane_reads_reuse_kept_connections(new_pg_database: Any) -> None:
+    """The lane's reads on PostgreSQL go to connections the engine keeps aside (pg_alone):
+    twenty of them check nothing out of the pool. One the server closed is dropped, and
+    the request it failed is answered the full way all the same."""
+    url = new_pg_database()
+    pairs = _pair(url)
+    pair = next(pairs)
+    engine = pair.ours.app.state.engine  # type: ignore[attr-defined]
+    checkouts: list[object] = []
+    pair.both({"query": POINT, "variables": {"id": 569}})
+    assert pair.took_lane({"query": POINT, "variables": {"id": 570}})
+    event.listen(engine.sync_engine.pool, "checkout", lambda *a: checkouts.append(a))
+    for key in range(1, 21):
+        assert pair.took_lane({"query": POINT, "variables": {"id": key}})
+    assert checkouts == []
+    kept = list(pg_alone(engine).free)
+    assert len(kept) == 1
+
+    # The server ends the kept connection's session: the next lane read fails on it, the
+    # whole way answers (on a pool connection), and the dead one is not kept.
+    (pid,) = {k.driver_connection.get_server_pid() for k in kept}  # type: ignore[union-attr]
+    reference = pair.reference.app.state.engine  # type: ignore[attr-defined]
+
+    async def terminate() -> None:
+        async with reference.connect() as conn:
+            await conn.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+
+    pair.reference.portal.call(terminate)  # type: ignore[union-attr]
+    before = pair.stats.direct
+    answer = pair.both({"query": POINT, "variables": {"id": 569}})
+    assert answer.startswith(b'{"data":{"dockingEvent":{"id":569,')
+    assert pair.stats.direct == before  # answered the full way
+    assert pair.took_lane({"query": POINT, "variables": {"id": 570}})
+    kept = list(pg_alone(engine).free)
+    assert len(kept) == 1
+    assert pid != kept[0].driver_connection.get_server_pid()  # type: ignore[union-attr]
+    assert pid not in _backends(pair)
+    next(pairs, None)  # both apps shut down
+    # Every connection is closed, the kept ones included.
+    assert asyncio.run(_sessions(url)) == 0
+
+
+async def _sessions(url: str) -> int:
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        return int(
+            await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            )
+        )
+    finally:
+        await conn.close()

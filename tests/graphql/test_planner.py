@@ -47,6 +47,12 @@ def raw(client: Client, query: str, variables: dict[str, Any] | None = None) -> 
     return response.content
 
 
+KEYS_ONLY = """fragment Keys on DockingEvent { id url docking departure
+  dockingLocation { id } place: dockingLocation { __typename key: id }
+  chaser { __typename ... on SpaceStation { id } ... on SpacecraftFlight { id }
+    ... on PayloadFlight { id } }
+  target { ... on SpaceStation { __typename id } ... on SpacecraftFlight { id } } }"""
+
 DOCUMENTS: dict[str, tuple[str, dict[str, Any]]] = {
     "full page": (FULL_PAGE_QUERY, {"limit": 100}),
     "full page, latest departures": (
@@ -94,6 +100,18 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any]]] = {
                ... on PayloadFlight { payload { name manufacturer { name } } } }
              target { __typename ... on SpaceStation { name } ... on SpacecraftFlight { id } } }""",
         {"id": 3},
+    ),
+    # Relations asked for their id (and __typename) alone are answered from the referencing
+    # columns, without reading the rows (plan.py KeyReference, KeyAlternatives): what
+    # PostGraphile's by-id query asks (the event's columns), in the gateway's shape.
+    "relations by their ids alone, a point lookup": (
+        "query ($id: Int!) { dockingEvent(id: $id) { ...Keys } }\n" + KEYS_ONLY,
+        {"id": 3},
+    ),
+    "relations by their ids alone, a page": (
+        "{ dockingEvents(limit: 80, ordering: [DOCKING_DESC]) { results { ...Keys } } }\n"
+        + KEYS_ONLY,
+        {},
     ),
     "a lone unknown id": (
         "{ dockingEvent(id: 999999) { id dockingLocation { name spacestation { name } } } }",
@@ -159,6 +177,23 @@ def statements_of(client: Client, query: str, variables: dict[str, Any]) -> list
     finally:
         stop()
     return [s for s in seen if s.strip().upper() not in TRANSACTION_CONTROL]
+
+
+def test_relations_asked_for_their_ids_alone_read_no_other_table(
+    pair: tuple[Client, Client],
+) -> None:
+    on, _ = pair
+    point = "query ($id: Int!) { dockingEvent(id: $id) { ...Keys } }\n" + KEYS_ONLY
+    page = "{ dockingEvents(limit: 80) { results { ...Keys } } }\n" + KEYS_ONLY
+    for query, variables in ((point, {"id": 3}), (page, {})):
+        sent = statements_of(on, query, variables)
+        tables = {t for s in sent for t in re.findall(r"\b(?:FROM|JOIN) (\w+)", s)}
+        assert tables <= {"docking_event", "data_version"}, sent
+    # One name more is a row more: the location is read again.
+    sent = statements_of(
+        on, point.replace("dockingLocation { id }", "dockingLocation { id name }"), {"id": 3}
+    )
+    assert any("docking_location" in s for s in sent), sent
 
 
 def test_the_full_page_reads_each_table_once(pair: tuple[Client, Client]) -> None:

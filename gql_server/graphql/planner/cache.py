@@ -32,8 +32,8 @@ class PlanCache:
 
     def __init__(self, budget_bytes: int) -> None:
         self._items: ByteLRU[Hashable, tuple[Any, ObjectPlan | None]] = ByteLRU(budget_bytes)
-        self._switches: ByteLRU[int, tuple[OperationDefinitionNode, tuple[str, ...]]] = (
-            ByteLRU(budget_bytes)
+        self._switches: ByteLRU[int, tuple[OperationDefinitionNode, tuple[str, ...]]] = ByteLRU(
+            budget_bytes
         )
 
     @property
@@ -43,9 +43,7 @@ class PlanCache:
     def get(self, key: Hashable) -> tuple[Any, ObjectPlan | None] | None:
         return self._items.get(key)
 
-    def put(
-        self, key: Hashable, keep: Any, plan: ObjectPlan | None, document_bytes: int
-    ) -> None:
+    def put(self, key: Hashable, keep: Any, plan: ObjectPlan | None, document_bytes: int) -> None:
         self._items.put(key, (keep, plan), PLAN_BYTES + document_bytes)
 
     def switches(
@@ -105,4 +103,3 @@ def _directive_variables(directive: DirectiveNode, names: set[str]) -> None:
     for argument in directive.arguments or ():
         if isinstance(argument.value, VariableNode):
             names.add(argument.value.name.value)
-

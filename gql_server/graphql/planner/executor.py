@@ -35,13 +35,8 @@ from gql_server.graphql.compiled.direct import prepare
 from gql_server.graphql.compiled.run import CompiledStats, Memo, Runner
 from gql_server.graphql.context import Context
 from gql_server.graphql.planner.cache import PlanCache, operation_bytes
-from gql_server.graphql.planner.plan import (
-    Compiler,
-    ObjectPlan,
-    Unplannable,
-    row_class,
-    runtime_type,
-)
+from gql_server.graphql.planner.compiler import Compiler, row_class, runtime_type
+from gql_server.graphql.planner.plan import ObjectPlan, Unplannable
 from gql_server.graphql.planner.state import PlanState
 from gql_server.graphql.types._base import RowType
 

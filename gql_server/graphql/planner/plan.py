@@ -1,5 +1,6 @@
-"""Plans: a selection set on a row type compiled into what each response key holds and
-which relations must be loaded below it (once per document: ``cache.py`` keeps them).
+"""Plans: a selection set on a row type compiled (``compiler.py``) into what each response
+key holds and which relations must be loaded below it (once per document: ``cache.py``
+keeps them).
 
 A plan is made only when every field under it is a column, a pure function of the row, or a
 relation declared with ``gql_server.graphql.resolution`` (no arguments, no ``@defer``).
@@ -12,26 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from graphql import (
-    GraphQLBoolean,
-    GraphQLFloat,
-    GraphQLID,
-    GraphQLInt,
-    GraphQLLeafType,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLOutputType,
-    GraphQLString,
-    Undefined,
-    get_named_type,
-    is_leaf_type,
-)
 from sqlalchemy import Table
 
-from gql_server.graphql.resolution import Children, Listed, Party, ToOne, declared
 from gql_server.graphql.types._base import RowType
-from gql_server.graphql.types.fields import referenced_row_type
 from gql_server.queries.relations import Relation
 
 
@@ -135,6 +119,7 @@ class Leaf(FieldPlan):
     compute: Callable[[Any], Any]
     serialize: Callable[[Any], Any]
     non_null: bool
+    column: str | None = None  # the row attribute it reads, when it is one (no resolver)
 
     def value(self, state: PlanState, obj: Any) -> Any:
         raw = self.compute(obj)
@@ -158,6 +143,61 @@ class Reference(FieldPlan):
                 raise Unplannable("null in a non-null field")
             return None
         return state.build(self.target, row)
+
+
+class _Keyed:
+    """What a key-only plan is built from: a referenced row's id, without the row."""
+
+    __slots__ = ("id",)
+
+    def __init__(self, key: Any) -> None:
+        self.id = key
+
+
+@dataclass(eq=False)
+class KeyReference(FieldPlan):
+    """A to-one relation whose selection is only the row's ``id`` (and ``__typename``):
+    the referencing column holds the answer, so the row is not read. Its row exists: the
+    column is a foreign key, which both engines enforce (SQLite with ``foreign_keys=ON`` on
+    every connection, PostgreSQL always)."""
+
+    column: str
+    target: ObjectPlan
+    non_null: bool
+
+    def value(self, state: PlanState, obj: Any) -> Any:
+        key = getattr(obj, self.column)
+        if key is None:
+            if self.non_null:
+                raise Unplannable("null in a non-null field")
+            return None
+        return state.build(self.target, _Keyed(key))
+
+
+@dataclass(eq=False)
+class KeyAlternatives(FieldPlan):
+    """A union whose members' selections are only ``id`` and ``__typename``: the first
+    set column of ``options`` picks the member, and holds its id (as ``KeyReference``)."""
+
+    options: list[tuple[str, ObjectPlan]]
+    non_null: bool
+
+    def value(self, state: PlanState, obj: Any) -> Any:
+        for column, target in self.options:
+            key = getattr(obj, column)
+            if key is not None:
+                return state.build(target, _Keyed(key))
+        if self.non_null:
+            raise Unplannable("null in a non-null field")
+        return None
+
+
+def key_only(plan: ObjectPlan) -> bool:
+    """Whether ``plan`` answers from its row's id alone: its fields are ``id`` and
+    ``__typename`` (under any alias), it loads nothing below."""
+    return not plan.edges and all(
+        isinstance(f, Typename) or (isinstance(f, Leaf) and f.column == "id") for f in plan.fields
+    )
 
 
 @dataclass(eq=False)
@@ -199,161 +239,3 @@ class ChildRows(FieldPlan):
 
     def value(self, state: PlanState, obj: Any) -> Any:
         return state.build_all(self.target, state.children_of(self.relation, obj.id))
-
-
-def serializer(named: GraphQLLeafType) -> Callable[[Any], Any]:
-    """The scalar's output coercion, with the common exact types passed through."""
-    coerce = named.coerce_output_value
-
-    def general(value: Any) -> Any:
-        try:
-            out = coerce(value)
-        except Exception as exc:  # graphql-core reports it as a field error, with its path
-            raise Unplannable("a value its scalar refuses") from exc
-        if out is None or out is Undefined:
-            raise Unplannable("a value its scalar cannot serialize")
-        return out
-
-    if named is GraphQLString:
-        return lambda v: v if type(v) is str else general(v)
-    if named is GraphQLInt:
-        return lambda v: v if type(v) is int and MIN_INT <= v <= MAX_INT else general(v)
-    if named is GraphQLBoolean:
-        return lambda v: v if type(v) is bool else general(v)
-    if named is GraphQLFloat:
-        return lambda v: v if type(v) is float and v == v and abs(v) != float("inf") else general(v)
-    if named is GraphQLID:
-        return lambda v: v if type(v) is str else general(v)
-    return general
-
-
-def row_class(gtype: GraphQLObjectType) -> type[RowType]:
-    definition = gtype.extensions.get("strawberry-definition")
-    cls = getattr(definition, "origin", None)
-    if not (isinstance(cls, type) and issubclass(cls, RowType) and "_table" in cls.__dict__):
-        raise Unplannable(f"{gtype.name} is not a row type")
-    return cls
-
-
-CollectSubfields = Callable[[GraphQLObjectType, Any], Any]
-
-
-class Compiler:
-    """Compiles selection sets into plans for one request (the executor's own field
-    collection: fragments, ``@skip``/``@include`` and variables as graphql-core reads
-    them), memoized on the field group like graphql-core's own."""
-
-    def __init__(self, schema: Any, collect_subfields: CollectSubfields) -> None:
-        self.schema = schema
-        self.collect = collect_subfields
-        self.plans: dict[tuple[str, int], ObjectPlan] = {}
-        self.refused: set[tuple[str, int]] = set()
-
-    def object_plan(self, gtype: GraphQLObjectType, field_group: Any) -> ObjectPlan:
-        memo: tuple[str, int] = (gtype.name, id(field_group))
-        plan = self.plans.get(memo)
-        if plan is not None:
-            return plan
-        if memo in self.refused:
-            raise Unplannable(gtype.name)
-        try:
-            plan = self._compile(gtype, field_group)
-        except Unplannable:
-            self.refused.add(memo)
-            raise
-        self.plans[memo] = plan
-        return plan
-
-    def _compile(self, gtype: GraphQLObjectType, field_group: Any) -> ObjectPlan:
-        cls = row_class(gtype)
-        grouped, defer_usages, *_ = self.collect(gtype, field_group)
-        if defer_usages:
-            raise Unplannable("@defer")
-        plan = ObjectPlan(gtype.name, cls, cls._table)
-        for key, details in grouped.items():
-            node = details[0].node
-            name = node.name.value
-            if name == "__typename":
-                plan.fields.append(Typename(key, gtype.name))
-                continue
-            gfield = gtype.fields.get(name)
-            if gfield is None or gfield.args or node.arguments:
-                raise Unplannable(f"{gtype.name}.{name} takes arguments")
-            plan.fields.append(self._field(plan, key, gfield, details))
-        reach: frozenset[LoadKey] = frozenset()
-        for edge in plan.edges:
-            reach |= edge_keys(edge)
-        plan.reach = reach
-        return plan
-
-    def _field(self, plan: ObjectPlan, key: str, gfield: Any, details: Any) -> FieldPlan:
-        sfield = gfield.extensions.get("strawberry-definition")
-        if sfield is None or sfield.extensions or sfield.permission_classes:
-            raise Unplannable(key)
-        gtype: GraphQLOutputType = gfield.type
-        non_null = isinstance(gtype, GraphQLNonNull)
-        inner = gtype.of_type if isinstance(gtype, GraphQLNonNull) else gtype
-        named = get_named_type(gtype)
-        resolver = sfield.base_resolver
-        resolution = declared(sfield)
-        if resolution is None:
-            if not is_leaf_type(named) or isinstance(inner, GraphQLList):
-                raise Unplannable(key)
-            if resolver is None:
-                compute: Callable[[Any], Any] = _attribute(sfield.python_name)
-            elif (
-                not resolver.is_async
-                and list(resolver.signature.parameters) == ["self"]
-                and not resolver.arguments
-            ):
-                compute = resolver.wrapped_func
-            else:
-                raise Unplannable(key)
-            return Leaf(key, compute, serializer(named), non_null)
-        if isinstance(resolution, ToOne):
-            target = self.object_plan(_object_type(named), details)
-            plan.edges.append(RefEdge(resolution.column, target))
-            return Reference(key, resolution.column, target, non_null)
-        if isinstance(resolution, Party):
-            options: list[tuple[str, ObjectPlan]] = []
-            for column in resolution.columns:
-                member = _referenced_type(self.schema, plan.table, column)
-                target = self.object_plan(member, details)
-                plan.edges.append(RefEdge(column, target))
-                options.append((column, target))
-            return Alternatives(key, options, non_null)
-        if isinstance(resolution, Listed):
-            target = self.object_plan(_object_type(named), details)
-            plan.edges.append(LinkEdge(resolution.link, resolution.flag, target))
-            return ListedRows(key, resolution.link, resolution.flag, target)
-        if isinstance(resolution, Children):
-            target = self.object_plan(_object_type(named), details)
-            plan.edges.append(ChildEdge(resolution.relation, target))
-            return ChildRows(key, resolution.relation, target)
-        raise Unplannable(key)
-
-
-def runtime_type(schema: Any, abstract: Any, obj: Any) -> GraphQLObjectType | None:
-    """The object type of ``obj`` in a union or interface position, if it is one of its."""
-    definition = getattr(type(obj), "__strawberry_definition__", None)
-    gtype = schema.get_type(definition.name) if definition else None
-    if isinstance(gtype, GraphQLObjectType) and schema.is_sub_type(abstract, gtype):
-        return gtype
-    return None
-
-
-def _object_type(named: Any) -> GraphQLObjectType:
-    if not isinstance(named, GraphQLObjectType):
-        raise Unplannable(f"{named} is not an object type")
-    return named
-
-
-def _attribute(name: str) -> Callable[[Any], Any]:
-    return lambda obj: getattr(obj, name)
-
-
-def _referenced_type(schema: Any, table: Table, column: str) -> GraphQLObjectType:
-    cls = referenced_row_type(table, column)
-    gtype = schema.get_type(cls.__strawberry_definition__.name)  # type: ignore[attr-defined]
-    assert isinstance(gtype, GraphQLObjectType)
-    return gtype
