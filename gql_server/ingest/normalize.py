@@ -61,6 +61,10 @@ class Batch:
     deferred: list[Deferred] = field(default_factory=list)
     # The first JSON path of each row of a self-referencing table (to name a parent loop).
     paths: dict[tuple[str, Any], str] = field(default_factory=dict)
+    # Whether the event (or listed object) being walked is of an older LL2 version, whose
+    # older forms (a reference by name: NAMED_REFS) are read; in any other, such a value
+    # is refused at its path as the wrong type it is.
+    legacy: bool = False
 
     def count(self) -> int:
         return sum(len(rows) for rows in self.rows.values())
@@ -104,7 +108,7 @@ def normalize(document: Any) -> Batch:
             version = version_of(event)
             if version is not None:
                 batch.drift.saw_version(version)
-            legacy = version in LEGACY_VERSIONS
+            legacy = batch.legacy = version in LEGACY_VERSIONS
             event_id = _walk(event, legacy_event_shape() if legacy else root, path, batch)
             batch.events.append(event_id)
             if legacy and event.get(LAUNCH_ID) is not None:
@@ -199,6 +203,7 @@ def normalize_objects(document: Any, table: str) -> Batch:
     batch = Batch()
     try:
         for index, obj in enumerate(items):
+            batch.legacy = type(obj) is dict and version_of(obj) in LEGACY_VERSIONS
             _walk(obj, shape, f"{prefix}[{index}]", batch)
         _check_loops(batch)
     except RecursionError:
@@ -263,7 +268,7 @@ def _walk(obj: Any, shape: Shape, path: str, batch: Batch) -> Any:
             value = obj[key]
             if value is None:
                 row[column] = None
-            elif type(value) is str and (shape.table.name, key) in NAMED_REFS:
+            elif type(value) is str and batch.legacy and (shape.table.name, key) in NAMED_REFS:
                 # An older LL2 version names the row (an agency's type): resolved in load.
                 batch.deferred.append(
                     Deferred(

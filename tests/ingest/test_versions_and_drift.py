@@ -222,6 +222,38 @@ def test_strict_refuses_what_an_older_version_cannot_store(db_url: str, tmp_path
     assert dump(db_url) == before
 
 
+def test_an_older_form_in_a_2_3_0_event_is_the_wrong_type(db_url: str, tmp_path: Path) -> None:
+    """An agency's type given by name is 2.1.0's form; in a 2.3.0 event it is a string where
+    an object is required, refused at its path, even where another occurrence of the same
+    agency gives the type as an object (hypothesis found it: the string was read as a
+    name and the document stored)."""
+    ingest(db_url, SEED_PAGE)
+    before = dump(db_url)
+    page = json.loads(SEED_PAGE.read_text())
+    found = []
+
+    def agencies(obj: Any, path: str) -> None:
+        if isinstance(obj, dict):
+            if isinstance(obj.get("type"), dict) and "abbrev" in obj:
+                found.append((obj, path))
+            for key, value in obj.items():
+                agencies(value, f"{path}.{key}")
+        elif isinstance(obj, list):
+            for index, value in enumerate(obj):
+                agencies(value, f"{path}[{index}]")
+
+    agencies(page, "$")
+    ids = [obj["id"] for obj, _ in found]
+    obj, path = next((o, p) for o, p in reversed(found) if ids.count(o["id"]) > 1)
+    obj["type"] = obj["type"]["name"]
+    broken = write(tmp_path / "named.json", page)
+    with pytest.raises(IngestError) as caught:
+        ingest(db_url, broken)
+    assert caught.value.path == f"{path}.type", caught.value
+    assert "expected an object, got a string" in caught.value.message
+    assert dump(db_url) == before
+
+
 # -- the wrong kind of object ------------------------------------------------------------
 
 STATION = {  # a /space_stations/ object (normal mode), as sync reads them
