@@ -94,6 +94,7 @@ class TransportLimits:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> TransportLimits:
         return read.dataclass_from_env(cls, os.environ if environ is None else environ)
 
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the gateway can be told; docs/commands.md lists each variable."""
@@ -179,7 +180,9 @@ class Settings:
 def log_format_from_env(environ: Mapping[str, str] | None = None) -> str:
     """``GQL_LOG_FORMAT``: "text" or "json" (the CLI reads it before anything else, to log
     in the right format from the first line)."""
-    return read.choice(os.environ if environ is None else environ, "GQL_LOG_FORMAT", "text", LOG_FORMATS)
+    return read.choice(
+        os.environ if environ is None else environ, "GQL_LOG_FORMAT", "text", LOG_FORMATS
+    )
 
 
 def _origins(value: str | None) -> tuple[str, ...]:

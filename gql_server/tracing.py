@@ -133,4 +133,3 @@ class TraceRequests:
                 await send(message)
 
             await self.app(scope, receive, sending)
-

@@ -53,6 +53,7 @@ class Reader:
         # rolling it back and closing it through SQLAlchemy, cost them more than the read).
         self._raw: PoolProxiedConnection | None = None
         self._sync: Connection | None = None
+        self._driver: Any = None  # PostgreSQL: the asyncpg connection under ``_conn``
         self._job: Future[Any] | None = None
         self._lock = asyncio.Lock()
         self.statements = 0  # statements this reader ran (the access log and metrics)
@@ -147,21 +148,53 @@ class Reader:
         try:
             driver = raw.driver_connection
             assert driver is not None
-            reading = driver_reading(statement, self._engine.dialect)
-            for watch in self._watchers:
-                watch(reading.sql)
-            arguments = reading.arguments(parameters or {})
-            if reading.converted is None:
-                # First use in the process: the result types (asyncpg's, by oid) choose the
-                # columns' conversions, as SQLAlchemy's cursor would.
-                prepared = await driver.prepare(reading.sql)
-                reading.learn([a.type.oid for a in prepared.get_attributes()])
-                records = await prepared.fetch(*arguments)
-            else:
-                records = await driver.fetch(reading.sql, *arguments)
+            rows = await self._driven(driver, statement, parameters)
             ok = True
         finally:
             await kept.give(raw, generation, ok)
+        return rows
+
+    async def rows_driven(
+        self, statement: Executable, parameters: dict[str, Any] | None = None
+    ) -> Sequence[Sequence[Any]]:
+        """On PostgreSQL, a short read of the request's transaction sent to asyncpg itself
+        (prepared once per connection, its values converted by the columns' own result
+        processors), as ``rows_alone`` sends a read outside one: SQLAlchemy's execution
+        (greenlet hops, execution context, result objects) cost a page's joined chain of
+        rows more than its round trip. The statement must be one SQLAlchemy caches whole
+        (no expanding IN): ``driver_reading`` compiles it once. Elsewhere, ``rows``."""
+        if self._local is not None:
+            return [
+                tuple(row.values()) for row in await self.rows(statement, parameters, long=False)
+            ]
+        self.statements += 1
+        async with self._lock:
+            conn = await self._connection()
+            driver = self._driver
+            if driver is None:
+                raw = await conn.get_raw_connection()
+                driver = self._driver = raw.driver_connection
+            if not driver.is_in_transaction():
+                # SQLAlchemy begins on its first statement: this one, then (a read sent to
+                # the driver first would run outside the request's snapshot).
+                return (await conn.execute(statement, parameters)).all()
+            return await self._driven(driver, statement, parameters)
+
+    async def _driven(
+        self, driver: Any, statement: Executable, parameters: dict[str, Any] | None
+    ) -> list[tuple[Any, ...]]:
+        reading = driver_reading(statement, self._engine.dialect)
+        for watch in self._watchers:
+            watch(reading.sql)
+        arguments = reading.arguments(parameters or {})
+        if reading.converted is None:
+            # First use in the process: the result types (asyncpg's, by oid) choose the
+            # columns' conversions, as SQLAlchemy's cursor would.
+            prepared = await driver.prepare(reading.sql)
+            reading.learn([a.type.oid for a in prepared.get_attributes()])
+            records = await prepared.fetch(*arguments)
+        else:
+            records = await driver.fetch(reading.sql, *arguments)
         return [reading.row(record) for record in records]
 
     async def rows_by_id(self, table: Table, ids: Sequence[Any]) -> Sequence[Mapping[str, Any]]:
@@ -278,6 +311,7 @@ class Reader:
                 await asyncio.shield(self._release_sync(raw, sync, job))
         opening, self._opening = self._opening, None
         conn, self._conn = self._conn, None
+        self._driver = None
         if conn is None and opening is not None:
             try:
                 conn = await opening

@@ -270,7 +270,9 @@ def rule(owner: str, name: str, definition: Any) -> str | None:
         return "buckets"
     if (owner, name) in LIST_SIZES:
         return "declared"
-    kind = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
+    kind = (
+        definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
+    )
     if not isinstance(kind, GraphQLList):
         return "one"
     if name in SIZED_BY_PARENT and not definition.args:

@@ -54,4 +54,3 @@ class Lane:
                 waiter.set_result(None)  # the slot passes on: `running` stays
                 return
         self.running -= 1
-

@@ -35,7 +35,7 @@ def landing_page(
         if path in paths
     )
     page = (
-        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
+        '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8">'
         "<title>LL2 docking gateway</title></head>\n<body>\n"
         "<h1>LL2 docking gateway</h1>\n"
         "<p>A GraphQL API over Launch Library 2's docking events.</p>\n"

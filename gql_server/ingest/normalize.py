@@ -76,7 +76,9 @@ def events_of(document: Any) -> Iterator[tuple[str, Any]]:
     if isinstance(document, dict) and "results" in document:
         results = document["results"]
         if not isinstance(results, list):
-            raise IngestError(f"expected a list of events, got {kind_of(results)}", path="$.results")
+            raise IngestError(
+                f"expected a list of events, got {kind_of(results)}", path="$.results"
+            )
         for index, event in enumerate(results):
             yield f"$.results[{index}]", event
     elif isinstance(document, list):

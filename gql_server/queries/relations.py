@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Select,
     Table,
+    any_,
     bindparam,
     func,
     or_,
@@ -109,7 +111,8 @@ class JoinStep:
 def joined_chain(steps: Sequence[JoinStep]) -> tuple[Select[Any], Select[Any]]:
     """The rows of a to-one chain in one SELECT of LEFT JOINs, every step's columns in order
     (labelled ``c0``, ``c1``, ... across the whole row): for the root whose id is the ``key``
-    parameter, and for the roots whose ids are in ``ids``."""
+    parameter, and (PostgreSQL only: an array parameter) for the roots whose ids are in
+    ``ids``."""
     aliases = [step.table.alias(f"p{i}") for i, step in enumerate(steps)]
     joined = aliases[0]
     for step, alias in zip(steps[1:], aliases[1:], strict=True):
@@ -119,11 +122,14 @@ def joined_chain(steps: Sequence[JoinStep]) -> tuple[Select[Any], Select[Any]]:
     for step, alias in zip(steps, aliases, strict=True):
         for name in step.names:
             columns.append(alias.c[name].label(f"c{len(columns)}"))
-    one = select(*columns).select_from(joined).where(aliases[0].c.id == bindparam("key"))
+    root = aliases[0].c.id
+    one = select(*columns).select_from(joined).where(root == bindparam("key"))
+    # One array parameter (PostgreSQL's ``= ANY``), not an expanding IN: the SQL is the same
+    # for any number of ids, so the driver prepares it once (``Reader.rows_driven``).
     many = (
         select(*columns)
         .select_from(joined)
-        .where(aliases[0].c.id.in_(bindparam("ids", expanding=True)))
+        .where(root == any_(bindparam("ids", type_=ARRAY(root.type))))
     )
     return one, many
 

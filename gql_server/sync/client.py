@@ -353,5 +353,3 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
 def _origin_text(url: httpx.URL) -> str:
     scheme, host, port = _origin(url)
     return f"{scheme}://{host}:{port}"
-
-

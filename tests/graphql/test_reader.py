@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from support.data import SEED_DIR
 from support.db_dump import ingest
 
@@ -106,3 +106,34 @@ def test_a_cancelled_long_read_is_interrupted_and_its_connection_reused(tmp_path
             await engine.dispose()
 
     assert asyncio.run(scenario()) == 42
+
+
+def test_driven_reads_share_the_request_s_snapshot(db_url: str, backend: str) -> None:
+    """``rows_driven`` (a page's joined chain, sent to asyncpg itself on PostgreSQL) reads in
+    the request's transaction: the same transaction start as the SQLAlchemy reads, first or
+    after them, and the same rows as ``rows`` gives; on SQLite it is ``rows``."""
+    ingest(db_url, SEED_DIR)
+    table = Base.metadata.tables["docking_event"]
+    events = select(table.c.id, table.c.docking).order_by(table.c.id).limit(3)
+
+    async def check() -> None:
+        engine = create_engine(db_url)
+        try:
+            reader = Reader(engine)
+            try:
+                if backend == "postgresql":
+                    started = select(func.now(), func.txid_current_if_assigned().is_(None))
+                    first = await reader.rows_driven(started)  # begins, through SQLAlchemy
+                    second = await reader.rows_driven(started)  # through asyncpg
+                    (via_sqlalchemy,) = await reader.rows(started)
+                    assert first == second == [tuple(via_sqlalchemy.values())]
+                    assert reader._driver is not None and reader._driver.is_in_transaction()
+                driven = await reader.rows_driven(events)
+                assert len(driven) == 3
+                assert driven == [tuple(r.values()) for r in await reader.rows(events)]
+            finally:
+                await reader.close()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(check())

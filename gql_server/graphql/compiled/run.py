@@ -54,6 +54,7 @@ class Host(Protocol):
     def _shape(self, return_type: Any, field_details_list: Any, result: Any) -> Any: ...
     async def _load_and_build(self, shape: Any) -> Any: ...
 
+
 # What a resolver returned, by response path: recorded by the compiled run so that the
 # check run (``GQL_COMPILED_CHECK``) replays it instead of reading again.
 Memo = dict[tuple[str | int, ...], Any]

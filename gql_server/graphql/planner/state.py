@@ -226,8 +226,7 @@ class PlanState:
         if not missing:
             return
         ids = list(dict.fromkeys(obj.id for obj in missing))  # type: ignore[attr-defined]
-        for values in await self._reader.rows(read.many, {"ids": ids}, long=False):
-            row = tuple(values.values())
+        for row in await self._reader.rows_driven(read.many, {"ids": ids}):
             self._keep(row, read.split(row))
 
     def _keep(self, values: Sequence[Any], found: Iterable[tuple[Any, Any, bool]]) -> None:
