@@ -113,6 +113,27 @@ def test_pages_are_slices_of_the_order(generated: Generated, search: str | None)
         assert got == whole[offset : offset + limit], (limit, offset)
 
 
+@pytest.mark.parametrize("name", list(ORDERINGS))
+def test_deep_pages_find_their_rows_by_key_first(
+    generated: Generated, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From ``DEFERRED_OFFSET`` on, a page reads its rows' keys first (the order's index),
+    then the rows by id: the same slices of the order, for every ordering, filtered or
+    not (the threshold lowered to 5 here: 400 events)."""
+    monkeypatch.setattr(q, "DEFERRED_OFFSET", 5)
+    ordering = ORDERINGS[name]
+    for filtered in ("none", "docking_gte", "docking_location_id", "docking_range"):
+        where = EventFilter(**FILTERS[filtered])
+        whole = ids(ordered(kept(EVENTS, **FILTERS[filtered]), [o.value for o in ordering]))
+        cases = [(7, 5), (100, 37), (3, len(whole) - 2), (10, len(whole) + 4), (5, 0)]
+        statements = [q.page(where, ordering, limit, offset) for limit, offset in cases]
+        assert len(whole) > 20, filtered
+        assert [" found" in str(s) for s in statements] == [True] * 4 + [False]
+        pages = generated.ids(*statements)
+        for (limit, offset), got in zip(cases, pages, strict=True):
+            assert got == whole[offset : offset + limit], (filtered, limit, offset)
+
+
 @pytest.mark.parametrize("search", ["soyuz", "international space", "tianhe", "no such thing"])
 def test_a_searched_page_probes_the_top_of_the_order_first(
     generated: Generated, search: str, monkeypatch: pytest.MonkeyPatch
