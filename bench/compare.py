@@ -281,7 +281,7 @@ def _what_w3_says(name: str, event: dict[str, Any]) -> tuple[Any, ...]:
     """A W3 answer as facts comparable across servers: the peers and the gateway answer in
     their own shapes (columns and one field per party kind; objects and a union)."""
     head = (event["id"], event["url"], _moment(event["docking"]), _moment(event["departure"]))
-    gateway = "dockingLocation" in event and "__typename" in (event.get("chaser") or {})
+    gateway = "chaser" in event  # the peers have one field per chaser kind instead
     if name == "W3":
         if gateway:
             parties = tuple(
