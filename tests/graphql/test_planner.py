@@ -102,7 +102,7 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any]]] = {
         {"id": 3},
     ),
     # Relations asked for their id (and __typename) alone are answered from the referencing
-    # columns, without reading the rows (plan.py KeyReference, KeyAlternatives): what
+    # columns, without reading the rows (plan.py: Reference and Alternatives, keyed): what
     # PostGraphile's by-id query asks (the event's columns), in the gateway's shape.
     "relations by their ids alone, a point lookup": (
         "query ($id: Int!) { dockingEvent(id: $id) { ...Keys } }\n" + KEYS_ONLY,

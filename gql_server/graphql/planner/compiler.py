@@ -30,8 +30,6 @@ from gql_server.graphql.planner.plan import (
     ChildEdge,
     ChildRows,
     FieldPlan,
-    KeyAlternatives,
-    KeyReference,
     Leaf,
     LinkEdge,
     ListedRows,
@@ -163,7 +161,7 @@ class Compiler:
         if isinstance(resolution, ToOne):
             target = self.object_plan(_object_type(named), details)
             if key_only(target):
-                return KeyReference(key, resolution.column, target, non_null)
+                return Reference(key, resolution.column, target, non_null, keyed=True)
             plan.edges.append(RefEdge(resolution.column, target))
             return Reference(key, resolution.column, target, non_null)
         if isinstance(resolution, Party):
@@ -172,7 +170,7 @@ class Compiler:
                 member = _referenced_type(self.schema, plan.table, column)
                 options.append((column, self.object_plan(member, details)))
             if all(key_only(target) for _, target in options):
-                return KeyAlternatives(key, options, non_null)
+                return Alternatives(key, options, non_null, keyed=True)
             plan.edges.extend(RefEdge(column, target) for column, target in options)
             return Alternatives(key, options, non_null)
         if isinstance(resolution, Listed):

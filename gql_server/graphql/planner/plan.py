@@ -130,21 +130,6 @@ class Leaf(FieldPlan):
         return self.serialize(raw)
 
 
-@dataclass(eq=False)
-class Reference(FieldPlan):
-    column: str
-    target: ObjectPlan
-    non_null: bool
-
-    def value(self, state: PlanState, obj: Any) -> Any:
-        row = state.referenced(self.target, getattr(obj, self.column))
-        if row is None:
-            if self.non_null:
-                raise Unplannable("null in a non-null field")
-            return None
-        return state.build(self.target, row)
-
-
 class _Keyed:
     """What a key-only plan is built from: a referenced row's id, without the row."""
 
@@ -154,42 +139,32 @@ class _Keyed:
         self.id = key
 
 
+def _row(state: PlanState, target: ObjectPlan, key: Any, keyed: bool) -> Any:
+    """The referenced row, or (``keyed``) its id alone: ``target`` reads nothing else."""
+    if keyed:
+        return None if key is None else _Keyed(key)
+    return state.referenced(target, key)
+
+
 @dataclass(eq=False)
-class KeyReference(FieldPlan):
-    """A to-one relation whose selection is only the row's ``id`` (and ``__typename``):
-    the referencing column holds the answer, so the row is not read. Its row exists: the
-    column is a foreign key, which both engines enforce (SQLite with ``foreign_keys=ON`` on
-    every connection, PostgreSQL always)."""
+class Reference(FieldPlan):
+    """A to-one relation. ``keyed``: its selection is only the row's ``id`` (and
+    ``__typename``, see ``key_only``), which the referencing column holds, so the row is
+    not read. Its row exists: the column is a foreign key, which both engines enforce
+    (SQLite with ``foreign_keys=ON`` on every connection, PostgreSQL always)."""
 
     column: str
     target: ObjectPlan
     non_null: bool
+    keyed: bool = False
 
     def value(self, state: PlanState, obj: Any) -> Any:
-        key = getattr(obj, self.column)
-        if key is None:
+        row = _row(state, self.target, getattr(obj, self.column), self.keyed)
+        if row is None:
             if self.non_null:
                 raise Unplannable("null in a non-null field")
             return None
-        return state.build(self.target, _Keyed(key))
-
-
-@dataclass(eq=False)
-class KeyAlternatives(FieldPlan):
-    """A union whose members' selections are only ``id`` and ``__typename``: the first
-    set column of ``options`` picks the member, and holds its id (as ``KeyReference``)."""
-
-    options: list[tuple[str, ObjectPlan]]
-    non_null: bool
-
-    def value(self, state: PlanState, obj: Any) -> Any:
-        for column, target in self.options:
-            key = getattr(obj, column)
-            if key is not None:
-                return state.build(target, _Keyed(key))
-        if self.non_null:
-            raise Unplannable("null in a non-null field")
-        return None
+        return state.build(self.target, row)
 
 
 def key_only(plan: ObjectPlan) -> bool:
@@ -202,16 +177,18 @@ def key_only(plan: ObjectPlan) -> bool:
 
 @dataclass(eq=False)
 class Alternatives(FieldPlan):
-    """A union: the first set column of ``options`` picks the member and its plan."""
+    """A union: the first set column of ``options`` picks the member and its plan.
+    ``keyed``: every member's selection is its id alone (as ``Reference``)."""
 
     options: list[tuple[str, ObjectPlan]]
     non_null: bool
+    keyed: bool = False
 
     def value(self, state: PlanState, obj: Any) -> Any:
         for column, target in self.options:
             key = getattr(obj, column)
             if key is not None:
-                row = state.referenced(target, key)
+                row = _row(state, target, key, self.keyed)
                 if row is None:
                     break
                 return state.build(target, row)
