@@ -9,7 +9,10 @@ DATABASE_URL is a database the gateway has loaded (``bench/compare.py`` leaves
 bodies (W1 same, W1 varied, W3, W4). Each request is the app called with an HTTP POST
 scope; after a warm-up, 7 batches are timed with ``time.process_time`` (every thread of
 the process) and the lowest and the median of the batches printed, in microseconds a
-request. The machine is shared: compare two versions by running them alternately.
+request. The machine is shared: compare two versions by running them alternately, each
+from a folder outside both checkouts (``cd /tmp && PYTHONPATH=/path/to/version python
+/work/main/bench/in_process.py ...``: run from a checkout, that checkout's ``gql_server``
+comes first on ``sys.path`` whatever PYTHONPATH says). It prints which copy it measured.
 """
 
 from __future__ import annotations
@@ -104,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     from compare import servers
 
+    import gql_server
     from gql_server.app import create_app
+
+    print(f"measuring {Path(gql_server.__file__).parent}")
 
     kind = "sqlite" if args.database_url.startswith("sqlite") else "postgresql"
     server = next(s for s in servers(args.events, 0) if s.key == kind)
