@@ -18,9 +18,11 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH.parent / "tests"))
 
 from run import build_database  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
+from support.client import graphql_view  # noqa: E402
 
 from gql_server.app import create_app  # noqa: E402
 from gql_server.http.caching import sha256  # noqa: E402
@@ -37,14 +39,6 @@ def rss() -> int:
     return 0
 
 
-def view_of(app: Any) -> Any:
-    for route in app.routes:
-        owner = getattr(getattr(route, "endpoint", None), "__self__", None)
-        if owner is not None and hasattr(owner, "responses"):
-            return owner
-    raise SystemExit("no GraphQL view")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=10_000)
@@ -56,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(settings)
     rows = []
     with TestClient(app) as client:
-        view = view_of(app)
+        view = graphql_view(app)
         schema = view.schema
         headers = {"accept": "application/json"}
 
