@@ -13,7 +13,7 @@ from support.data import SEED_DIR
 from support.db_dump import ingest
 
 from gql_server.db.base import Base
-from gql_server.db.engine import create_engine
+from gql_server.db.engine import ALONE_CONNECTIONS, create_engine, pg_alone
 from gql_server.db.reader import Reader
 from gql_server.synthetic import write_pages
 
@@ -135,5 +135,28 @@ def test_driven_reads_share_the_request_s_snapshot(db_url: str, backend: str) ->
                 await reader.close()
         finally:
             await engine.dispose()
+
+    asyncio.run(check())
+
+
+def test_postgresql_keeps_at_most_its_budget_of_alone_connections(new_pg_database: Any) -> None:
+    """One more one-statement read at once than ``ALONE_CONNECTIONS``: all of them are
+    served, the budget's worth stay checked out for the next reads, the one over it goes
+    back to the pool; disposing of the engine closes the kept ones."""
+    url = new_pg_database()
+
+    async def check() -> None:
+        engine = create_engine(url)
+        kept = pg_alone(engine)
+        try:
+            taken = [await kept.take() for _ in range(ALONE_CONNECTIONS + 1)]
+            assert engine.pool.checkedout() == ALONE_CONNECTIONS + 1  # type: ignore[attr-defined]
+            for raw, generation in taken:
+                await kept.give(raw, generation, ok=True)
+            assert len(kept.free) == ALONE_CONNECTIONS
+            assert engine.pool.checkedout() == ALONE_CONNECTIONS  # type: ignore[attr-defined]
+        finally:
+            await engine.dispose()
+        assert kept.free == []
 
     asyncio.run(check())
