@@ -27,6 +27,10 @@ class Context:
     heavy_lane: bool = False  # executing on the heavy lane's loop (gql_server/http/heavy.py)
     # The look-ahead planner's loaded rows (gql_server.graphql.planner.state.PlanState).
     plan_state: Any = field(default=None, init=False)
+    # Set by the compiled executor before it resolves a root list whose events' selection
+    # is a to-one chain (PostgreSQL): (the events' plan, its PointRead). The list's source
+    # then reads its page and the chain in one statement, and clears it.
+    page_chain: Any = None
     # The process's SubscriptionBudget (gql_server.graphql.budget): WebSocket contexts
     # carry it; each subscription then reads through its database gate.
     subscriptions: Any = None

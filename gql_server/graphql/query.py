@@ -40,7 +40,7 @@ from gql_server.graphql.types.spacecraft import Spacecraft, SpacecraftFlight
 from gql_server.graphql.types.stations import DockingLocation, SpaceStation
 from gql_server.graphql.types.stats import DockingStatsBucket, DockingStatsBucketKey
 from gql_server.graphql.window import Window
-from gql_server.queries import by_name, docking_events, stats
+from gql_server.queries import by_name, event_statements, stats
 from gql_server.queries.docking_events import EventFilter
 from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc, data_version
 from gql_server.queries.stats import StatsKey
@@ -104,11 +104,14 @@ class Query:
         keys = orderings(ordering)
         return DockingEventPage(
             source=QuerySource(
-                count_of=lambda: docking_events.cached_count(where),
-                results_of=lambda: docking_events.cached_page(where, keys, size, start),
-                probe_of=lambda: docking_events.cached_probe(where, keys, size, start),
-                probe_or_results_of=lambda: docking_events.cached_probe_or_page(
+                count_of=lambda: event_statements.cached_count(where),
+                results_of=lambda: event_statements.cached_page(where, keys, size, start),
+                probe_of=lambda: event_statements.cached_probe(where, keys, size, start),
+                probe_or_results_of=lambda: event_statements.cached_probe_or_page(
                     where, keys, size, start
+                ),
+                chained_of=lambda steps: event_statements.cached_chained_page(
+                    where, keys, size, start, steps
                 ),
                 limit=size,
                 offset=start,

@@ -11,8 +11,9 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, RowMapping, Select
 
 from gql_server.graphql.context import Info
+from gql_server.graphql.planner.state import planning
 from gql_server.queries.pages import with_total
-from gql_server.queries.relations import OrderTerms, Relation
+from gql_server.queries.relations import JoinStep, OrderTerms, Relation
 
 __all__ = ["ChildSource", "PageSource", "QuerySource"]
 
@@ -46,6 +47,9 @@ class QuerySource:
     probe_of: Callable[[], Select[Any] | None] = lambda: None
     # The probe, then the slice if need be, in one statement (one round trip, PostgreSQL).
     probe_or_results_of: Callable[[], Select[Any] | None] = lambda: None
+    # PostgreSQL: the slice with a to-one chain of rows below each event, in one statement
+    # (``event_statements.cached_chained_page``), given the chain's steps.
+    chained_of: Callable[[tuple[JoinStep, ...]], Select[Any]] | None = None
     limit: int = 0
     offset: int = 0
     together: bool = False
@@ -60,8 +64,12 @@ class QuerySource:
     async def rows(self, info: Info) -> Sequence[RowMapping]:
         if self.together:
             return (await self._count_and_rows(info))[1]
-        reader = info.context.reader
+        context = info.context
+        reader = context.reader
         if reader.engine.dialect.name == "postgresql":
+            if context.page_chain is not None and self.chained_of is not None:
+                (plan, read), context.page_chain = context.page_chain, None
+                return await planning(context).read_page(plan, read, self.chained_of(read.steps))
             either = self.probe_or_results_of()
             if either is not None:
                 return await reader.rows(either)

@@ -3,7 +3,7 @@ plus occupancy (``docked_at``) and keyset positions for cursor paging."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnCollection
 
-from gql_server.bytecache import ByteLRU
 from gql_server.db.models import DockingEvent
+from gql_server.queries.relations import JoinStep, chained_columns
 from gql_server.queries.search import candidate_count, search_conditions
 from gql_server.queries.sql import utc_day, utc_month, utc_year
 from gql_server.search_terms import folded_terms
@@ -316,6 +316,25 @@ def probe_or_page(
     return select(either).order_by(*order_by(ordering, either.c))
 
 
+def chained_page(
+    where: EventFilter,
+    ordering: Sequence[Ordering] | None,
+    limit: int,
+    offset: int,
+    steps: Sequence[JoinStep],
+) -> Select[tuple[object, ...]]:
+    """PostgreSQL: the slice (``probe_or_page`` when searched, else ``page``) with the to-one
+    chain of rows below each event (``relations.chained_columns``: ``steps[0]`` is the
+    events), in order, in one statement: the whole request when that is all it reads, so it
+    runs alone, one snapshot without a transaction (``Reader.rows_alone``)."""
+    base = probe_or_page(where, ordering, limit, offset)
+    if base is None:
+        base = page(where, ordering, limit, offset)
+    found = base.subquery("p0")
+    joined, columns = chained_columns(steps, found)
+    return select(*columns).select_from(joined).order_by(*order_by(ordering, found.c))
+
+
 def count(where: EventFilter) -> Select[tuple[int]]:
     return select(func.count()).select_from(EVENTS).where(*where.conditions())
 
@@ -347,51 +366,3 @@ def exists_beyond(
     position: whether a page has neighbours on that side."""
     strictly = before(keys, values) if forward else after(keys, values)
     return select(EVENTS.c.id).where(*where.conditions(), ~strictly).limit(1)
-
-
-# The statements of a root list, by its arguments: building one (filters, search terms,
-# probe window) costs a request more CPU than running a short one. Statements are immutable,
-# and the arguments (a frozen filter, a tuple of orderings, ints) are their whole identity.
-# Kept within a byte budget (gql_server.bytecache): a search string is the client's, up to a
-# request body long, and each statement holds its terms.
-STATEMENT_CACHE_BYTES = 16 * 1024 * 1024
-STATEMENT_BYTES = 20_000  # a compiled-to-be statement's objects, about (its terms apart)
-# Module-level on purpose, unlike the engines, readers and the version watch the lifespan
-# owns: it memoizes a pure function (the key is the statement's whole identity, the value
-# an immutable statement), so two apps sharing it get exactly what each would have built,
-# and nothing one does can change what another reads; it holds no connection, thread or
-# task, so shutdown has nothing to close; its memory is bounded by STATEMENT_CACHE_BYTES.
-# SQLAlchemy's own compiled cache, per engine, sits behind it.
-_STATEMENTS: ByteLRU[tuple[Any, ...], tuple[Any]] = ByteLRU(STATEMENT_CACHE_BYTES)
-
-
-def _cached(kind: str, build: Callable[..., Any], where: EventFilter, *rest: Any) -> Any:
-    key = (kind, where, *rest)
-    hit = _STATEMENTS.get(key)
-    if hit is None:
-        hit = (build(where, *rest),)  # a 1-tuple: a built None is kept too
-        # The search's text stands in the key, the filter and the statement's terms.
-        _STATEMENTS.put(key, hit, STATEMENT_BYTES + 4 * len(where.search or ""))
-    return hit[0]
-
-
-def cached_page(
-    where: EventFilter, ordering: tuple[Ordering, ...], limit: int, offset: int
-) -> Select[tuple[object, ...]]:
-    return _cached("page", page, where, ordering, limit, offset)
-
-
-def cached_probe(
-    where: EventFilter, ordering: tuple[Ordering, ...], limit: int, offset: int
-) -> Select[tuple[object, ...]] | None:
-    return _cached("probe", probe, where, ordering, limit, offset)
-
-
-def cached_probe_or_page(
-    where: EventFilter, ordering: tuple[Ordering, ...], limit: int, offset: int
-) -> Select[tuple[object, ...]] | None:
-    return _cached("probe_or_page", probe_or_page, where, ordering, limit, offset)
-
-
-def cached_count(where: EventFilter) -> Select[tuple[int]]:
-    return _cached("count", count, where)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    FromClause,
     Select,
     Table,
     any_,
@@ -108,21 +109,31 @@ class JoinStep:
     column: str | None
 
 
-def joined_chain(steps: Sequence[JoinStep]) -> tuple[Select[Any], Select[Any]]:
-    """The rows of a to-one chain in one SELECT of LEFT JOINs, every step's columns in order
-    (labelled ``c0``, ``c1``, ... across the whole row): for the root whose id is the ``key``
-    parameter, and (PostgreSQL only: an array parameter) for the roots whose ids are in
-    ``ids``."""
-    aliases = [step.table.alias(f"p{i}") for i, step in enumerate(steps)]
+def chained_columns(
+    steps: Sequence[JoinStep], root: FromClause
+) -> tuple[FromClause, list[ColumnElement[Any]]]:
+    """A to-one chain's LEFT JOINs from ``root`` (the first step's rows: its table, or a
+    subquery with its columns) and every step's columns in order, labelled ``c0``, ``c1``,
+    ... across the whole row."""
+    aliases = [root, *(step.table.alias(f"p{i}") for i, step in enumerate(steps) if i)]
     joined = aliases[0]
     for step, alias in zip(steps[1:], aliases[1:], strict=True):
         parent = aliases[step.parent]  # type: ignore[index]
         joined = joined.outerjoin(alias, alias.c.id == parent.c[step.column])
-    columns = []
+    columns: list[ColumnElement[Any]] = []
     for step, alias in zip(steps, aliases, strict=True):
         for name in step.names:
             columns.append(alias.c[name].label(f"c{len(columns)}"))
-    root = aliases[0].c.id
+    return joined, columns
+
+
+def joined_chain(steps: Sequence[JoinStep]) -> tuple[Select[Any], Select[Any]]:
+    """The rows of a to-one chain in one SELECT of LEFT JOINs (``chained_columns``): for the
+    root whose id is the ``key`` parameter, and (PostgreSQL only: an array parameter) for
+    the roots whose ids are in ``ids``."""
+    root_alias = steps[0].table.alias("p0")
+    joined, columns = chained_columns(steps, root_alias)
+    root = root_alias.c.id
     one = select(*columns).select_from(joined).where(root == bindparam("key"))
     # One array parameter (PostgreSQL's ``= ANY``), not an expanding IN: the SQL is the same
     # for any number of ids, so the driver prepares it once (``Reader.rows_driven``).

@@ -7,6 +7,8 @@ ROLLBACK, which do not pass through SQLAlchemy's cursor).
 A lone point lookup (``dockingEvent(id:)`` with its to-one chain) is one statement of joins
 (``gql_server/graphql/planner/point.py``) sent without an explicit transaction
 (``Reader.rows_alone``): one round trip, where it took BEGIN, five statements and ROLLBACK.
+So is a lone list whose ``results`` only follow to-one relations (``Context.page_chain``):
+its page, searched or not, and the chain below each event, in one statement.
 """
 
 from __future__ import annotations
@@ -79,6 +81,35 @@ def test_a_point_lookup_is_one_round_trip(logged: tuple[Client, list[str]]) -> N
         assert len(queries) == 1, queries
         assert queries[0].startswith("SELECT"), queries
         assert "LEFT OUTER JOIN" in queries[0]
+
+
+PAGE = """query ($search: String, $offset: Int) {
+  dockingEvents(search: $search, ordering: [DOCKING_DESC], limit: 7, offset: $offset) {
+    __typename results { id docking dockingLocation { name spacestation { name } }
+      chaser { __typename ... on SpacecraftFlight { spacecraft { name } }
+        ... on PayloadFlight { payload { name } } } } } }"""
+
+
+@pytest.mark.parametrize(
+    "variables", [{}, {"search": "dragon"}, {"offset": 1500}], ids=["page", "searched", "deep"]
+)
+def test_a_lone_page_of_to_one_chains_is_one_round_trip(
+    logged: tuple[Client, list[str]], variables: dict[str, Any]
+) -> None:
+    queries = sent_for(logged, PAGE, variables)
+    assert len(queries) == 1, queries
+    assert "LEFT OUTER JOIN spacecraft AS" in queries[0], queries
+    assert "docking_event.docking DESC" in queries[0], queries
+
+
+def test_a_page_with_its_count_keeps_its_transaction(logged: tuple[Client, list[str]]) -> None:
+    # `count` with `results`: two statements' worth (the slice carries the total), read in
+    # the request's one snapshot.
+    query = PAGE.replace("__typename results", "count results")
+    queries = sent_for(logged, query, {"search": "dragon"})
+    begun = [q for q in queries if q.startswith("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")]
+    assert len(begun) == 1, queries
+    assert queries[-1].startswith("ROLLBACK"), queries
 
 
 def test_two_root_fields_still_read_one_snapshot(logged: tuple[Client, list[str]]) -> None:

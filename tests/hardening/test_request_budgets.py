@@ -442,12 +442,12 @@ def test_a_persisted_query_answered_from_the_response_cache_is_registered(db_url
 
 
 def test_root_list_statements_are_kept_by_bytes(seeded: Client) -> None:
-    from gql_server.queries import docking_events
+    from gql_server.queries import event_statements
 
-    cache = docking_events._STATEMENTS
+    cache = event_statements._STATEMENTS
     query = "query ($s: String) { dockingEvents(search: $s, limit: 5) { results { id } } }"
     before = cache.bytes
     term = "x" * 50_000 + str(id(seeded))  # one long term, new: key and statement hold it
     assert seeded.data(query, {"s": term})["dockingEvents"]["results"] == []
     assert cache.bytes - before >= 4 * len(term)
-    assert cache.bytes <= docking_events.STATEMENT_CACHE_BYTES
+    assert cache.bytes <= event_statements.STATEMENT_CACHE_BYTES

@@ -38,7 +38,7 @@ from gql_server.graphql.context import Context
 from gql_server.graphql.cost import Measures
 from gql_server.graphql.planner.plan import ObjectPlan, Unplannable
 from gql_server.graphql.planner.point import point_read
-from gql_server.graphql.planner.state import PlanState
+from gql_server.graphql.planner.state import planning
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +119,7 @@ async def answer(
         return None
     if not isinstance(key, int) or isinstance(key, bool):
         return None
-    state = context.plan_state
-    if state is None:
-        state = context.plan_state = PlanState(context.reader, context.loaders)
+    state = planning(context)
     plan = direct.plan
     try:
         if not await state.prefetch_point(plan, key):

@@ -55,6 +55,7 @@ class PointRead:
     statement: Select[Any]
     many: Select[Any]  # the same for the root rows whose id is in ``ids``
     nodes: tuple[_Node, ...]
+    steps: tuple[JoinStep, ...]  # the chain, for statements over other roots (a page)
 
     def split(self, values: Sequence[Any]) -> list[tuple[_Node, Any, bool]]:
         """(node, the id that led to it, whether that id has a row) for every node its
@@ -152,10 +153,9 @@ def _build(chain: tuple[_Step, ...]) -> PointRead:
             _Node(step.cls, step.table, step.parent, step.column, start, step.names, id_at, ref_at)
         )
         start += len(step.names)
-    statement, many = joined_chain(
-        [JoinStep(step.table, step.names, step.parent, step.column) for step in chain]
-    )
-    return PointRead(statement, many, tuple(nodes))
+    steps = tuple(JoinStep(step.table, step.names, step.parent, step.column) for step in chain)
+    statement, many = joined_chain(steps)
+    return PointRead(statement, many, tuple(nodes), steps)
 
 
 def _columns(plan: ObjectPlan) -> tuple[str, ...]:

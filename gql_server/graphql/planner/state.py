@@ -261,6 +261,18 @@ class PlanState:
         self._keep(values, split)
         return True
 
+    async def read_page(self, plan: ObjectPlan, read: Any, statement: Any) -> list[dict[str, Any]]:
+        """A root page's rows with their chain (``statement``: the page's events joined with
+        ``read``'s chain, ``event_statements.cached_chained_page``), read alone: the rows
+        below the events go into the row store, where ``_prefetch_chain`` finds them all;
+        the events' own columns are returned, in order, for the page's resolver."""
+        out = []
+        root = read.nodes[0]
+        for values in await self._reader.rows_alone(statement):
+            out.append(root.row(values))
+            self._keep(values, read.split(values))
+        return out
+
     # Building: what the plan's fields read.
 
     def referenced(self, plan: ObjectPlan, key: Any) -> RowType | None:
@@ -293,4 +305,12 @@ class PlanState:
         return built
 
 
-__all__ = ["Edge", "PlanState", "Root"]
+def planning(context: Any) -> PlanState:
+    """The request's planner state (``Context.plan_state``), made on first use."""
+    state = context.plan_state
+    if state is None:
+        state = context.plan_state = PlanState(context.reader, context.loaders)
+    return state
+
+
+__all__ = ["Edge", "PlanState", "Root", "planning"]
