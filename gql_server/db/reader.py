@@ -223,13 +223,19 @@ class Reader:
             cursor = driver.execute(sql, [reading.bind(i) for i in ids])
             return [reading.row(values) for values in cursor.fetchall()]
 
-    async def scalar(self, statement: Executable, *, long: bool = True) -> Any:
+    async def scalar(
+        self,
+        statement: Executable,
+        parameters: dict[str, Any] | None = None,
+        *,
+        long: bool = True,
+    ) -> Any:
         self.statements += 1
         async with self._lock:
             if self._local is not None:
-                return await self._run(lambda c: c.execute(statement).scalar(), long)
+                return await self._run(lambda c: c.execute(statement, parameters).scalar(), long)
             conn = await self._connection()
-            return (await conn.execute(statement)).scalar()
+            return (await conn.execute(statement, parameters)).scalar()
 
     async def _settle(self) -> None:
         job = self._job

@@ -106,6 +106,9 @@ class Query:
             source=QuerySource(
                 count_of=lambda: event_statements.cached_count(where),
                 results_of=lambda: event_statements.cached_page(where, keys, size, start),
+                results_with_total_of=lambda: event_statements.cached_page_with_total(
+                    where, keys, size, start
+                ),
                 probe_of=lambda: event_statements.cached_probe(where, keys, size, start),
                 probe_or_results_of=lambda: event_statements.cached_probe_or_page(
                     where, keys, size, start

@@ -8,11 +8,12 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, RowMapping, Select
+from sqlalchemy import ColumnElement, RowMapping
 
 from gql_server.graphql.context import Info
 from gql_server.graphql.planner.state import planning
-from gql_server.queries.pages import with_total
+from gql_server.queries import event_statements
+from gql_server.queries.event_statements import Prepared
 from gql_server.queries.relations import JoinStep, OrderTerms, Relation
 
 __all__ = ["ChildSource", "PageSource", "QuerySource"]
@@ -25,12 +26,12 @@ class PageSource(Protocol):
 
 
 # The column that carries a root list's total on each row of its slice.
-TOTAL = "_total"
+TOTAL = event_statements.TOTAL
 
 
 @dataclass(eq=False)
 class QuerySource:
-    """A root list: a count statement and a slice statement.
+    """A root list: a count statement and a slice statement (and the forms below).
 
     When the page's ``count`` and ``results`` are both selected (``together``), they come
     from one statement: the slice with the count as an uncorrelated scalar subquery,
@@ -38,18 +39,20 @@ class QuerySource:
     empty past offset 0 (its rows carry no total) and for a searched page the probe
     answers (the count is read apart rather than added to the cheap probe)."""
 
-    # The statements are built when first needed (a page whose ``count`` is not selected
-    # never builds its count): building one costs more than running a short one.
-    count_of: Callable[[], Select[Any]]
-    results_of: Callable[[], Select[Any]]
+    # The statements are built (or found: ``queries/event_statements.py``) when first
+    # needed, each with the values of its parameters for this request (``Prepared``).
+    count_of: Callable[[], Prepared]
+    results_of: Callable[[], Prepared]
+    # The slice with its total on every row (``TOTAL``), in one statement.
+    results_with_total_of: Callable[[], Prepared]
     # A cheaper statement that gives the same slice when it returns ``limit`` rows
     # (see queries.docking_events.probe); tried first.
-    probe_of: Callable[[], Select[Any] | None] = lambda: None
+    probe_of: Callable[[], Prepared | None] = lambda: None
     # The probe, then the slice if need be, in one statement (one round trip, PostgreSQL).
-    probe_or_results_of: Callable[[], Select[Any] | None] = lambda: None
+    probe_or_results_of: Callable[[], Prepared | None] = lambda: None
     # PostgreSQL: the slice with a to-one chain of rows below each event, in one statement
     # (``event_statements.cached_chained_page``), given the chain's steps.
-    chained_of: Callable[[tuple[JoinStep, ...]], Select[Any]] | None = None
+    chained_of: Callable[[tuple[JoinStep, ...]], Prepared] | None = None
     limit: int = 0
     offset: int = 0
     together: bool = False
@@ -59,7 +62,7 @@ class QuerySource:
     async def count(self, info: Info) -> int:
         if self.together:
             return (await self._count_and_rows(info))[0]
-        return int(await info.context.reader.scalar(self.count_of()))
+        return int(await info.context.reader.scalar(*self.count_of()))
 
     async def rows(self, info: Info) -> Sequence[RowMapping]:
         if self.together:
@@ -68,20 +71,21 @@ class QuerySource:
         reader = context.reader
         if reader.engine.dialect.name == "postgresql":
             if context.page_chain is not None and self.chained_of is not None:
-                (plan, read), context.page_chain = context.page_chain, None
-                return await planning(context).read_page(plan, read, self.chained_of(read.steps))
+                (_plan, read), context.page_chain = context.page_chain, None
+                statement, values = self.chained_of(read.steps)
+                return await planning(context).read_page(read, statement, values)
             either = self.probe_or_results_of()
             if either is not None:
-                return await reader.rows(either)
+                return await reader.rows(*either)
         probed = await self._probed(info)
-        return probed if probed is not None else await info.context.reader.rows(self.results_of())
+        return probed if probed is not None else await reader.rows(*self.results_of())
 
     async def _probed(self, info: Info) -> Sequence[RowMapping] | None:
         """The slice from the probe when the probe fills it; None to run the slice itself."""
         probe = self.probe_of()
         if probe is None:
             return None
-        rows = await info.context.reader.rows(probe)
+        rows = await info.context.reader.rows(*probe)
         return rows if len(rows) == self.limit else None
 
     async def _count_and_rows(self, info: Info) -> tuple[int, Sequence[RowMapping]]:
@@ -98,13 +102,13 @@ class QuerySource:
         # the search index's whole plan, so it is only added to the slice statement.
         probed = await self._probed(info)
         if probed is not None:
-            return int(await reader.scalar(self.count_of())), probed
-        rows = await reader.rows(with_total(self.results_of(), self.count_of(), TOTAL))
+            return int(await reader.scalar(*self.count_of())), probed
+        rows = await reader.rows(*self.results_with_total_of())
         if rows:
             return int(rows[0][TOTAL]), rows
         if self.offset == 0:
             return 0, rows
-        return int(await reader.scalar(self.count_of())), rows
+        return int(await reader.scalar(*self.count_of())), rows
 
 
 @dataclass(frozen=True)

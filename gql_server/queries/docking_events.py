@@ -1,18 +1,18 @@
-"""Which docking events a list asks for, in which order: the REST endpoint's semantics,
-plus occupancy (``docked_at``) and keyset positions for cursor paging."""
+"""The statements of docking event lists, in order: the REST endpoint's slices and search
+(the filter itself is ``event_filter``), counts, and keyset positions for cursor paging."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     and_,
+    bindparam,
     case,
     false,
     func,
@@ -23,77 +23,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnCollection
 
-from gql_server.db.models import DockingEvent
+from gql_server.queries.event_filter import EVENTS, EventFilter, Ordering
 from gql_server.queries.relations import JoinStep, chained_columns
 from gql_server.queries.search import candidate_count, search_conditions
-from gql_server.queries.sql import utc_day, utc_month, utc_year
 from gql_server.search_terms import folded_terms
-
-EVENTS = DockingEvent.__table__
-
-
-class Ordering(Enum):
-    """LL2's ``ordering`` values: ``docking``, ``-docking``, ``departure``, ``-departure``."""
-
-    DOCKING_ASC = "docking"
-    DOCKING_DESC = "-docking"
-    DEPARTURE_ASC = "departure"
-    DEPARTURE_DESC = "-departure"
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    """The REST filters, the search and occupancy; every given one must hold (AND).
-    Hashable: loaders key their batches on it."""
-
-    docking_gt: datetime | None = None
-    docking_gte: datetime | None = None
-    docking_lt: datetime | None = None
-    docking_lte: datetime | None = None
-    docking_location_id: int | None = None
-    flight_vehicle_chaser_id: int | None = None
-    space_station_target_id: int | None = None
-    search: str | None = None
-    # Attached at this instant: docking <= t and (departure is null or departure > t).
-    docked_at: datetime | None = None
-    # LL2 2.4.0: still attached (no departure) when true, departed when false.
-    docked: bool | None = None
-    # LL2 2.4.0: the UTC year, month, day of docking is one of these (None: any).
-    docking_year: tuple[int, ...] | None = None
-    docking_month: tuple[int, ...] | None = None
-    docking_day: tuple[int, ...] | None = None
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        c = EVENTS.c
-        conditions: list[ColumnElement[bool]] = []
-        if self.docking_gt is not None:
-            conditions.append(c.docking > self.docking_gt)
-        if self.docking_gte is not None:
-            conditions.append(c.docking >= self.docking_gte)
-        if self.docking_lt is not None:
-            conditions.append(c.docking < self.docking_lt)
-        if self.docking_lte is not None:
-            conditions.append(c.docking <= self.docking_lte)
-        if self.docking_location_id is not None:
-            conditions.append(c.docking_location_id == self.docking_location_id)
-        if self.flight_vehicle_chaser_id is not None:
-            conditions.append(c.flight_vehicle_chaser_id == self.flight_vehicle_chaser_id)
-        if self.space_station_target_id is not None:
-            conditions.append(c.space_station_target_id == self.space_station_target_id)
-        if self.docked_at is not None:
-            conditions.append(c.docking <= self.docked_at)
-            conditions.append(or_(c.departure.is_(None), c.departure > self.docked_at))
-        if self.docked is not None:
-            conditions.append(c.departure.is_(None) if self.docked else c.departure.is_not(None))
-        for part, values in (
-            (utc_year, self.docking_year),
-            (utc_month, self.docking_month),
-            (utc_day, self.docking_day),
-        ):
-            if values is not None:
-                conditions.append(part(c.docking).in_(values))
-        conditions.extend(search_conditions(c.search_document, self.search, rowid=c.id))
-        return conditions
 
 
 @dataclass(frozen=True)
@@ -198,18 +131,45 @@ def before(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool
 DEFERRED_OFFSET = 1000
 
 
+# ``named`` statements (below) take the slice's bounds as these parameters.
+SLICE_LIMIT = "slice_limit"
+SLICE_OFFSET = "slice_offset"
+
+
+def _bounds(limit: int, offset: int, named: bool) -> tuple[Any, Any]:
+    if not named:
+        return limit, offset
+    return bindparam(SLICE_LIMIT, type_=Integer()), bindparam(SLICE_OFFSET, type_=Integer())
+
+
+def slice_parameters(where: EventFilter, limit: int, offset: int) -> dict[str, Any]:
+    """The values of a ``named`` statement's parameters: the filter's and the slice's."""
+    return {**where.parameters(), SLICE_LIMIT: limit, SLICE_OFFSET: offset}
+
+
+# Every statement builder below takes ``named``: when true, the filter's values and the
+# slice's bounds are parameters (``slice_parameters``), and one statement serves every
+# request of the same shape (``event_statements``): building one costs milliseconds.
+
+
 def page(
-    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int
+    where: EventFilter,
+    ordering: Sequence[Ordering] | None,
+    limit: int,
+    offset: int,
+    *,
+    named: bool = False,
 ) -> Select[tuple[object, ...]]:
     if folded_terms(where.search):
-        return _searched_page(where, ordering, limit, offset)
+        return _searched_page(where, ordering, limit, offset, named)
     keys = sort_keys(ordering)
     deep = offset >= DEFERRED_OFFSET
     wanted = (
         [EVENTS.c[name] for name in dict.fromkeys(k.column for k in keys)] if deep else [EVENTS]
     )
-    sliced = select(*wanted).where(*where.conditions()).order_by(*order_terms(keys))
-    sliced = sliced.limit(limit).offset(offset)
+    sliced = select(*wanted).where(*where.conditions(named=named)).order_by(*order_terms(keys))
+    size, start = _bounds(limit, offset, named)
+    sliced = sliced.limit(size).offset(start)
     if not deep:
         return sliced
     found = sliced.subquery("found")  # the keys end with id
@@ -218,7 +178,7 @@ def page(
 
 
 def _searched_page(
-    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int
+    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int, named: bool
 ) -> Select[tuple[object, ...]]:
     """A searched page: the matches first (the search index: pg_trgm's GIN, SQLite's FTS5
     table), then the slice of them in order. ``OFFSET 0`` keeps the matches a subquery of
@@ -227,9 +187,10 @@ def _searched_page(
     matches late in the order (the first "dragon" dockings come after 8,000 events of 10,000)
     reads the table nearly through, and more as it grows. The matches cost what they number.
     (The probe, tried first, answers the pages whose matches come early.)"""
-    matches = select(EVENTS).where(*where.conditions()).offset(literal_column("0"))
+    matches = select(EVENTS).where(*where.conditions(named=named)).offset(literal_column("0"))
     found = matches.subquery("matches")
-    return select(found).order_by(*order_by(ordering, found.c)).limit(limit).offset(offset)
+    size, start = _bounds(limit, offset, named)
+    return select(found).order_by(*order_by(ordering, found.c)).limit(size).offset(start)
 
 
 # How many events, in the page's order, a searched page looks at before it asks the search
@@ -245,7 +206,12 @@ FEW_CANDIDATES = PROBE_WINDOW // 4
 
 
 def probe(
-    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int
+    where: EventFilter,
+    ordering: Sequence[Ordering] | None,
+    limit: int,
+    offset: int,
+    *,
+    named: bool = False,
 ) -> Select[tuple[object, ...]] | None:
     """For a searched page: a statement whose answer, when it holds ``limit`` rows, is the
     page; otherwise the caller runs ``page``. None when there is no search.
@@ -255,21 +221,22 @@ def probe(
     matches costs less than the window. Otherwise ``_window_probe``: the page over
     the first ``PROBE_WINDOW`` events in order. Both are branches of one statement, and the
     branch not taken has ``LIMIT 0``, which SQLite and PostgreSQL test before reading."""
-    window = _window_probe(where, ordering, limit, offset)
+    window = _window_probe(where, ordering, limit, offset, named)
     if window is None:
         return None
-    candidates = candidate_count(where.search, FEW_CANDIDATES)
-    few = page(where, ordering, limit, offset).limit(
-        case((candidates <= FEW_CANDIDATES, limit), else_=0)
+    candidates = candidate_count(where.search, FEW_CANDIDATES, named=named)
+    size, _ = _bounds(limit, offset, named)
+    few = page(where, ordering, limit, offset, named=named).limit(
+        case((candidates <= FEW_CANDIDATES, size), else_=0)
     )
-    many = window.limit(case((candidates > FEW_CANDIDATES, limit), else_=0))
+    many = window.limit(case((candidates > FEW_CANDIDATES, size), else_=0))
     either = union_all(select(few.subquery("few")), select(many.subquery("many")))
     found = either.subquery("probe")
     return select(found).order_by(*order_by(ordering, found.c))
 
 
 def _window_probe(
-    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int
+    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int, named: bool
 ) -> Select[tuple[object, ...]] | None:
     """The page computed over the first ``PROBE_WINDOW`` events (in order, other filters
     applied) only. When it comes back full, it is the page: the matches at those positions
@@ -279,22 +246,28 @@ def _window_probe(
     unsearched = replace(where, search=None)
     window = (
         select(EVENTS)
-        .where(*unsearched.conditions())
+        .where(*unsearched.conditions(named=named))
         .order_by(*order_by(ordering))
         .limit(PROBE_WINDOW)
         .subquery("window")
     )
+    size, start = _bounds(limit, offset, named)
     return (
         select(window)
-        .where(*search_conditions(window.c.search_document, where.search))
+        .where(*search_conditions(window.c.search_document, where.search, named=named))
         .order_by(*order_by(ordering, window.c))
-        .limit(limit)
-        .offset(offset)
+        .limit(size)
+        .offset(start)
     )
 
 
 def probe_or_page(
-    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int
+    where: EventFilter,
+    ordering: Sequence[Ordering] | None,
+    limit: int,
+    offset: int,
+    *,
+    named: bool = False,
 ) -> Select[tuple[object, ...]] | None:
     """The probe and, when it does not fill the slice, the slice (``page``), as one statement:
     one round trip to PostgreSQL where the two cost two. The probe's rows go into a CTE; the
@@ -303,15 +276,16 @@ def probe_or_page(
     matches only when the probe fell short. None when there is no search."""
     # The window alone: PostgreSQL has no index-only count of the candidates (its trigram
     # index needs the rows to recheck), so the window is always the first try here.
-    window = _window_probe(where, ordering, limit, offset)
+    window = _window_probe(where, ordering, limit, offset, named)
     if window is None:
         return None
     probed = window.cte("probed")
     filled = select(func.count()).select_from(probed).scalar_subquery()
-    fallback = page(where, ordering, limit, offset).subquery("fallback")
+    fallback = page(where, ordering, limit, offset, named=named).subquery("fallback")
+    size, _ = _bounds(limit, offset, named)
     either = union_all(
-        select(probed).where(filled == limit),
-        select(fallback).where(filled < limit),
+        select(probed).where(filled == size),
+        select(fallback).where(filled < size),
     ).subquery("either")
     return select(either).order_by(*order_by(ordering, either.c))
 
@@ -322,21 +296,23 @@ def chained_page(
     limit: int,
     offset: int,
     steps: Sequence[JoinStep],
+    *,
+    named: bool = False,
 ) -> Select[tuple[object, ...]]:
     """PostgreSQL: the slice (``probe_or_page`` when searched, else ``page``) with the to-one
     chain of rows below each event (``relations.chained_columns``: ``steps[0]`` is the
     events), in order, in one statement: the whole request when that is all it reads, so it
     runs alone, one snapshot without a transaction (``Reader.rows_alone``)."""
-    base = probe_or_page(where, ordering, limit, offset)
+    base = probe_or_page(where, ordering, limit, offset, named=named)
     if base is None:
-        base = page(where, ordering, limit, offset)
+        base = page(where, ordering, limit, offset, named=named)
     found = base.subquery("p0")
     joined, columns = chained_columns(steps, found)
     return select(*columns).select_from(joined).order_by(*order_by(ordering, found.c))
 
 
-def count(where: EventFilter) -> Select[tuple[int]]:
-    return select(func.count()).select_from(EVENTS).where(*where.conditions())
+def count(where: EventFilter, *, named: bool = False) -> Select[tuple[int]]:
+    return select(func.count()).select_from(EVENTS).where(*where.conditions(named=named))
 
 
 def keyset_page(

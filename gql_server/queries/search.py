@@ -14,7 +14,9 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Integer,
+    String,
     and_,
+    bindparam,
     false,
     func,
     literal,
@@ -89,20 +91,26 @@ def _compile_choice_sqlite(element: _DialectChoice, compiler: SQLCompiler, **kw:
     return compiler.process(element.sqlite, **kw)
 
 
-def candidate_count(search: str | None, cap: int) -> ColumnElement[int]:
+def candidate_count(search: str | None, cap: int, *, named: bool = False) -> ColumnElement[int]:
     """At least the number of docking events the search can match, read from the search
     index alone, up to ``cap + 1`` (then: "more than ``cap``"): on SQLite, the FTS5 table's
     rowids for the longest term (every match holds it; counting them reads no event). Where
-    there is no such count (other dialects, terms under three characters), ``cap + 1``."""
+    there is no such count (other dialects, terms under three characters), ``cap + 1``.
+    ``named``: the term is the ``search_longest`` parameter (``search_parameters``)."""
     many = literal(cap + 1, Integer())
     terms = [term for term in folded_terms(search) if len(term) >= TRIGRAM]
     if not terms or unmatchable(terms):
         return many
     longest = max(terms, key=len)
+    match = text(f"{FTS_TABLE} MATCH :{LONGEST if named else 'candidates'}")
+    if named:
+        match = match.bindparams(bindparam(LONGEST, type_=String()))
+    else:
+        match = match.bindparams(candidates=_phrase(longest))
     rowids = (
         select(literal_column("rowid"))
         .select_from(table(FTS_TABLE))
-        .where(text(f"{FTS_TABLE} MATCH :candidates").bindparams(candidates=_phrase(longest)))
+        .where(match)
         .limit(cap + 1)
         .subquery("candidates")
     )
@@ -110,28 +118,79 @@ def candidate_count(search: str | None, cap: int) -> ColumnElement[int]:
     return _DialectChoice(many, counted)
 
 
+LONGEST = "search_longest"
+
+
+def search_shape(search: str | None) -> tuple[Any, ...] | None:
+    """What of a search decides the statements ``named=True`` builds (their parameters
+    apart): none, a term that cannot match, or each distinct term's kind (three characters
+    or more: the FTS5 table narrows it)."""
+    terms = folded_terms(search)
+    if not terms:
+        return None
+    if unmatchable(terms):
+        return ("unmatchable",)
+    return tuple(len(term) >= TRIGRAM for term in dict.fromkeys(terms))
+
+
+def search_parameters(search: str | None) -> dict[str, Any]:
+    """The values of the parameters ``named=True`` statements take for ``search``."""
+    terms = folded_terms(search)
+    if not terms or unmatchable(terms):
+        return {}
+    values: dict[str, Any] = {}
+    for index, term in enumerate(dict.fromkeys(terms)):
+        values[f"search_{index}_like"] = _like_escaped(term)
+        values[f"search_{index}_raw"] = term
+        values[f"search_{index}_phrase"] = _phrase(term)
+    long_enough = [term for term in terms if len(term) >= TRIGRAM]
+    if long_enough:
+        values[LONGEST] = _phrase(max(long_enough, key=len))
+    return values
+
+
+def _like_escaped(term: str) -> str:
+    """``term`` for ``LIKE '%' || term || '%' ESCAPE '/'``: its ``/``, ``%``, ``_`` literal
+    (as SQLAlchemy's ``autoescape``)."""
+    return term.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def search_conditions(
-    document: ColumnElement[Any], search: str | None, *, rowid: ColumnElement[Any] | None = None
+    document: ColumnElement[Any],
+    search: str | None,
+    *,
+    rowid: ColumnElement[Any] | None = None,
+    named: bool = False,
 ) -> list[ColumnElement[bool]]:
     """One condition per term; ``rowid``: the column the FTS5 table's rowid mirrors (only
-    the docking events' documents have one)."""
+    the docking events' documents have one). ``named``: each term's values are parameters
+    named by its place (``search_parameters`` gives them), so one statement serves every
+    search of the same ``search_shape``."""
     terms = folded_terms(search)
     if unmatchable(terms):
         return [false()]
     conditions: list[ColumnElement[bool]] = []
-    for term in dict.fromkeys(terms):  # a repeated term adds nothing
-        like = document.contains(term, autoescape=True)
+    for index, term in enumerate(dict.fromkeys(terms)):  # a repeated term adds nothing
+        if named:
+            like = document.contains(
+                bindparam(f"search_{index}_like", type_=String()), escape="/"
+            )
+            raw: Any = bindparam(f"search_{index}_raw", type_=String())
+            phrase: Any = bindparam(f"search_{index}_phrase", type_=String())
+        else:
+            like = document.contains(term, autoescape=True)
+            raw, phrase = term, None
         # SQLite refuses LIKE patterns over 50,000 bytes; instr() is the same substring
         # test (both sides are folded) without that limit.
-        found = func.instr(document, term) > 0
+        found = func.instr(document, raw) > 0
         if rowid is None or len(term) < TRIGRAM:
             conditions.append(IndexedContains(like, found))
             continue
-        matches = (
-            select(literal_column("rowid"))
-            .select_from(table(FTS_TABLE))
-            .where(text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=_phrase(term)))
-        )
+        if phrase is None:  # a unique parameter of its own (TextClause's binds are)
+            match = text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=_phrase(term))
+        else:
+            match = text(f"{FTS_TABLE} MATCH :{phrase.key}").bindparams(phrase)
+        matches = select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(match)
         conditions.append(IndexedContains(like, rowid.in_(matches) & found))
     if len(conditions) > _FLAT_TERMS:
         # SQLite parses `a AND b AND ...` into a tree as deep as the list is long and

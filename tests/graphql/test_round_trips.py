@@ -83,15 +83,18 @@ def test_a_point_lookup_is_one_round_trip(logged: tuple[Client, list[str]]) -> N
         assert "LEFT OUTER JOIN" in queries[0]
 
 
-PAGE = """query ($search: String, $offset: Int) {
-  dockingEvents(search: $search, ordering: [DOCKING_DESC], limit: 7, offset: $offset) {
+PAGE = """query ($search: String, $offset: Int, $years: [Int!]) {
+  dockingEvents(search: $search, ordering: [DOCKING_DESC], limit: 7, offset: $offset,
+      dockingYear: $years) {
     __typename results { id docking dockingLocation { name spacestation { name } }
       chaser { __typename ... on SpacecraftFlight { spacecraft { name } }
         ... on PayloadFlight { payload { name } } } } } }"""
 
 
 @pytest.mark.parametrize(
-    "variables", [{}, {"search": "dragon"}, {"offset": 1500}], ids=["page", "searched", "deep"]
+    "variables",
+    [{}, {"search": "dragon"}, {"offset": 1500}, {"years": [2020, 2021]}],
+    ids=["page", "searched", "deep", "years"],
 )
 def test_a_lone_page_of_to_one_chains_is_one_round_trip(
     logged: tuple[Client, list[str]], variables: dict[str, Any]

@@ -441,13 +441,19 @@ def test_a_persisted_query_answered_from_the_response_cache_is_registered(db_url
         assert apq(client, None, sha256(query))["data"] == {"dockingEvent": {"id": 620}}
 
 
-def test_root_list_statements_are_kept_by_bytes(seeded: Client) -> None:
+def test_root_list_statements_are_kept_by_shape_not_by_value(seeded: Client) -> None:
     from gql_server.queries import event_statements
 
     cache = event_statements._STATEMENTS
-    query = "query ($s: String) { dockingEvents(search: $s, limit: 5) { results { id } } }"
-    before = cache.bytes
-    term = "x" * 50_000 + str(id(seeded))  # one long term, new: key and statement hold it
-    assert seeded.data(query, {"s": term})["dockingEvents"]["results"] == []
-    assert cache.bytes - before >= 4 * len(term)
+    query = (
+        "query ($s: String, $o: Int) "
+        "{ dockingEvents(search: $s, limit: 5, offset: $o) { results { id } } }"
+    )
+    assert seeded.data(query, {"s": "qqwarm", "o": 0})["dockingEvents"]["results"] == []
+    entries, size = len(cache), cache.bytes
+    # New terms (one long), new offsets within the same kind of slice: the same statement,
+    # run with other values; nothing of a term is kept.
+    for term, offset in (("x" * 50_000 + str(id(seeded)), 0), ("qqdragonfly", 7), ("qz9", 3)):
+        assert seeded.data(query, {"s": term, "o": offset})["dockingEvents"]["results"] == []
+    assert (len(cache), cache.bytes) == (entries, size)
     assert cache.bytes <= event_statements.STATEMENT_CACHE_BYTES

@@ -261,16 +261,18 @@ class PlanState:
         self._keep(values, split)
         return True
 
-    async def read_page(self, plan: ObjectPlan, read: Any, statement: Any) -> list[dict[str, Any]]:
+    async def read_page(
+        self, read: Any, statement: Any, values: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """A root page's rows with their chain (``statement``: the page's events joined with
         ``read``'s chain, ``event_statements.cached_chained_page``), read alone: the rows
         below the events go into the row store, where ``_prefetch_chain`` finds them all;
         the events' own columns are returned, in order, for the page's resolver."""
         out = []
         root = read.nodes[0]
-        for values in await self._reader.rows_alone(statement):
-            out.append(root.row(values))
-            self._keep(values, read.split(values))
+        for row in await self._reader.rows_alone(statement, values):
+            out.append(root.row(row))
+            self._keep(row, read.split(row))
         return out
 
     # Building: what the plan's fields read.
