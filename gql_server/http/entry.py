@@ -6,19 +6,19 @@ middleware still answers an unexpected exception 500. A GET or POST to ``/graphq
 goes to the view directly, skipping what lies below: the gzip wrapper, the exception
 middleware, route matching and the request/response wrappers (in process, at 10,000
 events, about a tenth of a point lookup's time). Gzip is Starlette's ``GZipMiddleware``
-still, around the view, when the client accepts gzip; otherwise the answers gzip would
+still (``http/gzip.py``, which reads ``Accept-Encoding``'s weights), around the view, when
+the client accepts gzip; otherwise the answers gzip would
 have compressed get ``Vary: Accept-Encoding``, as its identity responder adds. Every other
 request (WebSocket on ``/graphql``, other methods, other paths) goes down the stack.
 """
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gql_server.http.graphql_view import GraphQLHTTPView
+from gql_server.http.gzip import NegotiatedGZip, wants_gzip
 
 PATH = "/graphql"
 METHODS = ("GET", "POST")
@@ -33,7 +33,7 @@ class GraphQLEntry:
         self.view = view
         self.gzip_min_size = gzip_min_size
         self.gzip = (
-            GZipMiddleware(self._answer, minimum_size=gzip_min_size, compresslevel=6)
+            NegotiatedGZip(self._answer, minimum_size=gzip_min_size, compresslevel=6)
             if gzip_min_size > 0
             else None
         )
@@ -41,7 +41,7 @@ class GraphQLEntry:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] not in METHODS:
             await self.app(scope, receive, send)
-        elif self.gzip is not None and "gzip" in Headers(scope=scope).get("accept-encoding", ""):
+        elif self.gzip is not None and wants_gzip(scope):
             await self.gzip(scope, receive, send)
         else:
             await self._answer(scope, receive, send, vary=self.gzip is not None)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 
 from gql_server.http.entry import GraphQLEntry
 from gql_server.http.graphql_view import GraphQLHTTPView
+from gql_server.http.gzip import NegotiatedGZip
 from gql_server.settings import Settings
 
 CORS_METHODS = ("GET", "POST", "OPTIONS")
@@ -34,6 +34,6 @@ def http_middleware(settings: Settings, view: GraphQLHTTPView) -> list[Middlewar
     stack.append(Middleware(GraphQLEntry, view=view, gzip_min_size=settings.gzip_min_size))
     if settings.gzip_min_size > 0:
         stack.append(
-            Middleware(GZipMiddleware, minimum_size=settings.gzip_min_size, compresslevel=6)
+            Middleware(NegotiatedGZip, minimum_size=settings.gzip_min_size, compresslevel=6)
         )
     return stack

@@ -87,6 +87,12 @@ class AccessLog:
                 for name, value in message.get("headers", ()):
                     if name.lower() == b"x-request-id":
                         request_id = value.decode("latin-1")
+                if not request_id:
+                    # An answer from below the GraphQL view (the router's 404 and 405, a
+                    # redirect, the metrics): every response carries an id all the same.
+                    request_id = new_request_id()
+                    headers = [*message.get("headers", ()), (b"x-request-id", request_id.encode())]
+                    message = {**message, "headers": headers}
             elif message["type"] == "http.response.body":
                 sent += len(message.get("body", b""))
             await send(message)
@@ -106,9 +112,8 @@ class AccessLog:
     ) -> None:
         if not log.isEnabledFor(logging.INFO):
             return  # nobody reads the line: do not build it
-        rid = rid or new_request_id()
         fields: dict[str, Any] = {
-            "request_id": rid,
+            "request_id": rid or new_request_id(),  # none: no response was started
             "method": scope["method"],
             "path": scope["path"],
             "status": status,
@@ -120,4 +125,4 @@ class AccessLog:
             # and these are all plain).
             fields.update({k: v for k, v in vars(record).items() if v is not None})
         text = " ".join(f"{k}={v}" for k, v in fields.items() if k != "request_id")
-        log.info("request %s %s", rid, text, extra={FIELDS: fields})
+        log.info("request %s %s", fields["request_id"], text, extra={FIELDS: fields})

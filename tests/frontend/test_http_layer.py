@@ -199,6 +199,35 @@ def test_small_responses_and_clients_without_gzip_are_not_compressed(http: TestC
     assert small.json() == {"data": {"dockingEvents": {"count": 7}}}
 
 
+@pytest.mark.parametrize(
+    ("header", "zipped"),
+    [
+        ("gzip;q=0", False),
+        ("identity, gzip;q=0", False),
+        ("GZIP; Q=0.000", False),
+        ("gzip;q=nonsense", False),
+        ("br, *", False),  # gzip not named: identity, always acceptable
+        ("x-gzip", True),
+        ("deflate, gzip;q=0.5", True),
+        ("gzip;q=0, gzip;q=1", True),
+    ],
+)
+def test_accept_encoding_weights_are_read(http: TestClient, header: str, zipped: bool) -> None:
+    # Starlette alone looks for the text "gzip": `gzip;q=0` ("not gzip") got gzip. Both
+    # the GraphQL answers and what goes down the stack (an asset) read the weights.
+    asked = {"accept-encoding": header}
+    for request in (
+        lambda: http.stream("POST", "/graphql", json={"query": BIG}, headers=asked),
+        lambda: http.stream("GET", "/graphiql-assets/app.js", headers=asked),
+    ):
+        with request() as response:
+            raw = b"".join(response.iter_raw())
+        assert response.status_code == 200
+        assert (response.headers.get("content-encoding") == "gzip") is zipped, header
+        plain = gzip.decompress(raw) if zipped else raw
+        assert len(plain) > 1024
+
+
 def test_gzip_can_be_turned_off(tmp_path: Path) -> None:
     for http in app_client(tmp_path, gzip_min_size=0):
         response = http.post("/graphql", json={"query": BIG}, headers={"accept-encoding": "gzip"})

@@ -64,3 +64,18 @@ def test_unexpected_errors_are_masked_with_an_id(client: Client, caplog) -> None
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert error["extensions"]["errorId"] in caplog.text
     assert "docking_location" not in str(body) and "Traceback" not in str(body)
+
+
+def test_every_answer_carries_a_request_id(seeded: Client) -> None:
+    # The router's own answers too (404, 405, the redirect of /graphql/), not only the view's.
+    answers = [
+        seeded.http.get("/no-such-page"),
+        seeded.http.put("/graphql", content=b"{}"),
+        seeded.http.post("/graphql/", json={"query": "{ __typename }"}, follow_redirects=False),
+        seeded.http.get("/healthz"),
+        seeded.http.post("/graphql", json={"query": "{ __typename }"}),
+    ]
+    assert [a.status_code for a in answers] == [404, 405, 307, 200, 200]
+    ids = [a.headers.get("x-request-id", "") for a in answers]
+    assert all(len(i) == 32 for i in ids), ids
+    assert len(set(ids)) == len(ids)
