@@ -236,19 +236,26 @@ def probe(
 
 
 def _window_probe(
-    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int, named: bool
+    where: EventFilter,
+    ordering: Sequence[Ordering] | None,
+    limit: int,
+    offset: int,
+    named: bool,
+    window_size: int | None = None,
 ) -> Select[tuple[object, ...]] | None:
-    """The page computed over the first ``PROBE_WINDOW`` events (in order, other filters
+    """The page computed over the first ``window_size`` events (in order, other filters
     applied) only. When it comes back full, it is the page: the matches at those positions
-    all lie in the window, which is the top of the order. None when there is no search."""
-    if not folded_terms(where.search) or offset + limit > PROBE_WINDOW:
+    all lie in the window, which is the top of the order. None when there is no search, or
+    the slice reaches past the window. ``window_size``: ``PROBE_WINDOW`` unless told."""
+    window_size = PROBE_WINDOW if window_size is None else window_size
+    if not folded_terms(where.search) or offset + limit > window_size:
         return None
     unsearched = replace(where, search=None)
     window = (
         select(EVENTS)
         .where(*unsearched.conditions(named=named))
         .order_by(*order_by(ordering))
-        .limit(PROBE_WINDOW)
+        .limit(window_size)
         .subquery("window")
     )
     size, start = _bounds(limit, offset, named)
@@ -261,6 +268,13 @@ def _window_probe(
     )
 
 
+# PostgreSQL: a searched slice first looks this many events into the order (a common term
+# fills it there), then counts the matches, at most FEW_CANDIDATES + 1 of them, through
+# the trigram index (a rare term's are few: its slice is read from them, where the
+# PROBE_WINDOW would read 2,000 events and find none), and only then tries PROBE_WINDOW.
+SMALL_WINDOW = 200
+
+
 def probe_or_page(
     where: EventFilter,
     ordering: Sequence[Ordering] | None,
@@ -269,24 +283,46 @@ def probe_or_page(
     *,
     named: bool = False,
 ) -> Select[tuple[object, ...]] | None:
-    """The probe and, when it does not fill the slice, the slice (``page``), as one statement:
-    one round trip to PostgreSQL where the two cost two. The probe's rows go into a CTE; the
-    slice's branch of the ``UNION ALL`` carries a condition on their number alone, which
-    PostgreSQL tests once, before running the branch (a one-time filter), so it reads the
-    matches only when the probe fell short. None when there is no search."""
-    # The window alone: PostgreSQL has no index-only count of the candidates (its trigram
-    # index needs the rows to recheck), so the window is always the first try here.
+    """The probes and, when they do not fill the slice, the slice (``page``), as one
+    statement: one round trip to PostgreSQL where they would cost several. Each probe's
+    rows go into a CTE; every branch of the ``UNION ALL`` carries conditions on counts
+    alone, which PostgreSQL tests once, in order, before running the branch (a one-time
+    filter, whose subqueries run when first needed), so a try runs only when the ones
+    before it fell short. In order: the first ``SMALL_WINDOW`` events; the matches, when
+    they number at most ``FEW_CANDIDATES``; the first ``PROBE_WINDOW`` events; the
+    matches. None when there is no search."""
     window = _window_probe(where, ordering, limit, offset, named)
     if window is None:
         return None
+    size, _ = _bounds(limit, offset, named)
     probed = window.cte("probed")
     filled = select(func.count()).select_from(probed).scalar_subquery()
     fallback = page(where, ordering, limit, offset, named=named).subquery("fallback")
-    size, _ = _bounds(limit, offset, named)
-    either = union_all(
-        select(probed).where(filled == size),
-        select(fallback).where(filled < size),
-    ).subquery("either")
+    small = _window_probe(where, ordering, limit, offset, named, SMALL_WINDOW)
+    if small is None:  # the slice reaches past the small window
+        branches = [
+            select(probed).where(filled == size),
+            select(fallback).where(filled < size),
+        ]
+    else:
+        glanced = small.cte("glanced")
+        seen = select(func.count()).select_from(glanced).scalar_subquery()
+        matching = (
+            select(literal_column("1"))
+            .select_from(EVENTS)
+            .where(*where.conditions(named=named))
+            .limit(FEW_CANDIDATES + 1)
+            .subquery("matching")
+        )
+        # A CTE: two branches ask, and it is counted once.
+        counted = select(func.count().label("n")).select_from(matching).cte("counted")
+        few = select(counted.c.n).scalar_subquery() <= FEW_CANDIDATES
+        branches = [
+            select(glanced).where(seen == size),
+            select(probed).where(seen < size, ~few, filled == size),
+            select(fallback).where(seen < size, or_(few, filled < size)),
+        ]
+    either = union_all(*branches).subquery("either")
     return select(either).order_by(*order_by(ordering, either.c))
 
 

@@ -13,6 +13,7 @@ from gql_server.bytecache import ByteLRU
 from gql_server.queries.docking_events import (
     DEFERRED_OFFSET,
     PROBE_WINDOW,
+    SMALL_WINDOW,
     EventFilter,
     Ordering,
     chained_page,
@@ -59,8 +60,9 @@ def _shared(
 ) -> Any:
     """``build``'s named statement for the shape of these arguments (None kept too)."""
     # Every choice the builders make from a value: the filter's shape, a deep slice, a
-    # slice within the probe's window.
-    slice_kind = (offset >= DEFERRED_OFFSET, offset + limit <= PROBE_WINDOW)
+    # slice within each probe's window.
+    reach = offset + limit
+    slice_kind = (offset >= DEFERRED_OFFSET, reach <= PROBE_WINDOW, reach <= SMALL_WINDOW)
     key = (kind, where.shape(), ordering, slice_kind, *rest)
     hit = _STATEMENTS.get(key)
     if hit is None:

@@ -76,14 +76,22 @@ def _ids(http: TestClient, arguments: str) -> list[int]:
     return [row["id"] for row in body["data"]["dockingEvents"]["results"]]
 
 
+@pytest.mark.parametrize("windows", [(200, 2000), (2, 4)], ids=["shipped", "narrow"])
 @pytest.mark.parametrize("few", [2, 100])
-def test_both_branches_of_the_probe_give_the_slices_of_the_whole_list(
-    http: TestClient, monkeypatch: pytest.MonkeyPatch, few: int
+def test_every_branch_of_the_probe_gives_the_slices_of_the_whole_list(
+    http: TestClient, monkeypatch: pytest.MonkeyPatch, few: int, windows: tuple[int, int]
 ) -> None:
     # At 2: on SQLite "international" (4 candidates in the seed) and "zz" (too short to
     # count) go to the window; at 100, every term of 3 characters or more has fewer
-    # candidates, and the probe is the page itself.
+    # candidates, and the probe is the page itself. On PostgreSQL the same two counts
+    # choose between the matches and the larger window, once the small window fell short;
+    # narrowed to 2 and 4 events, the windows fall short or fill for the seed's 7 events.
+    small, window = windows
     monkeypatch.setattr(docking_events, "FEW_CANDIDATES", few)
+    monkeypatch.setattr(docking_events, "SMALL_WINDOW", small)
+    monkeypatch.setattr(docking_events, "PROBE_WINDOW", window)
+    monkeypatch.setattr(event_statements, "SMALL_WINDOW", small)
+    monkeypatch.setattr(event_statements, "PROBE_WINDOW", window)
     monkeypatch.setattr(event_statements, "_STATEMENTS", ByteLRU(1 << 20))
     for search in ("dragon", "international", "soyuz progress", "zz"):
         for ordering in ("[DOCKING_ASC]", "[DOCKING_DESC]", "[DEPARTURE_DESC]"):
