@@ -4,7 +4,7 @@ through the batched loaders (one statement for all parents of a request)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -64,7 +64,7 @@ class QuerySource:
             return (await self._count_and_rows(info))[0]
         return int(await info.context.reader.scalar(*self.count_of()))
 
-    async def rows(self, info: Info) -> Sequence[RowMapping]:
+    async def rows(self, info: Info) -> Sequence[Mapping[Any, Any]]:
         if self.together:
             return (await self._count_and_rows(info))[1]
         context = info.context

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Integer,
+    Select,
     String,
     and_,
     bindparam,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from gql_server.search_terms import folded_terms, unmatchable
@@ -186,11 +188,14 @@ def search_conditions(
         if rowid is None or len(term) < TRIGRAM:
             conditions.append(IndexedContains(like, found))
             continue
+        match: TextClause
         if phrase is None:  # a unique parameter of its own (TextClause's binds are)
             match = text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=_phrase(term))
         else:
             match = text(f"{FTS_TABLE} MATCH :{phrase.key}").bindparams(phrase)
-        matches = select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(match)
+        matches: Select[Any] = (
+            select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(match)
+        )
         conditions.append(IndexedContains(like, rowid.in_(matches) & found))
     if len(conditions) > _FLAT_TERMS:
         # SQLite parses `a AND b AND ...` into a tree as deep as the list is long and

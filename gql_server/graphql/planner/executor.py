@@ -37,7 +37,8 @@ from gql_server.graphql.context import Context
 from gql_server.graphql.planner.cache import PlanCache, operation_bytes
 from gql_server.graphql.planner.compiler import Compiler, row_class, runtime_type
 from gql_server.graphql.planner.plan import ObjectPlan, Unplannable
-from gql_server.graphql.planner.point import PointRead, point_read
+from gql_server.graphql.planner.point import PointRead
+from gql_server.graphql.planner.roots import page_chain
 from gql_server.graphql.planner.state import PlanState, planning
 from gql_server.graphql.types._base import RowType
 
@@ -249,34 +250,7 @@ class PlanningExecutor(StrawberryGraphQLCoreExecutionContext):
     def _page_chain(
         self, parent_type: GraphQLObjectType, field_details_list: Any
     ) -> tuple[ObjectPlan, PointRead] | None:
-        """(the events' plan, its chain's read) for the only root field of an operation on
-        PostgreSQL when it is a list whose selection is ``results`` alone (and
-        ``__typename``), over a planned selection of two tables or more that only follows
-        to-one relations (``dockingEvents(search: ...) { results { ... } }``): the list's
-        source then reads its page and the chain in one statement, alone
-        (``Context.page_chain``)."""
-        context = self.context_value
-        if not isinstance(context, Context) or context.reader.engine.dialect.name != "postgresql":
-            return None
-        if len(self.operation.selection_set.selections) != 1:
-            return None
-        field_def = parent_type.fields.get(field_details_list[0].node.name.value)
-        page_type = None if field_def is None else get_named_type(field_def.type)
-        if not isinstance(page_type, GraphQLObjectType) or "results" not in page_type.fields:
-            return None
-        asked = self._subfields(page_type, field_details_list)
-        names = {details[0].node.name.value for details in asked.values()}
-        results = [details for details in asked.values() if details[0].node.name.value == "results"]
-        if names - {"results", "__typename"} or len(results) != 1:
-            return None
-        events = get_named_type(page_type.fields["results"].type)
-        if not isinstance(events, GraphQLObjectType):
-            return None
-        plan = self._plan(events, results[0])
-        read = None if plan is None else point_read(plan)
-        if read is None or len({node.table.name for node in read.nodes[1:]}) < 2:
-            return None
-        return plan, read
+        return page_chain(self, parent_type, field_details_list)
 
     async def _prefetch_point(self, point: tuple[ObjectPlan, int]) -> None:
         plan, key = point
