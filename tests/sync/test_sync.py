@@ -613,14 +613,20 @@ def test_cli_ctrl_c_keeps_whole_pages_and_exits_130(fake: FakeLL2, tmp_path: Pat
 
     fake.max_limit = PAGE  # the command asks for 100 a page
     fake.fail("docking_events", slow(3.0), offset=20)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gql_server", "sync", "--base-url", fake.base_url],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={"DATABASE_URL": sqlite_url(tmp_path / "cli.db"), "PATH": "/usr/bin:/bin"},
-    )
+    # A background job (`.ci/run &`) ignores SIGINT, and a child inherits an ignored signal
+    # (a handled one is reset on exec): with a handler here, the command gets the default.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gql_server", "sync", "--base-url", fake.base_url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={"DATABASE_URL": sqlite_url(tmp_path / "cli.db"), "PATH": "/usr/bin:/bin"},
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         deadline = time.monotonic() + 30
         while offsets(fake)[-1:] != [20] and time.monotonic() < deadline:
