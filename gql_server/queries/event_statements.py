@@ -25,6 +25,7 @@ from gql_server.queries.docking_events import (
 )
 from gql_server.queries.pages import with_total
 from gql_server.queries.relations import JoinStep
+from gql_server.queries.search import search_shape
 
 # One statement per shape of the arguments, its values left as parameters (``named``
 # statements): a request with the same filters, search kind and slice kind as an earlier
@@ -33,7 +34,13 @@ from gql_server.queries.relations import JoinStep
 # The shapes are few (which filters are given, how many search terms, the orderings):
 # kept within a byte budget (gql_server.bytecache) all the same.
 STATEMENT_CACHE_BYTES = 16 * 1024 * 1024
-STATEMENT_BYTES = 20_000  # a compiled-to-be statement's objects, about
+# A statement's objects, about (tracemalloc of a second build, 2026-11-30): an unsearched
+# slice or count, tens of kB; a searched one holds its probe's windows and CTEs, each with
+# every column proxied (probe_or_page: 466 kB for one term, 790 kB for 20); and each term
+# about 16 kB more per statement.
+STATEMENT_BYTES = 20_000
+SEARCHED_BYTES = 480_000
+TERM_BYTES = 16_000
 # Module-level on purpose, unlike the engines, readers and the version watch the lifespan
 # owns: it memoizes a pure function (the key is the statement's whole identity, the value
 # an immutable statement), so two apps sharing it get exactly what each would have built,
@@ -67,8 +74,13 @@ def _shared(
     hit = _STATEMENTS.get(key)
     if hit is None:
         hit = (build(where, ordering, limit, offset, *rest, named=True),)
-        _STATEMENTS.put(key, hit, STATEMENT_BYTES + more_bytes)
+        _STATEMENTS.put(key, hit, STATEMENT_BYTES + _searched_bytes(where) + more_bytes)
     return hit[0]
+
+
+def _searched_bytes(where: EventFilter) -> int:
+    shape = search_shape(where.search)
+    return 0 if shape is None else SEARCHED_BYTES + TERM_BYTES * len(shape)
 
 
 def cached_page(

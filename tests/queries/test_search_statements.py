@@ -4,6 +4,7 @@ statements it costs on each backend, and none of them counts the matches."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -101,3 +102,25 @@ def test_every_branch_of_the_probe_gives_the_slices_of_the_whole_list(
                 for offset in range(len(whole) + 1):
                     got = _ids(http, f"{arguments}, limit: {limit}, offset: {offset}")
                     assert got == whole[offset : offset + limit], (search, ordering, limit)
+
+
+def test_searched_statements_are_accounted_at_what_they_hold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A searched slice's statement holds its probe's windows and CTEs (hundreds of kB):
+    # the cache's byte budget counts that, and each term, not a flat figure.
+    cache: ByteLRU[Any, Any] = ByteLRU(1 << 30)
+    monkeypatch.setattr(event_statements, "_STATEMENTS", cache)
+    order = (docking_events.Ordering.DOCKING_ASC,)
+    event_statements.cached_page(docking_events.EventFilter(), order, 20, 0)
+    plain = cache.bytes
+    entry = plain - event_statements.STATEMENT_BYTES  # the cache's own per-entry bytes
+    assert 0 <= entry < 1_000
+    terms = " ".join(f"term{i}" for i in range(7))
+    event_statements.cached_probe_or_page(docking_events.EventFilter(search=terms), order, 20, 0)
+    assert cache.bytes - plain == (
+        entry
+        + event_statements.STATEMENT_BYTES
+        + event_statements.SEARCHED_BYTES
+        + 7 * event_statements.TERM_BYTES
+    )
