@@ -8,6 +8,7 @@ past Python's conversion limit): both were 500s. HTTP bodies and URL parameters
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import orjson
@@ -82,11 +83,21 @@ def _exact(raw: str | bytes, *, max_depth: int, max_digits: int) -> Any:
         digits = sum(c.isdigit() for c in text.partition("e")[0].partition("E")[0])
         if digits > max_digits:
             raise JSONRefused(f"has a number of more than {max_digits} digits")
-        return float(text)
+        value = float(text)
+        if math.isinf(value):  # `1e999`: a few digits, past any float
+            raise JSONRefused(f"has a number out of range ({text[:40]})")
+        return value
 
     def constant(name: str) -> Any:
         raise JSONRefused(f"is not valid JSON ({name} is not a JSON value)")
 
+    if isinstance(raw, bytes):
+        # JSON between systems is UTF-8 (RFC 8259, 8.1); json alone would detect UTF-16
+        # and UTF-32 (orjson, tried first, refuses them).
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise JSONRefused("is not UTF-8") from None
     try:
         value = json.loads(raw, parse_int=integer, parse_float=real, parse_constant=constant)
     except JSONRefused:

@@ -375,6 +375,31 @@ def test_json_with_a_huge_number_is_a_400(seeded: Client) -> None:
             assert f"more than {MAX_NUMBER_DIGITS} digits" in response.json()["errors"][0]["message"]
 
 
+def test_json_numbers_past_any_float_and_bodies_not_in_utf8_are_a_400(seeded: Client) -> None:
+    headers = {"content-type": "application/json", **JSON}
+    query = '{"query": "{ dockingEvent(id: 620) { id } }", "variables": {"n": NUMBER}}'
+    for number, status in [("1e308", 200), ("1e999", 400), ("-2E+400", 400)]:
+        response = seeded.http.post(
+            "/graphql", content=query.replace("NUMBER", number), headers=headers
+        )
+        assert response.status_code == status, (number, response.text)
+        if status == 400:
+            assert "number out of range" in response.json()["errors"][0]["message"]
+    body = '{"query": "{ dockingEvent(id: 620) { id } }"}'
+    assert seeded.http.post("/graphql", content=body.encode(), headers=headers).status_code == 200
+    # UTF-16 and UTF-32 (which json alone would detect and read), and Latin-1 bytes. UTF-32
+    # without a BOM is valid UTF-8 (ASCII and NULs), and not JSON.
+    for encoded, reason in (
+        (body.encode("utf-16"), "is not UTF-8"),
+        (body.encode("utf-32"), "is not UTF-8"),
+        (body.encode("utf-32-le"), "is not valid JSON"),
+        ('{"query": "{ é }"}'.encode("latin-1"), "is not UTF-8"),
+    ):
+        response = seeded.http.post("/graphql", content=encoded, headers=headers)
+        assert response.status_code == 400, encoded[:20]
+        assert response.json()["errors"][0]["message"] == f"the request body {reason}"
+
+
 def test_an_instant_out_of_range_in_utc_is_bad_user_input(seeded: Client) -> None:
     query = "query ($t: DateTime) { dockingEvents(dockingLt: $t) { count } }"
     for instant in ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"]:
