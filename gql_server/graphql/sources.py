@@ -25,10 +25,6 @@ class PageSource(Protocol):
     async def rows(self, info: Info) -> Sequence[RowMapping]: ...
 
 
-# The column that carries a root list's total on each row of its slice.
-TOTAL = event_statements.TOTAL
-
-
 @dataclass(eq=False)
 class QuerySource:
     """A root list: a count statement and a slice statement (and the forms below).
@@ -43,7 +39,8 @@ class QuerySource:
     # needed, each with the values of its parameters for this request (``Prepared``).
     count_of: Callable[[], Prepared]
     results_of: Callable[[], Prepared]
-    # The slice with its total on every row (``TOTAL``), in one statement.
+    # The slice with its total on every row (``event_statements.TOTAL``), in one
+    # statement.
     results_with_total_of: Callable[[], Prepared]
     # A cheaper statement that gives the same slice when it returns ``limit`` rows
     # (see queries.docking_events.probe); tried first.
@@ -105,7 +102,7 @@ class QuerySource:
             return int(await reader.scalar(*self.count_of())), probed
         rows = await reader.rows(*self.results_with_total_of())
         if rows:
-            return int(rows[0][TOTAL]), rows
+            return int(rows[0][event_statements.TOTAL]), rows
         if self.offset == 0:
             return 0, rows
         return int(await reader.scalar(*self.count_of())), rows

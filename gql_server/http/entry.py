@@ -14,11 +14,12 @@ request (WebSocket on ``/graphql``, other methods, other paths) goes down the st
 
 from __future__ import annotations
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gql_server.http.graphql_view import GraphQLHTTPView
-from gql_server.http.gzip import NegotiatedGZip, wants_gzip
+from gql_server.http.gzip import wants_gzip
 
 PATH = "/graphql"
 METHODS = ("GET", "POST")
@@ -33,7 +34,8 @@ class GraphQLEntry:
         self.view = view
         self.gzip_min_size = gzip_min_size
         self.gzip = (
-            NegotiatedGZip(self._answer, minimum_size=gzip_min_size, compresslevel=6)
+            # Starlette's own: ``wants_gzip`` below has read the weights already.
+            GZipMiddleware(self._answer, minimum_size=gzip_min_size, compresslevel=6)
             if gzip_min_size > 0
             else None
         )
