@@ -43,6 +43,7 @@ from gql_server.graphql.window import Window
 from gql_server.queries import by_name, event_statements, stats
 from gql_server.queries.docking_events import EventFilter
 from gql_server.queries.freshness import LAST_SUCCESSFUL_SYNC, as_utc, data_version
+from gql_server.queries.search_walk import walks
 from gql_server.queries.stats import StatsKey
 from gql_server.settings import Limits
 
@@ -119,6 +120,7 @@ class Query:
                 limit=size,
                 offset=start,
                 together={"count", "results"} <= selected_names(info),
+                walked=walks(where, keys),
             )
         )
 

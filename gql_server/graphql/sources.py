@@ -53,6 +53,9 @@ class QuerySource:
     limit: int = 0
     offset: int = 0
     together: bool = False
+    # On SQLite the slice reads the search table in docking order (``search_walk``),
+    # fewer rows than any probe: no probe first.
+    walked: bool = False
     _both: tuple[int, Sequence[RowMapping]] | None = field(default=None, init=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
@@ -79,10 +82,13 @@ class QuerySource:
 
     async def _probed(self, info: Info) -> Sequence[RowMapping] | None:
         """The slice from the probe when the probe fills it; None to run the slice itself."""
+        reader = info.context.reader
+        if self.walked and reader.engine.dialect.name == "sqlite":
+            return None
         probe = self.probe_of()
         if probe is None:
             return None
-        rows = await info.context.reader.rows(*probe)
+        rows = await reader.rows(*probe)
         return rows if len(rows) == self.limit else None
 
     async def _count_and_rows(self, info: Info) -> tuple[int, Sequence[RowMapping]]:

@@ -26,6 +26,7 @@ from sqlalchemy.sql import ColumnCollection
 from gql_server.queries.event_filter import EVENTS, EventFilter, Ordering
 from gql_server.queries.relations import JoinStep, chained_columns
 from gql_server.queries.search import candidate_count, search_conditions
+from gql_server.queries.search_walk import unnarrowed, walked, walks
 from gql_server.search_terms import folded_terms
 
 
@@ -187,7 +188,14 @@ def _searched_page(
     matches late in the order (the first "dragon" dockings come after 8,000 events of 10,000)
     reads the table nearly through, and more as it grows. The matches cost what they number.
     (The probe, tried first, answers the pages whose matches come early.)"""
-    matches = select(EVENTS).where(*where.conditions(named=named)).offset(literal_column("0"))
+    if walks(where, ordering):  # SQLite: the FTS5 table in docking order (``search_walk``)
+        conditions = [
+            *unnarrowed(where, named=named),
+            walked(where, ordering, limit, offset, named=named),
+        ]
+    else:
+        conditions = where.conditions(named=named)
+    matches = select(EVENTS).where(*conditions).offset(literal_column("0"))
     found = matches.subquery("matches")
     size, start = _bounds(limit, offset, named)
     return select(found).order_by(*order_by(ordering, found.c)).limit(size).offset(start)

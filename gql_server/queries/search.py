@@ -35,6 +35,9 @@ from gql_server.search_terms import folded_terms, unmatchable
 
 FTS_TABLE = "docking_event_search"
 TRIGRAM = 3  # FTS5's trigram tokenizer matches substrings of at least this many characters
+# The FTS5 table's rowid is an order key, ``bucket * ID_ROOM + id`` (migration 0008): ids
+# are positive 32-bit integers (``ingest/values.py``), and the remainder is the event's id.
+ID_ROOM = 2**31
 
 
 class IndexedContains(ColumnElement[bool]):
@@ -52,18 +55,24 @@ class IndexedContains(ColumnElement[bool]):
         self.like = like
         self.narrowed = narrowed
 
+    def self_group(self, against: Any = None) -> ColumnElement[Any]:
+        # A condition as it is (parenthesized when compiled), not ``(...) = 1``, which
+        # SQLAlchemy makes of a boolean element on SQLite: SQLite cannot read an
+        # ``id IN (...)`` through the primary key once it is compared with 1.
+        return self
+
 
 @compiles(IndexedContains)
 def _compile_default(element: IndexedContains, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.like, **kw)
+    return "(" + compiler.process(element.like, **kw) + ")"
 
 
 @compiles(IndexedContains, "sqlite")
 def _compile_sqlite(element: IndexedContains, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.narrowed, **kw)
+    return "(" + compiler.process(element.narrowed, **kw) + ")"
 
 
-def _phrase(term: str) -> str:
+def phrase(term: str) -> str:
     """An FTS5 string literal: the term as one phrase, quotes doubled."""
     return '"' + term.replace('"', '""') + '"'
 
@@ -108,7 +117,7 @@ def candidate_count(search: str | None, cap: int, *, named: bool = False) -> Col
     if named:
         match = match.bindparams(bindparam(LONGEST, type_=String()))
     else:
-        match = match.bindparams(candidates=_phrase(longest))
+        match = match.bindparams(candidates=phrase(longest))
     rowids = (
         select(literal_column("rowid"))
         .select_from(table(FTS_TABLE))
@@ -144,10 +153,10 @@ def search_parameters(search: str | None) -> dict[str, Any]:
     for index, term in enumerate(dict.fromkeys(terms)):
         values[f"search_{index}_like"] = _like_escaped(term)
         values[f"search_{index}_raw"] = term
-        values[f"search_{index}_phrase"] = _phrase(term)
+        values[f"search_{index}_phrase"] = phrase(term)
     long_enough = [term for term in terms if len(term) >= TRIGRAM]
     if long_enough:
-        values[LONGEST] = _phrase(max(long_enough, key=len))
+        values[LONGEST] = phrase(max(long_enough, key=len))
     return values
 
 
@@ -174,14 +183,12 @@ def search_conditions(
     conditions: list[ColumnElement[bool]] = []
     for index, term in enumerate(dict.fromkeys(terms)):  # a repeated term adds nothing
         if named:
-            like = document.contains(
-                bindparam(f"search_{index}_like", type_=String()), escape="/"
-            )
+            like = document.contains(bindparam(f"search_{index}_like", type_=String()), escape="/")
             raw: Any = bindparam(f"search_{index}_raw", type_=String())
-            phrase: Any = bindparam(f"search_{index}_phrase", type_=String())
+            quoted: Any = bindparam(f"search_{index}_phrase", type_=String())
         else:
             like = document.contains(term, autoescape=True)
-            raw, phrase = term, None
+            raw, quoted = term, None
         # SQLite refuses LIKE patterns over 50,000 bytes; instr() is the same substring
         # test (both sides are folded) without that limit.
         found = func.instr(document, raw) > 0
@@ -189,12 +196,14 @@ def search_conditions(
             conditions.append(IndexedContains(like, found))
             continue
         match: TextClause
-        if phrase is None:  # a unique parameter of its own (TextClause's binds are)
-            match = text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=_phrase(term))
+        if quoted is None:  # a unique parameter of its own (TextClause's binds are)
+            match = text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=phrase(term))
         else:
-            match = text(f"{FTS_TABLE} MATCH :{phrase.key}").bindparams(phrase)
+            match = text(f"{FTS_TABLE} MATCH :{quoted.key}").bindparams(quoted)
+        # The table's rowid is an order key whose remainder is the event's id (migration
+        # 0008, ``search_walk``).
         matches: Select[Any] = (
-            select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(match)
+            select(literal_column(f"rowid % {ID_ROOM}")).select_from(table(FTS_TABLE)).where(match)
         )
         conditions.append(IndexedContains(like, rowid.in_(matches) & found))
     if len(conditions) > _FLAT_TERMS:

@@ -53,20 +53,20 @@ def test_w4_reads_no_count_and_few_statements(backend: str, http: TestClient) ->
     assert [r["docking"] for r in results] == sorted(r["docking"] for r in results)
     queries = [s for s in seen if s.strip().upper() not in TRANSACTION_CONTROL]
     # PostgreSQL: the searched slice (probe and fallback) with the joined to-one chain below
-    # each event, in one statement, alone (no transaction). SQLite: the probe, the slice,
-    # then each related table by id.
-    assert len(queries) == (1 if backend == "postgresql" else 6), queries
+    # each event, in one statement, alone (no transaction). SQLite: the slice, read from the
+    # search table in docking order (``search_walk``: no probe), then each related table by
+    # id.
+    assert len(queries) == (1 if backend == "postgresql" else 5), queries
     if backend == "postgresql":
         assert len(seen) == 1, seen
     # `count` is not selected: nothing counts the matches. PostgreSQL's slice counts the
-    # probe's at most 20 rows, to choose its branch; SQLite's probe counts the search
-    # index's candidates, at most FEW_CANDIDATES + 1 of them, to choose its own.
+    # probe's at most 20 rows, to choose its branch; SQLite's walk counts nothing.
     counts = [q for q in queries if "count(" in q.lower()]
-    assert len(counts) == 1, counts
     if backend == "postgresql":
-        assert "FROM probed" in counts[0], counts
+        assert len(counts) == 1 and "FROM probed" in counts[0], counts
     else:
-        assert "FROM docking_event_search" in counts[0] and "AS candidates" in counts[0]
+        assert counts == []
+        assert queries[0].startswith("WITH walk AS"), queries[0]
 
 
 def _ids(http: TestClient, arguments: str) -> list[int]:

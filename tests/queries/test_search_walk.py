@@ -1,0 +1,131 @@
+"""A searched page in docking order read from SQLite's search table in key order
+(``gql_server.queries.search_walk``): keys order events by 64-second bucket, then by id, so
+within a bucket their order is not the page's. Here nine "soyuz" events share one bucket with
+their docking order the reverse of their ids (two of them at one instant), and every slice
+of every docking ordering is compared with the plain Python reading of LL2's rules. Then the
+keys follow an event's changes (triggers): a docking moved, an event removed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from support.databases import BACKENDS, database_factory, run
+from support.db_dump import ingest
+from support.reference import Event, ids, kept, ordered
+from support.statements import Generated, events_json, rows
+
+from gql_server.db.engine import create_engine
+from gql_server.queries import docking_events as q
+from gql_server.queries.docking_events import EventFilter, Ordering
+from gql_server.queries.search import ID_ROOM
+from gql_server.queries.search_walk import walks
+
+# A bucket's start: a multiple of 64 seconds since the epoch.
+BUCKET = datetime.fromtimestamp(64 * 26_000_000, UTC)
+
+
+def crowded() -> list[dict[str, Any]]:
+    """``events_json()``, with nine of its "soyuz" events (every third, from the 30th) moved
+    into one bucket, the later the id the earlier the docking; the last two at one instant."""
+    events = events_json()
+    soyuz = [e for e in events if kept([Event.of(e)], search="soyuz")][30::3][:9]
+    assert len(soyuz) == 9
+    for place, event in enumerate(sorted(soyuz, key=lambda e: e["id"])):
+        seconds = 60 - 7 * min(place, 7)
+        event["docking"] = (BUCKET + timedelta(seconds=seconds)).isoformat().replace("+00:00", "Z")
+        event["departure"] = None
+    return events
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def walked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
+    folder = tmp_path_factory.mktemp("walk")
+    url = database_factory(str(request.param), request, folder)()
+    events = crowded()
+    source = folder / "events.json"
+    source.write_text(json.dumps(events))
+    ingest(url, source)
+    yield Generated(url, str(request.param), events)
+
+
+ORDERINGS = {
+    "none": [],
+    "docking": [Ordering.DOCKING_ASC],
+    "-docking": [Ordering.DOCKING_DESC],
+    "-docking,departure": [Ordering.DOCKING_DESC, Ordering.DEPARTURE_ASC],
+}
+
+
+def test_the_bucket_is_crowded_out_of_id_order() -> None:
+    events = [Event.of(e) for e in crowded()]
+    inside = [e for e in events if BUCKET <= e.docking < BUCKET + timedelta(seconds=64)]
+    assert len(inside) == 9
+    by_docking = [e.id for e in ordered(inside)]
+    assert by_docking != sorted(by_docking)  # the keys' order (by id) is not the page's
+
+
+@pytest.mark.parametrize("search", ["soyuz", "soyuz international", "soy", "soyuz ss"])
+@pytest.mark.parametrize("name", list(ORDERINGS))
+def test_every_slice_of_a_walked_page_is_the_reference(walked: Generated, name: str, search: str) -> None:
+    ordering = ORDERINGS[name]
+    where = EventFilter(search=search)
+    assert walks(where, ordering)
+    events = walked.events
+    whole = ids(ordered(kept(events, search=search), [o.value for o in ordering]))
+    assert whole
+    # Slices around the crowded bucket and at the ends of the order.
+    inside = {e.id for e in events if BUCKET <= e.docking < BUCKET + timedelta(seconds=64)}
+    places = [i for i, event_id in enumerate(whole) if event_id in inside]
+    starts = sorted({0, len(whole) - 1, *(p + d for p in places[:1] + places[-1:] for d in range(-3, 4))})
+    cases = [(limit, start) for limit in (1, 2, 3, 5) for start in starts if 0 <= start <= len(whole)]
+    found = walked.ids(*(q.page(where, ordering, limit, start) for limit, start in cases))
+    for (limit, start), got in zip(cases, found, strict=True):
+        assert got == whole[start : start + limit], (limit, start)
+
+
+def test_a_filter_and_the_walk(walked: Generated) -> None:
+    where = EventFilter(search="soyuz", docking_gte=BUCKET + timedelta(seconds=20))
+    whole = ids(ordered(kept(walked.events, search="soyuz", docking_gte=where.docking_gte)))
+    (got,) = walked.ids(q.page(where, [Ordering.DOCKING_ASC], 4, 0))
+    assert got == whole[:4] and len(got) == 4
+
+
+def _moved(url: str, statement: str, values: dict[str, Any]) -> None:
+    async def go() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text(statement), values)
+        finally:
+            await engine.dispose()
+
+    run(go())
+
+
+def test_the_keys_follow_a_moved_and_a_removed_event(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("moved")
+    url = database_factory("sqlite", request, folder)()
+    events = crowded()
+    source = folder / "events.json"
+    source.write_text(json.dumps(events))
+    ingest(url, source)
+    where, order = EventFilter(search="soyuz"), [Ordering.DOCKING_ASC]
+    (first,) = rows(url, q.page(where, order, 1, 0))
+    # The first "soyuz" event moves to the end of time: a walked page finds it last.
+    _moved(url, "UPDATE docking_event SET docking = :at WHERE id = :id", {"at": "2999-01-01 00:00:00.000000", "id": first[0]["id"]})
+    (page,) = rows(url, q.page(where, [Ordering.DOCKING_DESC], 1, 0))
+    assert [r["id"] for r in page] == [first[0]["id"]]
+    (keys,) = rows(url, text("SELECT rowid AS k FROM docking_event_search ORDER BY rowid"))
+    assert len({k["k"] % ID_ROOM for k in keys}) == len(keys) == len(events)
+    _moved(url, "DELETE FROM docking_event WHERE id = :id", {"id": first[0]["id"]})
+    (page,) = rows(url, q.page(where, [Ordering.DOCKING_DESC], 1, 0))
+    assert page and page[0]["id"] != first[0]["id"]
+    (count,) = rows(url, text("SELECT count(*) AS n FROM docking_event_search WHERE docking_event_search MATCH '\"soyuz\"'"))
+    assert count[0]["n"] == len(kept([Event.of(e) for e in events], search="soyuz")) - 1
