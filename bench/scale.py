@@ -6,8 +6,8 @@
 For each backend and size: a fresh database filled through the real ingest (``ingest_paths``
 on generated LL2 page files, cached under bench/.data/pages-N/), then the median latency,
 in-process through the ASGI app, of a filtered page, a search (results only, and with its
-``count``), a deep page (the last 100 events by offset) and a point lookup; last, each
-query's median at the largest size as a ratio to the smallest. PostgreSQL is a throwaway
+``count``; and oldest first, W4's order), a deep page (the last 100 events by offset) and a
+point lookup; last, each query's median at the largest size as a ratio to the smallest. PostgreSQL is a throwaway
 server started on 127.0.0.1 (tests/support/pg_server.py), data folder under bench/.data/.
 """
 
@@ -45,6 +45,8 @@ QUERIES = {
         f"spaceStationTargetId: 4, limit: 50) {{ results {{ {FIELDS} }} }} }}"
     ),
     "search": f'{{ dockingEvents(search: "dragon", ordering: [DOCKING_DESC], limit: 20) {{ results {{ {FIELDS} }} }} }}',
+    # W4's order (bench/compare.py): oldest first, where "dragon"'s matches come last.
+    "search oldest": f'{{ dockingEvents(search: "dragon", ordering: [DOCKING_ASC], limit: 20) {{ results {{ {FIELDS} }} }} }}',
     "search+count": f'{{ dockingEvents(search: "dragon", ordering: [DOCKING_DESC], limit: 20) {{ count results {{ {FIELDS} }} }} }}',
     "deep page": f"query ($offset: Int!) {{ dockingEvents(offset: $offset, limit: 100) {{ results {{ {FIELDS} }} }} }}",
     # The same last page through the keyset connection: no offset to walk.

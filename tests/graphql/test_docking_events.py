@@ -249,37 +249,44 @@ def test_count_and_results_together_answer_as_they_do_apart(seeded: Client, argu
 
 
 @pytest.mark.parametrize(
-    ("arguments", "statements"),
+    ("arguments", "statements", "on_sqlite"),
     [
-        ("limit: 3", 1),  # the slice, its count as a scalar subquery
-        ("limit: 100, offset: 7", 2),  # an empty slice past offset 0 carries no count
-        ("spaceStationTargetId: 999", 1),  # an empty slice from offset 0: the count is 0
-        ('search: "dragon", limit: 1', 2),  # the probe, then the count over every match
-        ('search: "dragon", limit: 100', 2),  # the probe falls short; the slice has the count
+        ("limit: 3", 1, 1),  # the slice, its count as a scalar subquery
+        ("limit: 100, offset: 7", 2, 2),  # an empty slice past offset 0 carries no count
+        ("spaceStationTargetId: 999", 1, 1),  # an empty slice from offset 0: the count is 0
+        # PostgreSQL: the probe, then the count over every match; SQLite: no probe (the
+        # search table is walked in docking order), the slice with its count.
+        ('search: "dragon", limit: 1', 2, 1),
+        # PostgreSQL: the probe falls short; the slice has the count. SQLite: as above.
+        ('search: "dragon", limit: 100', 2, 1),
+        # A departure ordering on SQLite: the probe falls short, then the slice and count.
+        ('search: "dragon", ordering: [DEPARTURE_ASC], limit: 100', 2, 2),
     ],
 )
 def test_count_and_results_together_share_a_statement(
-    db_url: str, arguments: str, statements: int
+    backend: str, db_url: str, arguments: str, statements: int, on_sqlite: int
 ) -> None:
     query = f"{{ dockingEvents({arguments}) {{ count results {{ id }} }} }}"
     # Response cache off: with it, the data version is read first (the cache's key).
     for client in make_client(db_url, response_cache_bytes=0):
-        assert client.count_statements(query) == statements
+        assert client.count_statements(query) == (on_sqlite if backend == "sqlite" else statements)
 
 
 @pytest.mark.parametrize(
-    ("limit", "on_sqlite"),
+    ("arguments", "on_sqlite"),
     [
-        (1, 1),  # the probe answers the slice
-        (100, 2),  # the probe falls short, then the search index's plan
+        ("limit: 1", 1),  # the search table walked in docking order: the slice alone
+        ("limit: 100", 1),
+        ("ordering: [DEPARTURE_ASC], limit: 1", 1),  # the probe answers the slice
+        ("ordering: [DEPARTURE_ASC], limit: 100", 2),  # it falls short: the index's plan
     ],
 )
 def test_a_searched_slice_is_one_statement_on_postgresql(
-    backend: str, db_url: str, limit: int, on_sqlite: int
+    backend: str, db_url: str, arguments: str, on_sqlite: int
 ) -> None:
     # On PostgreSQL the probe and the fallback slice are one statement (one round trip):
     # the slice's branch runs only when the probe falls short (queries/docking_events.py).
-    query = f'{{ dockingEvents(search: "dragon", limit: {limit}) {{ results {{ id }} }} }}'
+    query = f'{{ dockingEvents(search: "dragon", {arguments}) {{ results {{ id }} }} }}'
     for client in make_client(db_url, response_cache_bytes=0):
         assert client.count_statements(query) == (1 if backend == "postgresql" else on_sqlite)
 

@@ -129,3 +129,15 @@ def test_the_keys_follow_a_moved_and_a_removed_event(
     assert page and page[0]["id"] != first[0]["id"]
     (count,) = rows(url, text("SELECT count(*) AS n FROM docking_event_search WHERE docking_event_search MATCH '\"soyuz\"'"))
     assert count[0]["n"] == len(kept([Event.of(e) for e in events], search="soyuz")) - 1
+    # Ingest again (its upsert), another "soyuz" event moved late: it comes first newest
+    # first, and the removed event is back where the file has it.
+    second = next(e for e in events if e["id"] != first[0]["id"] and kept([Event.of(e)], search="soyuz"))
+    second["docking"] = "2998-01-01T00:00:00Z"
+    again = folder / "again.json"
+    again.write_text(json.dumps(events))
+    ingest(url, again)
+    want = ids(ordered(kept([Event.of(e) for e in events], search="soyuz"), ["-docking"]))
+    (page,) = rows(url, q.page(where, [Ordering.DOCKING_DESC], 3, 0))
+    assert [r["id"] for r in page] == want[:3] and want[0] == second["id"]
+    (keys,) = rows(url, text("SELECT rowid AS k FROM docking_event_search"))
+    assert sorted(k["k"] % ID_ROOM for k in keys) == sorted(e["id"] for e in events)
