@@ -85,7 +85,7 @@ def walked(
     slice's), as in ``docking_events``' statements."""
     descending = bool(ordering) and ordering[0] is Ordering.DOCKING_DESC  # type: ignore[index]
     terms = [term for term in folded_terms(where.search) if len(term) >= TRIGRAM]
-    if named:
+    if named:  # the parameters of docking_events' named statements (SLICE_LIMIT, ...)
         term: Any = bindparam(LONGEST, type_=String())
         reach: Any = bindparam("slice_limit", type_=Integer()) + bindparam(
             "slice_offset", type_=Integer()
