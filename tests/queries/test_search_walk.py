@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 from support.databases import BACKENDS, database_factory, run
 from support.db_dump import ingest
@@ -20,6 +21,7 @@ from support.reference import Event, ids, kept, ordered
 from support.statements import Generated, events_json, rows
 
 from gql_server.db.engine import create_engine
+from gql_server.db.migrate import make_config, upgrade
 from gql_server.queries import docking_events as q
 from gql_server.queries.docking_events import EventFilter, Ordering
 from gql_server.queries.search import ID_ROOM
@@ -141,3 +143,39 @@ def test_the_keys_follow_a_moved_and_a_removed_event(
     assert [r["id"] for r in page] == want[:3] and want[0] == second["id"]
     (keys,) = rows(url, text("SELECT rowid AS k FROM docking_event_search"))
     assert sorted(k["k"] % ID_ROOM for k in keys) == sorted(e["id"] for e in events)
+
+
+def test_migration_0008_keys_a_filled_table_and_goes_back(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("migrate")
+    url = database_factory("sqlite", request, folder)()
+    events = crowded()
+    source = folder / "events.json"
+    source.write_text(json.dumps(events))
+    ingest(url, source)
+    soyuz = sorted(e["id"] for e in events if kept([Event.of(e)], search="soyuz"))
+    matched = text("SELECT rowid AS k FROM docking_event_search WHERE docking_event_search MATCH '\"soyuz\"'")
+
+    async def go(revision: str | None) -> None:
+        engine = create_engine(url)
+        try:
+            if revision is None:
+                await upgrade(engine)
+                return
+            async with engine.begin() as conn:
+                await conn.run_sync(lambda c: command.downgrade(make_config(c), revision))
+        finally:
+            await engine.dispose()
+
+    run(go("0007"))  # rowid = event id, as revision 0005 made it
+    (keys,) = rows(url, matched)
+    assert sorted(k["k"] for k in keys) == soyuz
+    run(go(None))  # rowid = order key, filled from the rows
+    (keys,) = rows(url, matched)
+    assert sorted(k["k"] % ID_ROOM for k in keys) == soyuz and min(k["k"] for k in keys) > ID_ROOM
+    by_key = [k["k"] % ID_ROOM for k in sorted(keys, key=lambda k: k["k"])]
+    by_docking = ids(ordered(kept([Event.of(e) for e in events], search="soyuz")))
+    assert by_key != by_docking  # the crowded bucket comes by id in key order
+    (page,) = rows(url, q.page(EventFilter(search="soyuz"), [Ordering.DOCKING_ASC], 50, 0))
+    assert [r["id"] for r in page] == by_docking[:50]
