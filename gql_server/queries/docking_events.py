@@ -187,7 +187,9 @@ def _searched_page(
     and tests the search on every row until the page is full, which for a term that only
     matches late in the order (the first "dragon" dockings come after 8,000 events of 10,000)
     reads the table nearly through, and more as it grows. The matches cost what they number.
-    (The probe, tried first, answers the pages whose matches come early.)"""
+    (The probe, tried first, answers the pages whose matches come early.) On SQLite in
+    docking order the matches are only the page's candidates, read from the search table in
+    that order (``search_walk``): they cost what the page holds."""
     if walks(where, ordering):  # SQLite: the FTS5 table in docking order (``search_walk``)
         conditions = [
             *unnarrowed(where, named=named),
