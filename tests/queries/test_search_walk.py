@@ -8,20 +8,21 @@ keys follow an event's changes (triggers): a docking moved, an event removed."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from alembic import command
 from sqlalchemy import text
-from support.databases import BACKENDS, database_factory, run
+from sqlalchemy.engine import Connection
+from support.databases import BACKENDS, run
 from support.db_dump import ingest
 from support.reference import Event, ids, kept, ordered
-from support.statements import Generated, events_json, rows
+from support.statements import Generated, events_json, filled, rows
 
 from gql_server.db.engine import create_engine
-from gql_server.db.migrate import make_config, upgrade
+from gql_server.db.migrate import make_config
 from gql_server.queries import docking_events as q
 from gql_server.queries.docking_events import EventFilter, Ordering
 from gql_server.queries.search import ID_ROOM
@@ -46,13 +47,7 @@ def crowded() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def walked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
-    folder = tmp_path_factory.mktemp("walk")
-    url = database_factory(str(request.param), request, folder)()
-    events = crowded()
-    source = folder / "events.json"
-    source.write_text(json.dumps(events))
-    ingest(url, source)
-    yield Generated(url, str(request.param), events)
+    yield filled(str(request.param), request, tmp_path_factory.mktemp("walk"), crowded())
 
 
 ORDERINGS = {
@@ -97,27 +92,30 @@ def test_a_filter_and_the_walk(walked: Generated) -> None:
     assert got == whole[:4] and len(got) == 4
 
 
-def _moved(url: str, statement: str, values: dict[str, Any]) -> None:
+def _in_transaction(url: str, work: Callable[[Connection], Any]) -> None:
+    """``work`` on a connection to ``url``, in one transaction."""
+
     async def go() -> None:
         engine = create_engine(url)
         try:
             async with engine.begin() as conn:
-                await conn.execute(text(statement), values)
+                await conn.run_sync(work)
         finally:
             await engine.dispose()
 
     run(go())
 
 
+def _moved(url: str, statement: str, values: dict[str, Any]) -> None:
+    _in_transaction(url, lambda c: c.execute(text(statement), values))
+
+
 def test_the_keys_follow_a_moved_and_a_removed_event(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     folder = tmp_path_factory.mktemp("moved")
-    url = database_factory("sqlite", request, folder)()
-    events = crowded()
-    source = folder / "events.json"
-    source.write_text(json.dumps(events))
-    ingest(url, source)
+    made = filled("sqlite", request, folder, crowded())
+    url, events = made.url, made.json
     where, order = EventFilter(search="soyuz"), [Ordering.DOCKING_ASC]
     (first,) = rows(url, q.page(where, order, 1, 0))
     # The first "soyuz" event moves to the end of time: a walked page finds it last.
@@ -148,30 +146,15 @@ def test_the_keys_follow_a_moved_and_a_removed_event(
 def test_migration_0008_keys_a_filled_table_and_goes_back(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    folder = tmp_path_factory.mktemp("migrate")
-    url = database_factory("sqlite", request, folder)()
-    events = crowded()
-    source = folder / "events.json"
-    source.write_text(json.dumps(events))
-    ingest(url, source)
+    made = filled("sqlite", request, tmp_path_factory.mktemp("migrate"), crowded())
+    url, events = made.url, made.json
     soyuz = sorted(e["id"] for e in events if kept([Event.of(e)], search="soyuz"))
     matched = text("SELECT rowid AS k FROM docking_event_search WHERE docking_event_search MATCH '\"soyuz\"'")
 
-    async def go(revision: str | None) -> None:
-        engine = create_engine(url)
-        try:
-            if revision is None:
-                await upgrade(engine)
-                return
-            async with engine.begin() as conn:
-                await conn.run_sync(lambda c: command.downgrade(make_config(c), revision))
-        finally:
-            await engine.dispose()
-
-    run(go("0007"))  # rowid = event id, as revision 0005 made it
+    _in_transaction(url, lambda c: command.downgrade(make_config(c), "0007"))  # rowid = event id, as 0005 made it
     (keys,) = rows(url, matched)
     assert sorted(k["k"] for k in keys) == soyuz
-    run(go(None))  # rowid = order key, filled from the rows
+    _in_transaction(url, lambda c: command.upgrade(make_config(c), "head"))  # rowid = order key
     (keys,) = rows(url, matched)
     assert sorted(k["k"] % ID_ROOM for k in keys) == soyuz and min(k["k"] for k in keys) > ID_ROOM
     by_key = [k["k"] % ID_ROOM for k in sorted(keys, key=lambda k: k["k"])]

@@ -3,14 +3,18 @@ events the reference (``support.reference``) reads too: for ``tests/queries/``."
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Executable
 
 from gql_server.db.engine import create_engine
 from gql_server.synthetic import generate_events
-from support.databases import run
+from support.databases import database_factory, run
+from support.db_dump import ingest
 from support.reference import Event
 
 COUNT, SEED = 400, 11
@@ -59,3 +63,12 @@ class Generated:
     def ids(self, *statements: Executable) -> list[list[int]]:
         """Each statement's ``id`` column."""
         return [[row["id"] for row in found] for found in self.rows(*statements)]
+
+
+def filled(backend: str, request: pytest.FixtureRequest, folder: Path, events: list[dict[str, Any]]) -> Generated:
+    """A new database on ``backend`` holding ``events``, ingested from a file in ``folder``."""
+    url = database_factory(backend, request, folder)()
+    source = folder / "events.json"
+    source.write_text(json.dumps(events))
+    ingest(url, source)
+    return Generated(url, backend, events)
