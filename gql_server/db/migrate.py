@@ -60,18 +60,19 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
 # A table of revision 0001: a database that has it but no revision predates migrations.
 ADOPTED = "docking_event"
 
-# SQLite's FTS5 search table and its shadow tables exist outside the models.
-SQLITE_ONLY_TABLES = "docking_event_search"
+# The search index's tables exist outside the models: SQLite's FTS5 table and its shadow
+# tables, PostgreSQL's search words and postings (migrations 0005, 0008, 0009).
+SEARCH_TABLES = "docking_event_search"
 
 
 def include_object_for(dialect_name: str) -> Any:
     """Alembic's ``include_object`` hook for ``dialect_name``: objects of other dialects
-    (``info={"dialect": ...}``) and the FTS5 tables are not compared with the models."""
+    (``info={"dialect": ...}``) and the search index's tables are not compared with the models."""
 
     def include_object(
         obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
     ) -> bool:
-        if type_ == "table" and name and name.startswith(SQLITE_ONLY_TABLES):
+        if type_ == "table" and name and name.startswith(SEARCH_TABLES):
             return False
         wanted = getattr(obj, "info", {}).get("dialect")
         return wanted is None or wanted == dialect_name

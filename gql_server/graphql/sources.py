@@ -53,8 +53,8 @@ class QuerySource:
     limit: int = 0
     offset: int = 0
     together: bool = False
-    # On SQLite the slice reads the search table in docking order (``search_walk``),
-    # fewer rows than any probe: no probe first.
+    # The slice reads the search index in docking order (``search_walk``: SQLite's FTS5
+    # table, PostgreSQL's search postings), fewer rows than any probe: no probe first.
     walked: bool = False
     _both: tuple[int, Sequence[RowMapping]] | None = field(default=None, init=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
@@ -83,7 +83,7 @@ class QuerySource:
     async def _probed(self, info: Info) -> Sequence[RowMapping] | None:
         """The slice from the probe when the probe fills it; None to run the slice itself."""
         reader = info.context.reader
-        if self.walked and reader.engine.dialect.name == "sqlite":
+        if self.walked:  # the page costs what it holds: nothing to probe
             return None
         probe = self.probe_of()
         if probe is None:

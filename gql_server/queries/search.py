@@ -130,6 +130,16 @@ def candidate_count(search: str | None, cap: int, *, named: bool = False) -> Col
 
 
 LONGEST = "search_longest"
+# PostgreSQL's walk (``search_walk``): the longest piece of a term between spaces, as a LIKE
+# pattern's middle, for the words of the search postings that contain it (migration 0009).
+PIECE = "search_piece"
+
+
+def walk_piece(terms: list[str]) -> str:
+    """The longest piece of ``terms`` between spaces: a document holds it only within one
+    of its words (words are split on spaces and the field separator, which no term that
+    can match holds), so the events of the words that contain it hold every match."""
+    return max((piece for term in terms for piece in term.split(" ")), key=len)
 
 
 def search_shape(search: str | None) -> tuple[Any, ...] | None:
@@ -151,16 +161,17 @@ def search_parameters(search: str | None) -> dict[str, Any]:
         return {}
     values: dict[str, Any] = {}
     for index, term in enumerate(dict.fromkeys(terms)):
-        values[f"search_{index}_like"] = _like_escaped(term)
+        values[f"search_{index}_like"] = like_escaped(term)
         values[f"search_{index}_raw"] = term
         values[f"search_{index}_phrase"] = phrase(term)
     long_enough = [term for term in terms if len(term) >= TRIGRAM]
     if long_enough:
         values[LONGEST] = phrase(max(long_enough, key=len))
+        values[PIECE] = like_escaped(walk_piece(terms))
     return values
 
 
-def _like_escaped(term: str) -> str:
+def like_escaped(term: str) -> str:
     """``term`` for ``LIKE '%' || term || '%' ESCAPE '/'``: its ``/``, ``%``, ``_`` literal
     (as SQLAlchemy's ``autoescape``)."""
     return term.replace("/", "//").replace("%", "/%").replace("_", "/_")

@@ -18,8 +18,21 @@ candidates give the page. The walk stops at ``offset + limit`` matches, whatever
 the table or the number of matches: "dragon" oldest first reads 20 rows at 10,000 events and
 at a million (the matches that came before do not count: FTS5 skips to them).
 
-On other dialects the condition is ``true``: PostgreSQL has no index that keeps matches in
-an order (``docs/search.md``)."""
+PostgreSQL has the search postings instead (migration 0009): every word of the documents
+with its events keyed by (docking, id). The longest piece of a term between spaces lies
+within one word of any document that matches, so the events of the words that contain it
+(the vocabulary's trigram index finds them) hold every match. The page's candidates:
+
+1. **the walk**: for each such word, its first ``offset + limit`` events by key that meet
+   every condition (a LATERAL read of its list in order, stopping there); of all of them,
+   the first ``offset + limit`` distinct events by key. An event among the page's first
+   ``offset + limit`` is among the first that many of every list holding it;
+2. **the rest of the walk's last docking instant**: the words' events at the walk's last
+   docking time, which the page orders by id ascending (the walk, descending, by id
+   descending) or by later keys.
+
+Each word's list is read from where the page starts, whatever the size of the table: the
+walk costs the page's rows times the words that hold the piece (one, for "dragon")."""
 
 from __future__ import annotations
 
@@ -32,6 +45,7 @@ from sqlalchemy import (
     Integer,
     String,
     bindparam,
+    column,
     func,
     literal_column,
     select,
@@ -46,17 +60,30 @@ from gql_server.queries.search import (
     FTS_TABLE,
     ID_ROOM,
     LONGEST,
+    PIECE,
     TRIGRAM,
     IndexedContains,
+    like_escaped,
     phrase,
     search_conditions,
+    walk_piece,
 )
 from gql_server.search_terms import folded_terms, unmatchable
 
+# The search postings (migration 0009, PostgreSQL).
+WORDS = table("docking_event_search_word", column("id", Integer()), column("word", String()))
+POSTINGS = table(
+    "docking_event_search_posting",
+    column("word_id", Integer()),
+    column("docking", EVENTS.c.docking.type),
+    column("event_id", Integer()),
+)
+
 
 def walks(where: EventFilter, ordering: Sequence[Ordering] | None) -> bool:
-    """Whether a searched page in ``ordering`` is read by the walk (on SQLite): docking
-    first (or no ordering: docking ascending), and a term the FTS5 table serves."""
+    """Whether a searched page in ``ordering`` is read by the walk: docking first (or no
+    ordering: docking ascending), and a term the FTS5 table serves (three characters or
+    more; on PostgreSQL the walk serves any term, and asks the same)."""
     if ordering and ordering[0] not in (Ordering.DOCKING_ASC, Ordering.DOCKING_DESC):
         return False
     terms = folded_terms(where.search)
@@ -79,20 +106,33 @@ def walked(
     *,
     named: bool,
 ) -> ColumnElement[bool]:
-    """The condition that keeps a docking event among the page's candidates (above): on
-    SQLite ``id IN (walk, rest of its last bucket)``, elsewhere ``true``. ``walks`` must
-    hold. ``named``: the term and the slice's bounds are parameters (``LONGEST``, the
-    slice's), as in ``docking_events``' statements."""
+    """The condition that keeps a docking event among the page's candidates (above): ``id
+    IN (walk, rest)``, from SQLite's FTS5 table or PostgreSQL's search postings. ``walks``
+    must hold. ``named``: the terms and the slice's bounds are parameters (``LONGEST``,
+    ``PIECE``, the slice's), as in ``docking_events``' statements."""
     descending = bool(ordering) and ordering[0] is Ordering.DOCKING_DESC  # type: ignore[index]
-    terms = [term for term in folded_terms(where.search) if len(term) >= TRIGRAM]
+    terms = folded_terms(where.search)
     if named:  # the parameters of docking_events' named statements (SLICE_LIMIT, ...)
         term: Any = bindparam(LONGEST, type_=String())
+        piece: Any = bindparam(PIECE, type_=String())
         reach: Any = bindparam("slice_limit", type_=Integer()) + bindparam(
             "slice_offset", type_=Integer()
         )
     else:
-        term = bindparam("walk_term", phrase(max(terms, key=len)), type_=String())
+        long_enough = [term for term in terms if len(term) >= TRIGRAM]
+        term = bindparam("walk_term", phrase(max(long_enough, key=len)), type_=String())
+        piece = bindparam("walk_piece", like_escaped(walk_piece(terms)), type_=String())
         reach = limit + offset
+    return IndexedContains(
+        _posting_walk(where, piece, reach, descending, named),
+        _fts_walk(where, term, reach, descending, named),
+    )
+
+
+def _fts_walk(
+    where: EventFilter, term: Any, reach: Any, descending: bool, named: bool
+) -> ColumnElement[bool]:
+    """SQLite: the walk through the FTS5 table, keyed by bucket and id."""
     fts = table(FTS_TABLE)
     key = literal_column(f"{FTS_TABLE}.rowid", Integer())
     # One clause in both places: its parameter is the same one.
@@ -114,4 +154,43 @@ def walked(
         beyond = [key > last, key < (last // ID_ROOM + 1) * ID_ROOM]
     rest = select(key % ID_ROOM).select_from(fts).where(match, *beyond).correlate(None)
     candidates = union_all(select(walk.c.k % ID_ROOM), rest)
-    return IndexedContains(true(), EVENTS.c.id.in_(candidates))
+    return EVENTS.c.id.in_(candidates)
+
+
+def _posting_walk(
+    where: EventFilter, piece: Any, reach: Any, descending: bool, named: bool
+) -> ColumnElement[bool]:
+    """PostgreSQL: the walk through the search postings of the words holding ``piece``."""
+    words = (
+        select(WORDS.c.id)
+        .where(WORDS.c.word.contains(piece, escape="/"))
+        .correlate(None)
+        .cte("walk_words")
+    )
+    key = [POSTINGS.c.docking, POSTINGS.c.event_id]
+    listed = (  # a word's first matches in order: its postings read by their key
+        select(*key)
+        .select_from(POSTINGS.join(EVENTS, EVENTS.c.id == POSTINGS.c.event_id))
+        .where(POSTINGS.c.word_id == words.c.id, *unnarrowed(where, named=named))
+        .order_by(*(k.desc() if descending else k.asc() for k in key))
+        .limit(reach)
+        .correlate_except(POSTINGS, EVENTS)
+        .lateral("listed")
+    )
+    first = [listed.c.docking, listed.c.event_id]
+    walk = (
+        select(*first)
+        .distinct()  # a match may hold two of the words
+        .select_from(words.join(listed, true()))
+        .order_by(*(k.desc() if descending else k.asc() for k in first))
+        .limit(reach)
+        .correlate(None)
+        .cte("walk")
+    )
+    last = select((func.min if descending else func.max)(walk.c.docking)).scalar_subquery()
+    rest = (
+        select(POSTINGS.c.event_id)
+        .where(POSTINGS.c.word_id.in_(select(words.c.id)), POSTINGS.c.docking == last)
+        .correlate(None)
+    )
+    return EVENTS.c.id.in_(union_all(select(walk.c.event_id), rest))

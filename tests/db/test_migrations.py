@@ -22,7 +22,7 @@ from gql_server.db import models  # noqa: F401  (registers every table)
 from gql_server.db.base import Base
 from gql_server.db.engine import create_engine
 from gql_server.db.migrate import (
-    SQLITE_ONLY_TABLES,
+    SEARCH_TABLES,
     current,
     head_revision,
     include_object_for,
@@ -97,10 +97,14 @@ def test_upgrade_builds_the_models_schema(database_url: str) -> None:
 
         assert await _run(engine, _drift) == []
         tables = await _run(engine, _tables)
-        search_tables = {t for t in tables if t.startswith(SQLITE_ONLY_TABLES)}
+        search_tables = {t for t in tables if t.startswith(SEARCH_TABLES)}
         assert tables - search_tables == set(Base.metadata.tables) | {"alembic_version"}
-        # The search index: an FTS5 table (and its shadow tables) on SQLite, pg_trgm elsewhere.
-        assert bool(search_tables) == (engine.dialect.name == "sqlite")
+        # The search index: an FTS5 table (and its shadow tables) on SQLite; on PostgreSQL
+        # pg_trgm's index and the search postings (words, and their events in docking order).
+        if engine.dialect.name == "sqlite":
+            assert "docking_event_search" in search_tables
+        else:
+            assert search_tables == {"docking_event_search_word", "docking_event_search_posting"}
 
         def docking(connection: Connection) -> tuple[dict[str, list[str]], set[str]]:
             inspector = inspect(connection)

@@ -1,9 +1,11 @@
-"""A searched page in docking order read from SQLite's search table in key order
-(``gql_server.queries.search_walk``): keys order events by 64-second bucket, then by id, so
-within a bucket their order is not the page's. Here nine "soyuz" events share one bucket with
-their docking order the reverse of their ids (two of them at one instant), and every slice
-of every docking ordering is compared with the plain Python reading of LL2's rules. Then the
-keys follow an event's changes (triggers): a docking moved, an event removed."""
+"""A searched page in docking order read from the search index in key order
+(``gql_server.queries.search_walk``). On SQLite keys order events by 64-second bucket, then
+by id, so within a bucket their order is not the page's; on PostgreSQL the postings order
+each word's events by docking, then id, which ties at one instant. Here nine "soyuz" events
+share one bucket with their docking order the reverse of their ids (two of them at one
+instant), and every slice of every docking ordering is compared with the plain Python
+reading of LL2's rules. Then the keys and postings follow an event's changes (triggers): a
+docking moved, an event removed, an ingest again; and the migrations fill them."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import Executable, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from support.databases import BACKENDS, run
 from support.db_dump import ingest
@@ -66,7 +69,9 @@ def test_the_bucket_is_crowded_out_of_id_order() -> None:
     assert by_docking != sorted(by_docking)  # the keys' order (by id) is not the page's
 
 
-@pytest.mark.parametrize("search", ["soyuz", "soyuz international", "soy", "soyuz ss"])
+# "e s": one quoted term whose longest piece, "e", is in many words (PostgreSQL's walk reads
+# them all, and an event holding two of them is one candidate).
+@pytest.mark.parametrize("search", ["soyuz", "soyuz international", "soy", "soyuz ss", '"e s"'])
 @pytest.mark.parametrize("name", list(ORDERINGS))
 def test_every_slice_of_a_walked_page_is_the_reference(walked: Generated, name: str, search: str) -> None:
     ordering = ORDERINGS[name]
@@ -162,3 +167,124 @@ def test_migration_0008_keys_a_filled_table_and_goes_back(
     assert by_key != by_docking  # the crowded bucket comes by id in key order
     (page,) = rows(url, q.page(EventFilter(search="soyuz"), [Ordering.DOCKING_ASC], 50, 0))
     assert [r["id"] for r in page] == by_docking[:50]
+
+
+POSTED = text(
+    "SELECT w.word, p.docking, p.event_id FROM docking_event_search_posting AS p"
+    " JOIN docking_event_search_word AS w ON w.id = p.word_id"
+)
+DOCUMENTS = text("SELECT id, docking, search_document FROM docking_event")
+
+
+def _posted(url: str) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """PostgreSQL: the postings as stored, and as the events' documents make them (each
+    word, split on spaces and the field separator, with the event's docking and id)."""
+    posted, documents = rows(url, POSTED, DOCUMENTS)
+    wanted = {
+        (word, d["docking"], d["id"])
+        for d in documents
+        for word in d["search_document"].replace("\x1f", " ").split(" ")
+        if word
+    }
+    return {(p["word"], p["docking"], p["event_id"]) for p in posted}, wanted
+
+
+def test_the_postings_follow_a_moved_and_a_removed_event(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("posted")
+    made = filled("postgresql", request, folder, crowded())
+    url, events = made.url, made.json
+    posted, wanted = _posted(url)
+    assert posted == wanted and len(wanted) > 2 * len(events)
+    where, order = EventFilter(search="soyuz"), [Ordering.DOCKING_ASC]
+    (first,) = rows(url, q.page(where, order, 1, 0))
+    # The first "soyuz" event moves to the end of time: a walked page finds it last.
+    moved = {"at": datetime(2999, 1, 1, tzinfo=UTC), "id": first[0]["id"]}
+    _moved(url, "UPDATE docking_event SET docking = :at WHERE id = :id", moved)
+    (page,) = rows(url, q.page(where, [Ordering.DOCKING_DESC], 1, 0))
+    assert [r["id"] for r in page] == [first[0]["id"]]
+    # A change that leaves the document and docking alone leaves the postings alone.
+    _moved(url, "UPDATE docking_event SET departure = NULL WHERE id = :id", {"id": first[0]["id"]})
+    posted, wanted = _posted(url)
+    assert posted == wanted and any(p[1].year == 2999 for p in posted)
+    _moved(url, "DELETE FROM docking_event WHERE id = :id", {"id": first[0]["id"]})
+    posted, wanted = _posted(url)
+    assert posted == wanted and first[0]["id"] not in {p[2] for p in posted}
+    # Ingest again (its upsert), another "soyuz" event moved late and renamed: it comes
+    # first newest first, and the removed event is back where the file has it.
+    second = next(e for e in events if e["id"] != first[0]["id"] and kept([Event.of(e)], search="soyuz"))
+    second["docking"] = "2998-01-01T00:00:00Z"
+    again = folder / "again.json"
+    again.write_text(json.dumps(events))
+    ingest(url, again)
+    want = ids(ordered(kept([Event.of(e) for e in events], search="soyuz"), ["-docking"]))
+    (page,) = rows(url, q.page(where, [Ordering.DOCKING_DESC], 3, 0))
+    assert [r["id"] for r in page] == want[:3] and want[0] == second["id"]
+    posted, wanted = _posted(url)
+    assert posted == wanted and {p[2] for p in posted} == {e["id"] for e in events}
+
+
+def test_migration_0009_posts_a_filled_table_and_goes_back(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    made = filled("postgresql", request, tmp_path_factory.mktemp("migrate"), crowded())
+    url, events = made.url, made.json
+    tables = text("SELECT tablename FROM pg_tables WHERE tablename LIKE 'docking_event_search%'")
+    _in_transaction(url, lambda c: command.downgrade(make_config(c), "0008"))
+    assert rows(url, tables) == [[]]
+    _in_transaction(url, lambda c: command.upgrade(make_config(c), "head"))
+    posted, wanted = _posted(url)
+    assert posted == wanted and {p[2] for p in posted} == {e["id"] for e in events}
+    by_docking = ids(ordered(kept([Event.of(e) for e in events], search="soyuz")))
+    (page,) = rows(url, q.page(EventFilter(search="soyuz"), [Ordering.DOCKING_ASC], 50, 0))
+    assert [r["id"] for r in page] == by_docking[:50]
+
+
+def _plan(url: str, statement: Executable) -> dict[str, Any]:
+    """EXPLAIN ANALYZE's plan of ``statement`` on ``url``, with the planner kept from reading
+    a table whole (sequential and bitmap scans, hash joins): at 400 events that is its
+    cheapest plan, while at 10,000 it walks the postings' key (``bench/``, docs/search.md)."""
+
+    async def go() -> dict[str, Any]:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as conn:
+                for setting in ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin"):
+                    await conn.execute(text(f"SET {setting} = off"))
+                compiled = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+                explained = await conn.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled}"))
+                plan: dict[str, Any] = explained.scalar_one()[0]["Plan"]
+                return plan
+        finally:
+            await engine.dispose()
+
+    result: dict[str, Any] = run(go())
+    return result
+
+
+def _scans(plan: dict[str, Any], relation: str) -> list[dict[str, Any]]:
+    """The plan's nodes that read ``relation``, nested plans included."""
+    found = [plan] if plan.get("Relation Name") == relation else []
+    for child in plan.get("Plans", []):
+        found += _scans(child, relation)
+    return found
+
+
+def test_the_walk_reads_what_the_page_holds(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """PostgreSQL: each word's postings are read from the page's start, and no further than
+    the page reaches (EXPLAIN ANALYZE's rows, per loop), however many events match."""
+    walked = filled("postgresql", request, tmp_path_factory.mktemp("read"), crowded())
+    where = EventFilter(search="soyuz")
+    matches = len(kept(walked.events, search="soyuz"))
+    for ordering, limit, offset in [([], 3, 0), ([Ordering.DOCKING_DESC], 2, 5)]:
+        plan = _plan(walked.url, q.page(where, ordering, limit, offset))
+        scans = _scans(plan, "docking_event_search_posting")
+        # Two reads of the postings: the walk (each word's list, from the page's start) and
+        # the rest of its last instant; both through the postings' key, in order.
+        assert [s["Node Type"] for s in scans] == ["Index Only Scan"] * 2
+        assert matches > 10 * (limit + offset)
+        # At most the page's reach of each list (and the events tied with its last).
+        assert max(s["Actual Rows"] for s in scans) <= limit + offset + 2
