@@ -300,7 +300,10 @@ def probe_or_page(
     filter, whose subqueries run when first needed), so a try runs only when the ones
     before it fell short. In order: the first ``SMALL_WINDOW`` events; the matches, when
     they number at most ``FEW_CANDIDATES``; the first ``PROBE_WINDOW`` events; the
-    matches. None when there is no search."""
+    matches. None when there is no search, or when the slice walks the search postings in
+    its order (``search_walk``): that costs what the slice holds, no probe does less."""
+    if walks(where, ordering):
+        return None
     window = _window_probe(where, ordering, limit, offset, named)
     if window is None:
         return None

@@ -145,13 +145,14 @@ def walk_piece(terms: list[str]) -> str:
 def search_shape(search: str | None) -> tuple[Any, ...] | None:
     """What of a search decides the statements ``named=True`` builds (their parameters
     apart): none, a term that cannot match, or each distinct term's kind (three characters
-    or more: the FTS5 table narrows it)."""
+    or more: the FTS5 table narrows it; a space in it: PostgreSQL's walk finds its events
+    by a piece of it)."""
     terms = folded_terms(search)
     if not terms:
         return None
     if unmatchable(terms):
         return ("unmatchable",)
-    return tuple(len(term) >= TRIGRAM for term in dict.fromkeys(terms))
+    return tuple((len(term) >= TRIGRAM, " " in term) for term in dict.fromkeys(terms))
 
 
 def search_parameters(search: str | None) -> dict[str, Any]:

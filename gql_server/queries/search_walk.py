@@ -157,6 +157,17 @@ def _fts_walk(
     return EVENTS.c.id.in_(candidates)
 
 
+def _posted_alone(where: EventFilter) -> bool:
+    """Whether the postings of the words holding the piece are the matches themselves: one
+    term, the piece (no space in it), and no filter. Then the walk reads no event."""
+    terms = set(folded_terms(where.search))
+    return (
+        len(terms) == 1
+        and " " not in next(iter(terms))
+        and not replace(where, search=None).conditions()
+    )
+
+
 def _posting_walk(
     where: EventFilter, piece: Any, reach: Any, descending: bool, named: bool
 ) -> ColumnElement[bool]:
@@ -168,15 +179,21 @@ def _posting_walk(
         .cte("walk_words")
     )
     key = [POSTINGS.c.docking, POSTINGS.c.event_id]
-    listed = (  # a word's first matches in order: its postings read by their key
-        select(*key)
-        .select_from(POSTINGS.join(EVENTS, EVENTS.c.id == POSTINGS.c.event_id))
-        .where(POSTINGS.c.word_id == words.c.id, *unnarrowed(where, named=named))
-        .order_by(*(k.desc() if descending else k.asc() for k in key))
-        .limit(reach)
-        .correlate_except(POSTINGS, EVENTS)
-        .lateral("listed")
-    )
+    order = [k.desc() if descending else k.asc() for k in key]
+    listed: Any = select(*key).where(POSTINGS.c.word_id == words.c.id).order_by(*order)
+    if not _posted_alone(where):
+        # Each posting's event tested as it comes, in the list's order (``OFFSET 0`` keeps
+        # the list a subquery read by its key: planned whole, PostgreSQL may rather read
+        # every event that holds the term through the trigram index, and sort them).
+        ordered = listed.offset(literal_column("0")).correlate(words).subquery("ordered")
+        listed = (
+            select(ordered.c.docking, ordered.c.event_id)
+            .select_from(ordered.join(EVENTS, EVENTS.c.id == ordered.c.event_id))
+            .where(*unnarrowed(where, named=named))
+            .order_by(*(k.desc() if descending else k.asc() for k in ordered.c))
+        )
+    # A word's first matches in order: its postings read by their key.
+    listed = listed.limit(reach).correlate_except(POSTINGS, EVENTS).lateral("listed")
     first = [listed.c.docking, listed.c.event_id]
     walk = (
         select(*first)
