@@ -288,3 +288,18 @@ def test_the_walk_reads_what_the_page_holds(
         assert matches > 10 * (limit + offset)
         # At most the page's reach of each list (and the events tied with its last).
         assert max(s["Actual Rows"] for s in scans) <= limit + offset + 2
+
+
+def test_a_term_with_a_space_is_another_statement() -> None:
+    """PostgreSQL's walk reads the postings alone for one term without a space: a term with
+    one (walked by a piece of it) must not share its statement."""
+    one, spaced = EventFilter(search="dragon"), EventFilter(search='"dra gon"')
+    assert one.shape() != spaced.shape()
+    assert "docking_event.search_document" not in _walk_of(one)
+    assert "docking_event.search_document" in _walk_of(spaced)
+
+
+def _walk_of(where: EventFilter) -> str:
+    """The PostgreSQL walk's CTE of ``where``'s page, as SQL."""
+    sql = str(q.page(where, [], 20, 0, named=True).compile(dialect=postgresql.dialect()))
+    return sql[sql.index("walk AS") : sql.index("SELECT matches.")]
