@@ -46,11 +46,12 @@ async def _plan(dsn: str, sql: str) -> str:
 @pytest.mark.parametrize(
     "statement",
     [
-        # W4: the matches of "dragon", first 20 by docking date (the probe's fallback).
-        page(EventFilter(search="dragon"), [Ordering.DOCKING_ASC], 20, 0),
-        probe_or_page(EventFilter(search="dragon"), [Ordering.DOCKING_ASC], 20, 0),
+        # The matches of "dragon", first 20 by departure (the probe's fallback). In docking
+        # order the page walks the search postings instead (tests/queries/test_search_walk.py).
+        page(EventFilter(search="dragon"), [Ordering.DEPARTURE_ASC], 20, 0),
+        probe_or_page(EventFilter(search="dragon"), [Ordering.DEPARTURE_ASC], 20, 0),
         # Every term is its own indexed condition.
-        page(EventFilter(search="dragon harmony"), [Ordering.DOCKING_DESC], 20, 0),
+        page(EventFilter(search="dragon harmony"), [Ordering.DEPARTURE_DESC], 20, 0),
     ],
 )
 def test_the_searched_page_uses_the_trigram_index(

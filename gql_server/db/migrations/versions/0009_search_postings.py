@@ -14,6 +14,10 @@ FTS5 table keyed in docking order does (0008).
   and the field separator, U+001F; documents are folded already). A trigram index finds the
   words that contain a piece, when pg_trgm is there (0005); without it, a scan of the words.
 - ``docking_event_search_posting``: ``(word, docking, event)``, keyed in that order.
+- ``docking_event_search_words(piece)``: the ids of the words that contain ``piece`` (a
+  LIKE pattern's middle, escaped with ``/``), declared to return one row: plpgsql, which
+  the planner does not inline, so a prepared walk has one plan for every piece and
+  PostgreSQL keeps it instead of planning each execution (``search_walk``).
 - Statement triggers (transition tables: one statement's rows at once, as ingest writes
   them) keep the postings current on INSERT, UPDATE and DELETE; a word no event holds
   any more stays in the vocabulary, with no postings.
@@ -99,6 +103,12 @@ _UP = [
         REFERENCING OLD TABLE AS old_rows
         FOR EACH STATEMENT EXECUTE FUNCTION {POSTINGS}_delete()""",
     _post("docking_event"),
+    f"""CREATE FUNCTION {WORDS}s(piece text) RETURNS TABLE (id integer)
+    LANGUAGE plpgsql STABLE ROWS 1 AS $$
+    BEGIN
+        RETURN QUERY SELECT w.id FROM {WORDS} AS w
+            WHERE w.word LIKE '%' || piece || '%' ESCAPE '/';
+    END $$""",
 ]
 
 
@@ -120,5 +130,6 @@ def downgrade() -> None:
     for change in ("insert", "update", "delete"):
         op.execute(f"DROP TRIGGER {POSTINGS}_{change} ON docking_event")
         op.execute(f"DROP FUNCTION {POSTINGS}_{change}()")
+    op.execute(f"DROP FUNCTION {WORDS}s(text)")
     op.execute(f"DROP TABLE {POSTINGS}")
     op.execute(f"DROP TABLE {WORDS}")
