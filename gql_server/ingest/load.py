@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, or_, select, update
+from sqlalchemy import Integer, Table, Text, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
@@ -352,14 +352,36 @@ async def refresh_search_documents(
             text = document(row[2:])
             if text != row[1]:
                 documents.append({"event_id": row[0], "document": text})
-    stmt = (
-        update(e)
-        .where(e.c.id == bindparam("event_id"))
-        .values(search_document=bindparam("document"))
-    )
     for chunk in _chunks(documents):
-        await conn.execute(stmt, chunk)
+        if conn.dialect.name == "postgresql":
+            # One statement a chunk (not one a row): the search postings' statement
+            # trigger (migration 0009) posts the chunk's words at once.
+            values = {
+                "ids": [d["event_id"] for d in chunk],
+                "documents": [d["document"] for d in chunk],
+            }
+            await conn.execute(_documents_written(), values)
+        else:
+            await conn.execute(_document_written(), chunk)
     return len(documents)
+
+
+@cache
+def _document_written() -> Any:
+    e = DockingEvent.__table__
+    written = update(e).where(e.c.id == bindparam("event_id"))
+    return written.values(search_document=bindparam("document"))
+
+
+@cache
+def _documents_written() -> Any:
+    """PostgreSQL: UPDATE ... FROM the chunk's ids and documents, as two arrays."""
+    e = DockingEvent.__table__
+    chunk = select(
+        func.unnest(bindparam("ids", type_=postgresql.ARRAY(Integer()))).label("id"),
+        func.unnest(bindparam("documents", type_=postgresql.ARRAY(Text()))).label("document"),
+    ).subquery("chunk")
+    return update(e).where(e.c.id == chunk.c.id).values(search_document=chunk.c.document)
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:

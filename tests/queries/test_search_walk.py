@@ -204,7 +204,7 @@ def test_the_postings_follow_a_moved_and_a_removed_event(
     _moved(url, "UPDATE docking_event SET docking = :at WHERE id = :id", moved)
     (page,) = rows(url, q.page(where, [Ordering.DOCKING_DESC], 1, 0))
     assert [r["id"] for r in page] == [first[0]["id"]]
-    # A change that leaves the document and docking alone leaves the postings alone.
+    # A change that leaves the document and docking alone leaves the postings as they were.
     _moved(url, "UPDATE docking_event SET departure = NULL WHERE id = :id", {"id": first[0]["id"]})
     posted, wanted = _posted(url)
     assert posted == wanted and any(p[1].year == 2999 for p in posted)

@@ -19,8 +19,9 @@ FTS5 table keyed in docking order does (0008).
   the planner does not inline, so a prepared walk has one plan for every piece and
   PostgreSQL keeps it instead of planning each execution (``search_walk``).
 - Statement triggers (transition tables: one statement's rows at once, as ingest writes
-  them) keep the postings current on INSERT, UPDATE and DELETE; a word no event holds
-  any more stays in the vocabulary, with no postings.
+  them) keep the postings current on INSERT, UPDATE (the updated rows' postings are made
+  again: comparing old and new rows in the trigger cost more than that) and DELETE; a word
+  no event holds any more stays in the vocabulary, with no postings.
 
 SQLite: nothing changes.
 """
@@ -38,18 +39,12 @@ WORDS = "docking_event_search_word"
 POSTINGS = "docking_event_search_posting"
 
 
-def _post(rows: str, *, unless: str | None = None) -> str:
-    """Post the words of ``rows`` (a table with id, docking, search_document); ``unless``:
-    a table of rows whose postings already stand (the same id, docking and document)."""
-    kept = ""
-    if unless is not None:
-        kept = f"""WHERE NOT EXISTS (SELECT 1 FROM {unless} AS o WHERE o.id = r.id
-            AND o.docking = r.docking AND o.search_document = r.search_document)"""
+def _post(rows: str) -> str:
+    """Post the words of ``rows`` (a table with id, docking, search_document)."""
     return f"""WITH tokens AS (
             SELECT DISTINCT r.id, r.docking, t.word
             FROM {rows} AS r,
                 string_to_table(replace(r.search_document, chr(31), ' '), ' ') AS t(word)
-            {kept}
         ), words AS (
             INSERT INTO {WORDS} (word) SELECT DISTINCT word FROM tokens WHERE word <> ''
             ON CONFLICT (word) DO UPDATE SET word = EXCLUDED.word
@@ -60,13 +55,9 @@ def _post(rows: str, *, unless: str | None = None) -> str:
         ON CONFLICT DO NOTHING;"""
 
 
-def _unpost(rows: str, *, unless: str | None = None) -> str:
-    """Remove the postings of ``rows``' ids; ``unless``: a table of rows that keep theirs."""
-    kept = ""
-    if unless is not None:
-        kept = f"""AND NOT EXISTS (SELECT 1 FROM {unless} AS n WHERE n.id = r.id
-            AND n.docking = r.docking AND n.search_document = r.search_document)"""
-    return f"""DELETE FROM {POSTINGS} AS p USING {rows} AS r WHERE p.event_id = r.id {kept};"""
+def _unpost(rows: str) -> str:
+    """Remove the postings of ``rows``' ids."""
+    return f"DELETE FROM {POSTINGS} AS p USING {rows} AS r WHERE p.event_id = r.id;"
 
 
 def _function(name: str, body: str) -> str:
@@ -88,10 +79,7 @@ _UP = [
         PRIMARY KEY (word_id, docking, event_id))""",
     f"CREATE INDEX ix_{POSTINGS}_event ON {POSTINGS} (event_id)",
     _function(f"{POSTINGS}_insert", _post("new_rows")),
-    _function(
-        f"{POSTINGS}_update",
-        _unpost("old_rows", unless="new_rows") + _post("new_rows", unless="old_rows"),
-    ),
+    _function(f"{POSTINGS}_update", _unpost("old_rows") + _post("new_rows")),
     _function(f"{POSTINGS}_delete", _unpost("old_rows")),
     f"""CREATE TRIGGER {POSTINGS}_insert AFTER INSERT ON docking_event
         REFERENCING NEW TABLE AS new_rows
