@@ -26,7 +26,7 @@ from sqlalchemy.sql import ColumnCollection
 from gql_server.queries.event_filter import EVENTS, EventFilter, Ordering
 from gql_server.queries.relations import JoinStep, chained_columns
 from gql_server.queries.search import candidate_count, search_conditions
-from gql_server.queries.search_walk import unnarrowed, walked, walks
+from gql_server.queries.search_walk import few_words, unnarrowed, walked, walks
 from gql_server.search_terms import folded_terms
 
 
@@ -160,9 +160,11 @@ def page(
     offset: int,
     *,
     named: bool = False,
+    walk: bool = True,
 ) -> Select[tuple[object, ...]]:
+    """The slice; ``walk``: a searched slice in docking order walks the search index."""
     if folded_terms(where.search):
-        return _searched_page(where, ordering, limit, offset, named)
+        return _searched_page(where, ordering, limit, offset, named, walk)
     keys = sort_keys(ordering)
     deep = offset >= DEFERRED_OFFSET
     wanted = (
@@ -179,25 +181,28 @@ def page(
 
 
 def _searched_page(
-    where: EventFilter, ordering: Sequence[Ordering] | None, limit: int, offset: int, named: bool
+    where: EventFilter,
+    ordering: Sequence[Ordering] | None,
+    limit: int,
+    offset: int,
+    named: bool,
+    walk: bool = True,
 ) -> Select[tuple[object, ...]]:
-    """A searched page: the matches first (the search index: pg_trgm's GIN, SQLite's FTS5
-    table), then the slice of them in order. ``OFFSET 0`` keeps the matches a subquery of
-    their own, planned apart: given the whole statement, PostgreSQL walks the order's index
-    and tests the search on every row until the page is full, which for a term that only
-    matches late in the order (the first "dragon" dockings come after 8,000 events of 10,000)
-    reads the table nearly through, and more as it grows. The matches cost what they number.
-    (The probe, tried first, answers the pages whose matches come early.) On SQLite in
-    docking order the matches are only the page's candidates, read from the search table in
-    that order (``search_walk``): they cost what the page holds."""
-    if walks(where, ordering):  # SQLite: the FTS5 table in docking order (``search_walk``)
-        conditions = [
-            *unnarrowed(where, named=named),
-            walked(where, ordering, limit, offset, named=named),
-        ]
-    else:
-        conditions = where.conditions(named=named)
-    matches = select(EVENTS).where(*conditions).offset(literal_column("0"))
+    """A searched page: the matches first (pg_trgm's GIN, SQLite's FTS5 table), then their
+    slice in order. ``OFFSET 0`` keeps the matches a subquery planned apart: planned whole,
+    PostgreSQL walks the order's index testing every row, the table nearly through for a
+    term that matches late. In docking order (``walk``) the matches are the page's
+    candidates, read from the search index in that order (``search_walk``): they cost what
+    the page holds; on PostgreSQL unless the piece lies in too many words (``few_words``)."""
+    conditions = where.conditions(named=named)
+    matches: Any = select(EVENTS).where(*conditions).offset(literal_column("0"))
+    if walk and walks(where, ordering):  # the search index in docking order (``search_walk``)
+        few = few_words(where, named=named)  # else the matches (PostgreSQL)
+        walked_matches = select(EVENTS).where(
+            *unnarrowed(where, named=named), walked(where, ordering, limit, offset, named=named)
+        )
+        either = [walked_matches.where(few).offset(literal_column("0")), matches.where(~few)]
+        matches = union_all(*(select(m.subquery()) for m in either))
     found = matches.subquery("matches")
     size, start = _bounds(limit, offset, named)
     return select(found).order_by(*order_by(ordering, found.c)).limit(size).offset(start)
@@ -300,17 +305,16 @@ def probe_or_page(
     filter, whose subqueries run when first needed), so a try runs only when the ones
     before it fell short. In order: the first ``SMALL_WINDOW`` events; the matches, when
     they number at most ``FEW_CANDIDATES``; the first ``PROBE_WINDOW`` events; the
-    matches. None when there is no search, or when the slice walks the search postings in
-    its order (``search_walk``): that costs what the slice holds, no probe does less."""
-    if walks(where, ordering):
-        return None
+    matches. None when there is no search. When the slice walks the search postings in its
+    order (``search_walk``), that walk comes first, and the tries only run when the piece
+    lies in too many words for it (``few_words``)."""
     window = _window_probe(where, ordering, limit, offset, named)
     if window is None:
         return None
     size, _ = _bounds(limit, offset, named)
     probed = window.cte("probed")
     filled = select(func.count()).select_from(probed).scalar_subquery()
-    fallback = page(where, ordering, limit, offset, named=named).subquery("fallback")
+    fallback = page(where, ordering, limit, offset, named=named, walk=False).subquery("fallback")
     small = _window_probe(where, ordering, limit, offset, named, SMALL_WINDOW)
     if small is None:  # the slice reaches past the small window
         branches = [
@@ -335,6 +339,10 @@ def probe_or_page(
             select(probed).where(seen < size, ~few, filled == size),
             select(fallback).where(seen < size, or_(few, filled < size)),
         ]
+    if walks(where, ordering):
+        few = few_words(where, named=named)
+        walk = page(where, ordering, limit, offset, named=named).subquery("walked")
+        branches = [select(walk).where(few), *(branch.where(~few) for branch in branches)]
     either = union_all(*branches).subquery("either")
     return select(either).order_by(*order_by(ordering, either.c))
 

@@ -114,19 +114,44 @@ def walked(
     terms = folded_terms(where.search)
     if named:  # the parameters of docking_events' named statements (SLICE_LIMIT, ...)
         term: Any = bindparam(LONGEST, type_=String())
-        piece: Any = bindparam(PIECE, type_=String())
         reach: Any = bindparam("slice_limit", type_=Integer()) + bindparam(
             "slice_offset", type_=Integer()
         )
     else:
         long_enough = [term for term in terms if len(term) >= TRIGRAM]
         term = bindparam("walk_term", phrase(max(long_enough, key=len)), type_=String())
-        piece = bindparam("walk_piece", like_escaped(walk_piece(terms)), type_=String())
         reach = limit + offset
     return IndexedContains(
-        _posting_walk(where, piece, reach, descending, named),
+        _posting_walk(where, _piece(where, named), reach, descending, named),
         _fts_walk(where, term, reach, descending, named),
     )
+
+
+# PostgreSQL walks the words holding the piece each from the page's start: a piece in more
+# words than this (a few digits of the serial numbers in spacecraft names: "123" is in
+# thousands) costs more than the matches, and the page reads them instead.
+MAX_WALKED_WORDS = 64
+
+
+def few_words(where: EventFilter, *, named: bool) -> ColumnElement[bool]:
+    """On PostgreSQL, whether the piece (``walk_piece``) lies in at most
+    ``MAX_WALKED_WORDS`` words: the condition of the walk's branch (and its negation, of
+    the matches'), which PostgreSQL tests once, before the branch runs. True on SQLite,
+    whose walk reads the FTS5 table's list of the longest term."""
+    found = func.docking_event_search_words(_piece(where, named), type_=Integer()).table_valued(
+        "id"
+    )
+    capped = select(found.c.id).limit(MAX_WALKED_WORDS + 1).subquery("capped_words")
+    counted = select(func.count()).select_from(capped).scalar_subquery()
+    return IndexedContains(counted <= MAX_WALKED_WORDS, true())
+
+
+def _piece(where: EventFilter, named: bool) -> Any:
+    """The walk's piece, a LIKE pattern's middle: the ``PIECE`` parameter when ``named``."""
+    if named:
+        return bindparam(PIECE, type_=String())
+    piece = like_escaped(walk_piece(folded_terms(where.search)))
+    return bindparam("walk_piece", piece, type_=String())
 
 
 def _fts_walk(

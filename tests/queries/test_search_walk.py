@@ -27,6 +27,7 @@ from support.statements import Generated, events_json, filled, rows
 from gql_server.db.engine import create_engine
 from gql_server.db.migrate import make_config
 from gql_server.queries import docking_events as q
+from gql_server.queries import search_walk
 from gql_server.queries.docking_events import EventFilter, Ordering
 from gql_server.queries.search import ID_ROOM
 from gql_server.queries.search_walk import walks
@@ -303,3 +304,25 @@ def _walk_of(where: EventFilter) -> str:
     """The PostgreSQL walk's CTE of ``where``'s page, as SQL."""
     sql = str(q.page(where, [], 20, 0, named=True).compile(dialect=postgresql.dialect()))
     return sql[sql.index("walk AS") : sql.index("SELECT matches.")]
+
+
+@pytest.mark.parametrize("most", [0, 1, 10_000])
+def test_a_piece_in_too_many_words_reads_the_matches(
+    walked: Generated, most: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``MAX_WALKED_WORDS`` words holding the piece, PostgreSQL's page is read from the
+    matches (and the probes) instead of the walk: the same pages either way."""
+    monkeypatch.setattr(search_walk, "MAX_WALKED_WORDS", most)
+    if walked.backend == "postgresql":
+        (held,) = walked.rows(text("SELECT count(*) AS n FROM docking_event_search_words('e')"))
+        assert held[0]["n"] > 1  # "e s" walks many words, "soyuz" one
+    for search in ['"e s"', "soyuz"]:
+        where = EventFilter(search=search)
+        for ordering in (ORDERINGS["none"], ORDERINGS["-docking"]):
+            whole = ids(ordered(kept(walked.events, search=search), [o.value for o in ordering]))
+            cases = [(3, 0), (2, 5), (4, len(whole) - 2)]
+            statements = [q.page(where, ordering, limit, start) for limit, start in cases]
+            statements += [q.probe_or_page(where, ordering, limit, start) for limit, start in cases]  # type: ignore[misc]
+            found = walked.ids(*statements)
+            for (limit, start), got in zip(cases * 2, found, strict=True):
+                assert got == whole[start : start + limit], (search, limit, start)
