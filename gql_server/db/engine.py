@@ -18,6 +18,11 @@ from sqlalchemy.util import greenlet_spawn
 from gql_server.db import models  # noqa: F401  (registers every table)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# asyncpg prepares a statement once per connection and keeps it (100 a connection), but
+# only statements of at most 15 KiB by default: a searched page with its to-one chain
+# (W4's, 15.7 kB) was parsed and planned again on every request. The named statements are
+# one per shape (``queries/event_statements``), so 100 of 64 KiB bound a connection's.
+MAX_CACHED_STATEMENT_BYTES = 64 * 1024
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -25,6 +30,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     file's request reads their own synchronous engine and worker threads
     (``sqlite_reader``, ``read_threads``), made here and closed when ``engine`` is disposed:
     whoever owns the engine (the app's lifespan, a command) owns them."""
+    if url.startswith("postgresql+asyncpg"):
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("max_cacheable_statement_size", MAX_CACHED_STATEMENT_BYTES)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

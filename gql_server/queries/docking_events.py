@@ -160,11 +160,9 @@ def page(
     offset: int,
     *,
     named: bool = False,
-    walk: bool = True,
 ) -> Select[tuple[object, ...]]:
-    """The slice; ``walk``: a searched slice in docking order walks the search index."""
     if folded_terms(where.search):
-        return _searched_page(where, ordering, limit, offset, named, walk)
+        return _searched_page(where, ordering, limit, offset, named)
     keys = sort_keys(ordering)
     deep = offset >= DEFERRED_OFFSET
     wanted = (
@@ -186,17 +184,16 @@ def _searched_page(
     limit: int,
     offset: int,
     named: bool,
-    walk: bool = True,
 ) -> Select[tuple[object, ...]]:
     """A searched page: the matches first (pg_trgm's GIN, SQLite's FTS5 table), then their
     slice in order. ``OFFSET 0`` keeps the matches a subquery planned apart: planned whole,
     PostgreSQL walks the order's index testing every row, the table nearly through for a
-    term that matches late. In docking order (``walk``) the matches are the page's
+    term that matches late. In docking order the matches are the page's
     candidates, read from the search index in that order (``search_walk``): they cost what
     the page holds; on PostgreSQL unless the piece lies in too many words (``few_words``)."""
     conditions = where.conditions(named=named)
     matches: Any = select(EVENTS).where(*conditions).offset(literal_column("0"))
-    if walk and walks(where, ordering):  # the search index in docking order (``search_walk``)
+    if walks(where, ordering):  # the search index in docking order (``search_walk``)
         few = few_words(where, named=named)  # else the matches (PostgreSQL)
         walked_matches = select(EVENTS).where(
             *unnarrowed(where, named=named), walked(where, ordering, limit, offset, named=named)
@@ -305,16 +302,19 @@ def probe_or_page(
     filter, whose subqueries run when first needed), so a try runs only when the ones
     before it fell short. In order: the first ``SMALL_WINDOW`` events; the matches, when
     they number at most ``FEW_CANDIDATES``; the first ``PROBE_WINDOW`` events; the
-    matches. None when there is no search. When the slice walks the search postings in its
-    order (``search_walk``), that walk comes first, and the tries only run when the piece
-    lies in too many words for it (``few_words``)."""
+    matches. None when there is no search, or when the slice walks the search index in its
+    order (``search_walk``: its statement reads the matches when the piece is in too many
+    words). Branches here would add their rows' estimates: the chain below, planned for
+    70 rows where the walk gives 20, read whole tables by hash joins."""
+    if walks(where, ordering):
+        return None
     window = _window_probe(where, ordering, limit, offset, named)
     if window is None:
         return None
     size, _ = _bounds(limit, offset, named)
     probed = window.cte("probed")
     filled = select(func.count()).select_from(probed).scalar_subquery()
-    fallback = page(where, ordering, limit, offset, named=named, walk=False).subquery("fallback")
+    fallback = page(where, ordering, limit, offset, named=named).subquery("fallback")
     small = _window_probe(where, ordering, limit, offset, named, SMALL_WINDOW)
     if small is None:  # the slice reaches past the small window
         branches = [
@@ -339,10 +339,6 @@ def probe_or_page(
             select(probed).where(seen < size, ~few, filled == size),
             select(fallback).where(seen < size, or_(few, filled < size)),
         ]
-    if walks(where, ordering):
-        few = few_words(where, named=named)
-        walk = page(where, ordering, limit, offset, named=named).subquery("walked")
-        branches = [select(walk).where(few), *(branch.where(~few) for branch in branches)]
     either = union_all(*branches).subquery("either")
     return select(either).order_by(*order_by(ordering, either.c))
 

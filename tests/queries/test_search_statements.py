@@ -53,7 +53,7 @@ def test_w4_reads_no_count_and_few_statements(backend: str, http: TestClient) ->
     assert [r["docking"] for r in results] == sorted(r["docking"] for r in results)
     queries = [s for s in seen if s.strip().upper() not in TRANSACTION_CONTROL]
     # PostgreSQL: the searched slice, read from the search postings in docking order
-    # (``search_walk``; the probes only run when the piece is in too many words), with the
+    # (``search_walk``; the matches when the piece is in too many words), with the
     # joined to-one chain below each event, in one statement, alone (no transaction).
     # SQLite: the slice, read from the search table in docking order, then each related
     # table by id.
