@@ -56,8 +56,12 @@ def _post(rows: str) -> str:
 
 
 def _unpost(rows: str) -> str:
-    """Remove the postings of ``rows``' ids."""
-    return f"DELETE FROM {POSTINGS} AS p USING {rows} AS r WHERE p.event_id = r.id;"
+    """Remove the postings of ``rows``' ids: through the index on event_id, whatever the
+    planner makes of the postings' size mid-ingest (as a join it once chose a nested loop
+    over every posting: 8 s of a 10,000-event ingest instead of 1.5)."""
+    return (
+        f"DELETE FROM {POSTINGS} AS p WHERE p.event_id = ANY (ARRAY(SELECT r.id FROM {rows} AS r));"
+    )
 
 
 def _function(name: str, body: str) -> str:
