@@ -19,9 +19,11 @@ from gql_server.db import models  # noqa: F401  (registers every table)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # asyncpg prepares a statement once per connection and keeps it (100 a connection), but
-# only statements of at most 15 KiB by default: a searched page with its to-one chain
-# (W4's, 15.7 kB) was parsed and planned again on every request. The named statements are
-# one per shape (``queries/event_statements``), so 100 of 64 KiB bound a connection's.
+# only statements of at most 15 KiB by default: a longer one is parsed and planned again on
+# every request, silently (a searched page with its to-one chain and its probes came to
+# 15.7 kB on the way to the search walk, and cost 2-3 times its prepared self; many search
+# terms make longer ones). The named statements are one per shape
+# (``queries/event_statements``), so 100 of 64 KiB bound a connection's cache.
 MAX_CACHED_STATEMENT_BYTES = 64 * 1024
 
 
