@@ -32,7 +32,8 @@ within one word of any document that matches, so the events of the words that co
    descending) or by later keys.
 
 Each word's list is read from where the page starts, whatever the size of the table: the
-walk costs the page's rows times the words that hold the piece (one, for "dragon")."""
+walk costs the page's rows times the words that hold the piece (one, for "dragon"). Past
+``MAX_WALKED_WORDS`` words (``few_words``) the page reads the matches instead."""
 
 from __future__ import annotations
 
@@ -70,8 +71,8 @@ from gql_server.queries.search import (
 )
 from gql_server.search_terms import folded_terms, unmatchable
 
-# The search postings (migration 0009, PostgreSQL).
-WORDS = table("docking_event_search_word", column("id", Integer()), column("word", String()))
+# The search postings (migration 0009, PostgreSQL); their words come through
+# ``docking_event_search_words(piece)``.
 POSTINGS = table(
     "docking_event_search_posting",
     column("word_id", Integer()),
@@ -82,8 +83,8 @@ POSTINGS = table(
 
 def walks(where: EventFilter, ordering: Sequence[Ordering] | None) -> bool:
     """Whether a searched page in ``ordering`` is read by the walk: docking first (or no
-    ordering: docking ascending), and a term the FTS5 table serves (three characters or
-    more; on PostgreSQL the walk serves any term, and asks the same)."""
+    ordering: docking ascending), and a term of three characters or more (what the FTS5
+    table serves; PostgreSQL's walk follows the same rule)."""
     if ordering and ordering[0] not in (Ordering.DOCKING_ASC, Ordering.DOCKING_DESC):
         return False
     terms = folded_terms(where.search)
