@@ -44,7 +44,7 @@ def _post(rows: str) -> str:
     return f"""WITH tokens AS (
             SELECT DISTINCT r.id, r.docking, t.word
             FROM {rows} AS r,
-                string_to_table(replace(r.search_document, chr(31), ' '), ' ') AS t(word)
+                unnest(string_to_array(replace(r.search_document, chr(31), ' '), ' ')) AS t(word)
         ), words AS (
             INSERT INTO {WORDS} (word) SELECT DISTINCT word FROM tokens WHERE word <> ''
             ON CONFLICT (word) DO UPDATE SET word = EXCLUDED.word
