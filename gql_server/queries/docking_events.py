@@ -26,7 +26,7 @@ from sqlalchemy.sql import ColumnCollection
 from gql_server.queries.event_filter import EVENTS, EventFilter, Ordering
 from gql_server.queries.relations import JoinStep, chained_columns
 from gql_server.queries.search import candidate_count, search_conditions
-from gql_server.queries.search_walk import few_words, unnarrowed, walked, walks
+from gql_server.queries.search_walk import unnarrowed, walked, walks
 from gql_server.search_terms import folded_terms
 
 
@@ -190,14 +190,12 @@ def _searched_page(
     PostgreSQL walks the order's index testing every row, the table nearly through for a
     term that matches late. In docking order the matches are the page's
     candidates, read from the search index in that order (``search_walk``): they cost what
-    the page holds; on PostgreSQL unless the piece lies in too many words (``few_words``)."""
+    the page holds; on PostgreSQL unless the piece lies in too many words (the walk's gate)."""
     conditions = where.conditions(named=named)
     matches: Any = select(EVENTS).where(*conditions).offset(literal_column("0"))
     if walks(where, ordering):  # the search index in docking order (``search_walk``)
-        few = few_words(where, named=named)  # else the matches (PostgreSQL)
-        walked_matches = select(EVENTS).where(
-            *unnarrowed(where, named=named), walked(where, ordering, limit, offset, named=named)
-        )
+        candidates, few = walked(where, ordering, limit, offset, named=named)
+        walked_matches = select(EVENTS).where(*unnarrowed(where, named=named), candidates)
         either = [walked_matches.where(few).offset(literal_column("0")), matches.where(~few)]
         matches = union_all(*(select(m.subquery()) for m in either))
     found = matches.subquery("matches")

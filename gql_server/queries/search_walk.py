@@ -33,7 +33,8 @@ within one word of any document that matches, so the events of the words that co
 
 Each word's list is read from where the page starts, whatever the size of the table: the
 walk costs the page's rows times the words that hold the piece (one, for "dragon"). Past
-``MAX_WALKED_WORDS`` words (``few_words``) the page reads the matches instead."""
+``MAX_WALKED_WORDS`` words (the walk's gate, from ``walked``) the page reads the matches
+instead."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Integer,
     String,
@@ -106,11 +108,15 @@ def walked(
     offset: int,
     *,
     named: bool,
-) -> ColumnElement[bool]:
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """The condition that keeps a docking event among the page's candidates (above): ``id
-    IN (walk, rest)``, from SQLite's FTS5 table or PostgreSQL's search postings. ``walks``
-    must hold. ``named``: the terms and the slice's bounds are parameters (``LONGEST``,
-    ``PIECE``, the slice's), as in ``docking_events``' statements."""
+    IN (walk, rest)``, from SQLite's FTS5 table or PostgreSQL's search postings; and the
+    walk's gate: on PostgreSQL, whether the piece (``walk_piece``) lies in at most
+    ``MAX_WALKED_WORDS`` words, the condition of the walk's branch (and its negation, of
+    the matches'), which PostgreSQL tests once, before the branch runs; true on SQLite,
+    whose walk reads the FTS5 table's list of the longest term. ``walks`` must hold.
+    ``named``: the terms and the slice's bounds are parameters (``LONGEST``, ``PIECE``, the
+    slice's), as in ``docking_events``' statements."""
     descending = bool(ordering) and ordering[0] is Ordering.DOCKING_DESC  # type: ignore[index]
     terms = folded_terms(where.search)
     if named:  # the parameters of docking_events' named statements (SLICE_LIMIT, ...)
@@ -122,10 +128,25 @@ def walked(
         long_enough = [term for term in terms if len(term) >= TRIGRAM]
         term = bindparam("walk_term", phrase(max(long_enough, key=len)), type_=String())
         reach = limit + offset
-    return IndexedContains(
-        _posting_walk(where, _piece(where, named), reach, descending, named),
+    # Through a function the planner counts one row of (migration 0009): the plan is the
+    # same for any piece, so PostgreSQL keeps one plan of a prepared statement instead of
+    # planning it again for each (a piece's own estimate, from the vocabulary's trigram
+    # statistics, made the plan for any piece look dearer). Read once: the gate counts
+    # the words (up to one past the cap), and the walk reads their lists when they are few.
+    found = func.docking_event_search_words(_piece(where, named), type_=Integer())
+    words = (
+        select(found.table_valued("id").c.id)
+        .limit(MAX_WALKED_WORDS + 1)
+        .correlate(None)
+        .cte("walk_words")
+    )
+    capped = select(words.c.id).subquery("capped_words")
+    counted = select(func.count()).select_from(capped).scalar_subquery()
+    candidates = IndexedContains(
+        _posting_walk(where, words, reach, descending, named),
         _fts_walk(where, term, reach, descending, named),
     )
+    return candidates, IndexedContains(counted <= MAX_WALKED_WORDS, true())
 
 
 # PostgreSQL walks the words holding the piece each from the page's start: a piece in more
@@ -133,19 +154,6 @@ def walked(
 # events, 30,619 words hold "12") may cost more than the matches, which the page reads
 # instead.
 MAX_WALKED_WORDS = 64
-
-
-def few_words(where: EventFilter, *, named: bool) -> ColumnElement[bool]:
-    """On PostgreSQL, whether the piece (``walk_piece``) lies in at most
-    ``MAX_WALKED_WORDS`` words: the condition of the walk's branch (and its negation, of
-    the matches'), which PostgreSQL tests once, before the branch runs. True on SQLite,
-    whose walk reads the FTS5 table's list of the longest term."""
-    found = func.docking_event_search_words(_piece(where, named), type_=Integer()).table_valued(
-        "id"
-    )
-    capped = select(found.c.id).limit(MAX_WALKED_WORDS + 1).subquery("capped_words")
-    counted = select(func.count()).select_from(capped).scalar_subquery()
-    return IndexedContains(counted <= MAX_WALKED_WORDS, true())
 
 
 def _piece(where: EventFilter, named: bool) -> Any:
@@ -196,15 +204,9 @@ def _posted_alone(where: EventFilter) -> bool:
 
 
 def _posting_walk(
-    where: EventFilter, piece: Any, reach: Any, descending: bool, named: bool
+    where: EventFilter, words: CTE, reach: Any, descending: bool, named: bool
 ) -> ColumnElement[bool]:
-    """PostgreSQL: the walk through the search postings of the words holding ``piece``."""
-    # Through a function the planner counts one row of (migration 0009): the plan is the
-    # same for any piece, so PostgreSQL keeps one plan of a prepared statement instead of
-    # planning it again for each (a piece's own estimate, from the vocabulary's trigram
-    # statistics, made the plan for any piece look dearer).
-    found = func.docking_event_search_words(piece, type_=Integer()).table_valued("id")
-    words = select(found.c.id).correlate(None).cte("walk_words")
+    """PostgreSQL: the walk through the search postings of ``words`` (their ids)."""
     key = [POSTINGS.c.docking, POSTINGS.c.event_id]
     order = [k.desc() if descending else k.asc() for k in key]
     listed: Any = select(*key).where(POSTINGS.c.word_id == words.c.id).order_by(*order)

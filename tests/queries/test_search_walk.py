@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -116,6 +117,19 @@ def _moved(url: str, statement: str, values: dict[str, Any]) -> None:
     _in_transaction(url, lambda c: c.execute(text(statement), values))
 
 
+def _ingested_again(url: str, folder: Path, events: list[dict[str, Any]], *, removed: int) -> None:
+    """Ingest ``events`` again (its upsert), another "soyuz" event than ``removed`` moved
+    late: it comes first newest first, and the removed event is back where the file has it."""
+    second = next(e for e in events if e["id"] != removed and kept([Event.of(e)], search="soyuz"))
+    second["docking"] = "2998-01-01T00:00:00Z"
+    again = folder / "again.json"
+    again.write_text(json.dumps(events))
+    ingest(url, again)
+    want = ids(ordered(kept([Event.of(e) for e in events], search="soyuz"), ["-docking"]))
+    (page,) = rows(url, q.page(EventFilter(search="soyuz"), [Ordering.DOCKING_DESC], 3, 0))
+    assert [r["id"] for r in page] == want[:3] and want[0] == second["id"]
+
+
 def test_the_keys_follow_a_moved_and_a_removed_event(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -135,16 +149,7 @@ def test_the_keys_follow_a_moved_and_a_removed_event(
     assert page and page[0]["id"] != first[0]["id"]
     (count,) = rows(url, text("SELECT count(*) AS n FROM docking_event_search WHERE docking_event_search MATCH '\"soyuz\"'"))
     assert count[0]["n"] == len(kept([Event.of(e) for e in events], search="soyuz")) - 1
-    # Ingest again (its upsert), another "soyuz" event moved late: it comes first newest
-    # first, and the removed event is back where the file has it.
-    second = next(e for e in events if e["id"] != first[0]["id"] and kept([Event.of(e)], search="soyuz"))
-    second["docking"] = "2998-01-01T00:00:00Z"
-    again = folder / "again.json"
-    again.write_text(json.dumps(events))
-    ingest(url, again)
-    want = ids(ordered(kept([Event.of(e) for e in events], search="soyuz"), ["-docking"]))
-    (page,) = rows(url, q.page(where, [Ordering.DOCKING_DESC], 3, 0))
-    assert [r["id"] for r in page] == want[:3] and want[0] == second["id"]
+    _ingested_again(url, folder, events, removed=first[0]["id"])
     (keys,) = rows(url, text("SELECT rowid AS k FROM docking_event_search"))
     assert sorted(k["k"] % ID_ROOM for k in keys) == sorted(e["id"] for e in events)
 
@@ -212,16 +217,7 @@ def test_the_postings_follow_a_moved_and_a_removed_event(
     _moved(url, "DELETE FROM docking_event WHERE id = :id", {"id": first[0]["id"]})
     posted, wanted = _posted(url)
     assert posted == wanted and first[0]["id"] not in {p[2] for p in posted}
-    # Ingest again (its upsert), another "soyuz" event moved late and renamed: it comes
-    # first newest first, and the removed event is back where the file has it.
-    second = next(e for e in events if e["id"] != first[0]["id"] and kept([Event.of(e)], search="soyuz"))
-    second["docking"] = "2998-01-01T00:00:00Z"
-    again = folder / "again.json"
-    again.write_text(json.dumps(events))
-    ingest(url, again)
-    want = ids(ordered(kept([Event.of(e) for e in events], search="soyuz"), ["-docking"]))
-    (page,) = rows(url, q.page(where, [Ordering.DOCKING_DESC], 3, 0))
-    assert [r["id"] for r in page] == want[:3] and want[0] == second["id"]
+    _ingested_again(url, folder, events, removed=first[0]["id"])
     posted, wanted = _posted(url)
     assert posted == wanted and {p[2] for p in posted} == {e["id"] for e in events}
 
