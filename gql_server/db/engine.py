@@ -176,6 +176,12 @@ class _PgAlone:
         self.generation = 0  # disposals so far: a connection of an older pool is closed
         event.listen(engine.sync_engine, "engine_disposed", self._dispose)
 
+    def take_kept(self) -> tuple[PoolProxiedConnection, int] | None:
+        """A kept connection, or None when none is free (``take`` then checks one out)."""
+        if self.free:
+            return self.free.pop(), self.generation
+        return None
+
     async def take(self) -> tuple[PoolProxiedConnection, int]:
         if self.free:
             return self.free.pop(), self.generation

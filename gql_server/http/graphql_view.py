@@ -56,6 +56,7 @@ from gql_server.http.request_parsing import (
 )
 from gql_server.http.responses import (
     REQUEST_ID_HEADER,
+    JSONAnswer,
     busy,
     encode,
     etags,
@@ -356,9 +357,13 @@ class GraphQLHTTPView:
         etag: str | None = None,
     ) -> Response:
         code = status if request_error and media_type == GRAPHQL_RESPONSE else 200
-        headers = self._cache_headers(etag, request_id) if etag else {REQUEST_ID_HEADER: request_id}
+        if not etag:
+            return JSONAnswer(body, code, media_type, request_id)
         return Response(
-            body, status_code=code, media_type=f"{media_type}; charset=utf-8", headers=headers
+            body,
+            status_code=code,
+            media_type=f"{media_type}; charset=utf-8",
+            headers=self._cache_headers(etag, request_id),
         )
 
     def _cache_headers(self, etag: str, request_id: str) -> dict[str, str]:

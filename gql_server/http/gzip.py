@@ -8,7 +8,6 @@ name it gets the identity encoding, which is always acceptable.
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Receive, Scope, Send
 
@@ -32,7 +31,11 @@ def accepts_gzip(header: str) -> bool:
 
 
 def wants_gzip(scope: Scope) -> bool:
-    return accepts_gzip(Headers(scope=scope).get("accept-encoding", ""))
+    # The first ``Accept-Encoding``, as ``Headers.get`` reads it, without building Headers.
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            return accepts_gzip(value.decode("latin-1"))
+    return False
 
 
 class NegotiatedGZip(GZipMiddleware):

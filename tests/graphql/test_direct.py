@@ -19,6 +19,7 @@ from support.data import POINT_QUERY
 
 from gql_server.app import create_app
 from gql_server.db.engine import pg_alone, watch_statements
+from gql_server.graphql.compiled.direct import quick_id
 from gql_server.graphql.compiled.run import CompiledStats
 from gql_server.graphql.documents import DIRECT_BYTES, document_bytes
 from gql_server.settings import SEED_DIR, Limits, Settings
@@ -129,6 +130,40 @@ def test_bad_variables_get_the_full_way_s_errors(pair: Pair) -> None:
     # Another operation name than the document holds: refused as graphql-core refuses it.
     refused = pair.both({"query": POINT, "variables": {"id": 569}, "operationName": "Other"})
     assert b'"errors"' in refused
+
+
+def test_int_variables_read_by_sight_as_graphql_core_reads_them(pair: Pair) -> None:
+    """``quick_id`` reads ``Int`` variables given as 32-bit integers itself, and gives every
+    other value to graphql-core: the lane's answers and errors stay the full way's."""
+    query = "query($id: Int!) { dockingEvent(id: $id) { id docking } }"
+    pair.both({"query": query, "variables": {"id": 569}})
+    note = pair.schema.documents.direct(query, None)
+    assert note is not None and note.ints == ("id",) and note.id_value == "id"
+    cases: list[tuple[dict[str, Any], int | None, bool]] = [
+        ({"id": 570}, 570, True),  # read by sight
+        ({"id": 2**31 - 1}, 2**31 - 1, True),  # the range's end (no such event: null)
+        ({"id": -(2**31)}, -(2**31), True),
+        ({"id": 570.0}, None, True),  # a whole float: graphql-core makes it 570
+        ({"id": True}, None, False),  # a bool is no Int
+        ({"id": 2**31}, None, False),  # past 32 bits
+        ({"id": None}, None, False),
+    ]
+    for variables, by_sight, lane in cases:
+        assert quick_id(note, variables) == by_sight, variables
+        assert pair.took_lane({"query": query, "variables": variables}) is lane, variables
+    literal = "{ dockingEvent(id: 570) { id } }"
+    pair.both({"query": literal})
+    note = pair.schema.documents.direct(literal, None)
+    assert note is not None and quick_id(note, None) == 570
+    assert pair.took_lane({"query": literal})
+    defaulted = "query($id: Int = 569) { dockingEvent(id: $id) { id } }"  # graphql-core's
+    pair.both({"query": defaulted})
+    note = pair.schema.documents.direct(defaulted, None)
+    assert note is not None and note.ints is None and quick_id(note, {"id": 570}) is None
+    assert pair.took_lane({"query": defaulted}) and pair.took_lane(
+        {"query": defaulted, "variables": {"id": 570}}
+    )
+    assert pair.stats.mismatches == []
 
 
 def test_one_statement_and_no_transaction_control(pair: Pair, backend: str) -> None:

@@ -160,3 +160,62 @@ def test_postgresql_keeps_at_most_its_budget_of_alone_connections(new_pg_databas
         assert kept.free == []
 
     asyncio.run(check())
+
+
+def test_postgresql_one_statement_read_past_its_bound_is_cancelled_on_the_server(
+    new_pg_database: Any,
+) -> None:
+    """A read of one statement inside ``within(0.3)`` that would take 30 s: TimeoutError
+    within seconds, the statement no longer runs on the server (asyncpg cancelled it), its
+    connection is not kept, and the next read is served. The same for a read whose request
+    is cancelled."""
+    url = new_pg_database()
+    slow = select(func.pg_sleep(30))
+    running = text("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")
+
+    async def still_running(engine: Any) -> int:
+        for _ in range(50):  # the cancel request travels on a connection of its own
+            reader = Reader(engine)
+            try:
+                count = int(await reader.scalar(running))
+            finally:
+                await reader.close()
+            if count == 0:
+                return 0
+            await asyncio.sleep(0.1)
+        return count
+
+    async def check() -> None:
+        engine = create_engine(url)
+        kept = pg_alone(engine)
+        try:
+            reader = Reader(engine)
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(TimeoutError):
+                async with reader.within(0.3):
+                    await reader.rows_alone(slow)
+            assert asyncio.get_running_loop().time() - started < 10
+            await reader.close()
+            assert kept.free == []  # the timed-out connection was closed, not kept
+            assert await still_running(engine) == 0
+
+            reader = Reader(engine)
+            task = asyncio.ensure_future(reader.rows_alone(slow))
+            await asyncio.sleep(0.3)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            await reader.close()
+            assert kept.free == []
+            assert await still_running(engine) == 0
+
+            reader = Reader(engine)
+            try:
+                assert await reader.rows_alone(select(func.abs(-7))) == [(7,)]
+            finally:
+                await reader.close()
+            assert len(kept.free) == 1
+        finally:
+            await engine.dispose()
+
+    asyncio.run(check())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from support.client import Client, make_client
@@ -283,6 +284,50 @@ def small(db_url: str) -> Iterator[Client]:
 @pytest.fixture
 def hurried(db_url: str) -> Iterator[Client]:
     yield from make_client(db_url, limits=Limits(timeout_seconds=0.001))
+
+
+def _asgi_post(client: Client, messages: list[dict[str, Any]]) -> tuple[int, Any]:
+    """POST /graphql to the app itself, its body arriving as ``messages``."""
+    sent: list[dict[str, Any]] = []
+    queue = list(messages)
+
+    async def receive() -> dict[str, Any]:
+        return queue.pop(0) if queue else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-type", JSON.encode())],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    client.http.portal.call(client.http.app, scope, receive, send)  # type: ignore[union-attr]
+    return sent[0]["status"], json.loads(sent[1]["body"])
+
+
+def test_a_body_in_several_messages_is_read_whole_or_refused_when_cut(seeded: Client) -> None:
+    body = json.dumps({"query": Q}).encode()
+    pieces = [body[:5], body[5:9], body[9:]]
+    whole = [{"type": "http.request", "body": p, "more_body": True} for p in pieces]
+    whole[-1]["more_body"] = False
+    status, answer = _asgi_post(seeded, whole)
+    assert status == 200 and "errors" not in answer and answer["data"]
+    status, answer = _asgi_post(seeded, whole[:2])  # then the client leaves
+    assert status == 400
+    assert answer["errors"][0]["message"] == (
+        "the client disconnected before sending the whole body"
+    )
 
 
 def test_a_body_over_the_limit_is_413_before_parsing(small: Client) -> None:

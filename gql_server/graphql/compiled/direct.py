@@ -25,12 +25,18 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     FieldNode,
     GraphQLField,
     GraphQLObjectType,
     GraphQLSchema,
+    IntValueNode,
+    NamedTypeNode,
+    NonNullTypeNode,
     OperationDefinitionNode,
     OperationType,
+    VariableNode,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
@@ -54,6 +60,10 @@ class Direct:
     field_def: GraphQLField
     node: FieldNode
     plan: ObjectPlan
+    # When every variable is an ``Int`` without a default and ``id`` is the one argument:
+    # the variables ``id`` may read (``quick_id``).
+    ints: tuple[str, ...] | None = None
+    id_value: str | int | None = None  # the variable ``id`` names, or its literal
 
 
 class Host(Protocol):
@@ -92,7 +102,53 @@ def prepare(
     if field_def is None or point is None or point_read(point[0]) is None:
         return None
     key = node.alias.value if node.alias else node.name.value
-    return Direct(operation, key, field_def, node, point[0])
+    return Direct(operation, key, field_def, node, point[0], *_int_variables(operation, node))
+
+
+def _int_variables(
+    operation: OperationDefinitionNode, node: FieldNode
+) -> tuple[tuple[str, ...] | None, str | int | None]:
+    """``Direct.ints`` and ``Direct.id_value`` for ``quick_id``, or (None, None)."""
+    names = []
+    for definition in operation.variable_definitions or ():
+        kind = definition.type
+        if isinstance(kind, NonNullTypeNode):
+            kind = kind.type
+        if not isinstance(kind, NamedTypeNode) or kind.name.value != "Int":
+            return None, None
+        if definition.default_value is not None:
+            return None, None
+        names.append(definition.variable.name.value)
+    arguments = node.arguments or ()
+    if len(arguments) != 1 or arguments[0].name.value != "id":
+        return None, None
+    value = arguments[0].value
+    if isinstance(value, VariableNode):
+        return tuple(names), value.name.value
+    if isinstance(value, IntValueNode) and _is_int32(int(value.value)):
+        return tuple(names), int(value.value)
+    return None, None
+
+
+def _is_int32(value: Any) -> bool:
+    return type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
+
+
+def quick_id(direct: Direct, variables: Mapping[str, Any] | None) -> int | None:
+    """The ``id`` argument, when the variables coerce by sight: each of the operation's
+    ``Int`` variables is given a 32-bit integer (not a bool), which graphql-core's
+    coercion returns unchanged. None: anything else, left to graphql-core (a null, a
+    float, a missing or out-of-range value, another type of variable)."""
+    if direct.ints is None:
+        return None
+    variables = variables or {}
+    for name in direct.ints:
+        if not _is_int32(variables.get(name)):
+            return None
+    found = direct.id_value
+    if isinstance(found, str):
+        return variables[found]
+    return found
 
 
 async def answer(
@@ -108,15 +164,17 @@ async def answer(
     says whether it may run here (under every limit, not heavy)."""
     if measures is None or not within_limits(measures):
         return None
-    coerced = get_variable_values(
-        schema, direct.operation.variable_definitions or (), dict(variables or {})
-    )
-    if isinstance(coerced, list):  # errors: the full way reports them
-        return None
-    try:
-        key = get_argument_values(direct.field_def, direct.node, coerced).get("id")
-    except Exception:  # a bad argument: the full way reports it
-        return None
+    key = quick_id(direct, variables)
+    if key is None:
+        coerced = get_variable_values(
+            schema, direct.operation.variable_definitions or (), dict(variables or {})
+        )
+        if isinstance(coerced, list):  # errors: the full way reports them
+            return None
+        try:
+            key = get_argument_values(direct.field_def, direct.node, coerced).get("id")
+        except Exception:  # a bad argument: the full way reports it
+            return None
     if not isinstance(key, int) or isinstance(key, bool):
         return None
     state = planning(context)
@@ -128,6 +186,8 @@ async def answer(
         value = None if obj is None else state.build(plan, obj)
     except Unplannable:
         return None
+    except TimeoutError:  # the request's deadline (``Reader.within``): the view answers it
+        raise
     except Exception:  # a failed read: the full way reads again and reports it
         log.debug("the direct lane falls back", exc_info=True)
         return None
