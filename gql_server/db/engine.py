@@ -3,6 +3,7 @@ threads. Bringing the schema up to date is ``gql_server.db.migrate``'s (``ensure
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 import weakref
@@ -174,6 +175,7 @@ class _PgAlone:
         self.engine = engine
         self.free: list[PoolProxiedConnection] = []
         self.generation = 0  # disposals so far: a connection of an older pool is closed
+        self.closing: set[asyncio.Future[None]] = set()  # ``give_up``'s, until done
         event.listen(engine.sync_engine, "engine_disposed", self._dispose)
 
     def take_kept(self) -> tuple[PoolProxiedConnection, int] | None:
@@ -196,6 +198,14 @@ class _PgAlone:
             return
         # Failed (the connection may be broken, or mid-statement), or its pool is gone.
         await greenlet_spawn(raw.invalidate)
+
+    def give_up(self, raw: PoolProxiedConnection, generation: int) -> None:
+        """``give(ok=False)`` without waiting for it: a read cancelled or timed out
+        mid-statement answers at once, while asyncpg has the statement cancelled on the
+        server and closes the connection (its close waits for the cancel, at most 2 s)."""
+        task = asyncio.ensure_future(self.give(raw, generation, False))
+        self.closing.add(task)
+        task.add_done_callback(self.closing.discard)
 
     def _dispose(self, _engine: Any) -> None:
         # In the disposal's greenlet, after the pool's own: closing the driver connections

@@ -64,13 +64,11 @@ class Reader:
         return self._engine
 
     def within(self, seconds: float) -> contextlib.AbstractAsyncContextManager[Any]:
-        """A bound of ``seconds`` on the reads of one statement (``rows_alone``) run inside:
-        TimeoutError when it passes. On PostgreSQL the driver's own timeout bounds them
-        (asyncpg cancels the statement on the server, and the connection is closed): an
-        ``asyncio.timeout`` around them cost a point lookup 10 us more. Other reads must
-        not run inside (the view runs the direct lane, which makes only these, inside). A
-        SQLite file's short reads do not wait: they run on the loop's thread, where a
-        timeout could not interrupt them, so they get none."""
+        """A bound of ``seconds`` on the ``rows_alone`` reads inside (the direct lane's):
+        TimeoutError when it passes. On PostgreSQL, outside a transaction, asyncpg's own
+        timeout (it cancels the statement on the server; ``asyncio.timeout`` cost 10 us
+        more), and in the request's transaction ``asyncio.timeout``. A SQLite file's short
+        reads run on the loop's thread, where no timeout could interrupt them: none."""
         if self._local is not None:
             return contextlib.nullcontext()
         return _Deadline(self, asyncio.get_running_loop().time() + max(0.0, seconds))
@@ -112,7 +110,10 @@ class Reader:
                 return self._sqlite_alone(statement, parameters or {})
             if self._conn is not None or self._opening is not None:
                 conn = await self._connection()
-                return (await conn.execute(statement, parameters)).all()
+                if self._deadline is None:
+                    return (await conn.execute(statement, parameters)).all()
+                async with asyncio.timeout_at(self._deadline):
+                    return (await conn.execute(statement, parameters)).all()
             return await self._alone(statement, parameters)
 
     def _sqlite_alone(
@@ -146,9 +147,8 @@ class Reader:
         # are converted by the columns' own result processors.
         # A kept connection (``pg_alone``), the driver's own: a SQLAlchemy connection
         # around it would cost two more greenlet hops for nothing it does.
-        # Not shielded (a task of its own cost a point lookup 12 us): a read cancelled or
-        # timed out mid-statement is cancelled on the server by asyncpg, and its connection
-        # closed (``give`` with ``ok`` false), not kept.
+        # Not shielded (a task cost 12 us): a read cancelled or timed out mid-statement is
+        # cancelled on the server by asyncpg and its connection closed (``give_up``).
         kept = pg_alone(self._engine)
         deadline = self._deadline
         loop = asyncio.get_running_loop()
@@ -168,7 +168,10 @@ class Reader:
             rows = await self._driven(driver, statement, parameters, timeout)
             ok = True
         finally:
-            await kept.give(raw, generation, ok)
+            if ok:
+                await kept.give(raw, generation, ok)
+            else:
+                kept.give_up(raw, generation)
         return rows
 
     async def rows_driven(
