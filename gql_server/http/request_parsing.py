@@ -157,9 +157,10 @@ async def read_body(request: Request, max_body_bytes: int) -> bytes:
     if declared is not None and declared.isdigit() and int(declared) > max_body_bytes:
         raise _too_large(max_body_bytes)
     # The ASGI messages themselves (``request.stream()`` is an async generator over them).
+    # Pieces go into one buffer, which costs the body's bytes however many pieces it came
+    # in (a list of them cost about 40 bytes more per piece: a bytes object and its slot).
     receive = request.receive
-    chunks: list[bytes] = []
-    size = 0
+    body = bytearray()
     while True:
         message = await receive()
         if message["type"] != "http.request":
@@ -167,15 +168,14 @@ async def read_body(request: Request, max_body_bytes: int) -> bytes:
             # timeout): nobody reads this answer; no traceback in the log.
             raise HTTPProblem(400, "the client disconnected before sending the whole body")
         chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > max_body_bytes:
+        if len(body) + len(chunk) > max_body_bytes:
             raise _too_large(max_body_bytes)
         if not message.get("more_body", False):
-            if not chunks:
+            if not body:
                 return chunk
-            chunks.append(chunk)
-            return b"".join(chunks)
-        chunks.append(chunk)
+            body += chunk
+            return bytes(body)
+        body += chunk
 
 
 def _too_large(max_body_bytes: int) -> HTTPProblem:
