@@ -29,6 +29,7 @@ from graphql import (
     GRAPHQL_MIN_INT,
     FieldNode,
     GraphQLField,
+    GraphQLInt,
     GraphQLObjectType,
     GraphQLSchema,
     IntValueNode,
@@ -37,6 +38,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     VariableNode,
+    get_nullable_type,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
@@ -102,13 +104,18 @@ def prepare(
     if field_def is None or point is None or point_read(point[0]) is None:
         return None
     key = node.alias.value if node.alias else node.name.value
-    return Direct(operation, key, field_def, node, point[0], *_int_variables(operation, node))
+    quick = _int_variables(operation, node, field_def)
+    return Direct(operation, key, field_def, node, point[0], *quick)
 
 
 def _int_variables(
-    operation: OperationDefinitionNode, node: FieldNode
+    operation: OperationDefinitionNode, node: FieldNode, field_def: GraphQLField
 ) -> tuple[tuple[str, ...] | None, str | int | None]:
-    """``Direct.ints`` and ``Direct.id_value`` for ``quick_id``, or (None, None)."""
+    """``Direct.ints`` and ``Direct.id_value`` for ``quick_id``, or (None, None): the
+    argument must be an ``Int`` (an ``ID`` takes an integer literal, and makes it a string)."""
+    argument = field_def.args.get("id")
+    if argument is None or get_nullable_type(argument.type) is not GraphQLInt:
+        return None, None
     names = []
     for definition in operation.variable_definitions or ():
         kind = definition.type
