@@ -167,7 +167,7 @@ async def read_body(request: Request, max_body_bytes: int) -> bytes:
             # The client left mid-body (or was cut off: gql_server.http.edges' body
             # timeout): nobody reads this answer; no traceback in the log.
             raise HTTPProblem(400, "the client disconnected before sending the whole body")
-        chunk = message.get("body", b"")
+        chunk: bytes = message.get("body", b"")
         if len(body) + len(chunk) > max_body_bytes:
             raise _too_large(max_body_bytes)
         if not message.get("more_body", False):
