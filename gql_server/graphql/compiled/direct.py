@@ -62,8 +62,8 @@ class Direct:
     field_def: GraphQLField
     node: FieldNode
     plan: ObjectPlan
-    # When every variable is an ``Int`` without a default and ``id`` is the one argument:
-    # the variables ``id`` may read (``quick_id``).
+    # When every variable is an ``Int`` without a default and ``id``, an ``Int``, is the
+    # one argument: the variables (``quick_id`` reads them by sight).
     ints: tuple[str, ...] | None = None
     id_value: str | int | None = None  # the variable ``id`` names, or its literal
 
