@@ -140,18 +140,18 @@ class Reader:
     async def _alone(
         self, statement: Executable, parameters: dict[str, Any] | None
     ) -> Sequence[Sequence[Any]]:
-        # Straight to asyncpg, as the SQLite reader goes straight to pysqlite: SQLAlchemy
-        # would begin a transaction (or, in autocommit, still run its execution context,
-        # greenlet and result machinery) for a statement that needs none of it. asyncpg
-        # prepares the statement once per connection (its statement cache); the values
-        # are converted by the columns' own result processors.
-        # A kept connection (``pg_alone``), the driver's own: a SQLAlchemy connection
-        # around it would cost two more greenlet hops for nothing it does.
-        # Not shielded (a task cost 12 us): a read cancelled or timed out mid-statement is
-        # cancelled on the server by asyncpg and its connection closed (``give_up``).
+        # Straight to asyncpg (SQLAlchemy would begin a transaction, or still run its
+        # execution context, greenlets and results), prepared once per connection, the
+        # values converted by the columns' own result processors; on a kept connection
+        # (``pg_alone``), the driver's own. Not shielded (a task cost 12 us): a read
+        # cancelled or timed out mid-statement is cancelled on the server by asyncpg and
+        # its connection closed (``give_up``).
         kept = pg_alone(self._engine)
         deadline = self._deadline
         loop = asyncio.get_running_loop()
+        if deadline is not None and deadline <= loop.time():
+            # Past it already (a loaded server): no connection is taken, or closed.
+            raise TimeoutError
         taken = kept.take_kept()
         if taken is None:
             if deadline is None:

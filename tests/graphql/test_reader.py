@@ -235,3 +235,31 @@ def test_postgresql_one_statement_read_past_its_bound_is_cancelled_on_the_server
             await engine.dispose()
 
     asyncio.run(check())
+
+
+def test_postgresql_read_past_its_deadline_already_takes_no_connection(
+    new_pg_database: Any,
+) -> None:
+    """Under ``within(0)`` a read of one statement raises TimeoutError before it takes a
+    connection: the kept one stays kept (a loaded server would otherwise close one for every
+    late request, and open another for the next)."""
+    url = new_pg_database()
+
+    async def check() -> None:
+        engine = create_engine(url)
+        kept = pg_alone(engine)
+        try:
+            reader = Reader(engine)
+            assert await reader.rows_alone(select(func.abs(-7))) == [(7,)]
+            await reader.close()
+            (connection,) = kept.free
+            reader = Reader(engine)
+            with pytest.raises(TimeoutError):
+                async with reader.within(0):
+                    await reader.rows_alone(select(func.abs(-8)))
+            await reader.close()
+            assert kept.free == [connection] and kept.closing == set()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(check())
