@@ -185,8 +185,9 @@ class _PgAlone:
         return None
 
     async def take(self) -> tuple[PoolProxiedConnection, int]:
-        if self.free:
-            return self.free.pop(), self.generation
+        kept = self.take_kept()
+        if kept is not None:
+            return kept
         return await self.engine.raw_connection(), self.generation
 
     async def give(self, raw: PoolProxiedConnection, generation: int, ok: bool) -> None:

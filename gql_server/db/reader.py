@@ -169,7 +169,7 @@ class Reader:
             ok = True
         finally:
             if ok:
-                await kept.give(raw, generation, ok)
+                await kept.give(raw, generation, True)
             else:
                 kept.give_up(raw, generation)
         return rows

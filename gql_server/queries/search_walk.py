@@ -133,7 +133,7 @@ def walked(
     # planning it again for each (a piece's own estimate, from the vocabulary's trigram
     # statistics, made the plan for any piece look dearer). Read once: the gate counts
     # the words (up to one past the cap), and the walk reads their lists when they are few.
-    found = func.docking_event_search_words(_piece(where, named), type_=Integer())
+    found = func.docking_event_search_words(_piece(terms, named), type_=Integer())
     words = (
         select(found.table_valued("id").c.id)
         .limit(MAX_WALKED_WORDS + 1)
@@ -156,11 +156,12 @@ def walked(
 MAX_WALKED_WORDS = 64
 
 
-def _piece(where: EventFilter, named: bool) -> Any:
-    """The walk's piece, a LIKE pattern's middle: the ``PIECE`` parameter when ``named``."""
+def _piece(terms: Sequence[str], named: bool) -> Any:
+    """The walk's piece of ``terms``, a LIKE pattern's middle: the ``PIECE`` parameter when
+    ``named``."""
     if named:
         return bindparam(PIECE, type_=String())
-    piece = like_escaped(walk_piece(folded_terms(where.search)))
+    piece = like_escaped(walk_piece(terms))
     return bindparam("walk_piece", piece, type_=String())
 
 

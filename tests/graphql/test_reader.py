@@ -185,16 +185,19 @@ def test_postgresql_one_statement_read_past_its_bound_is_cancelled_on_the_server
             await asyncio.sleep(0.1)
         return count
 
+    async def times_out(reader: Reader) -> None:
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(TimeoutError):
+            async with reader.within(0.3):
+                await reader.rows_alone(slow)
+        assert asyncio.get_running_loop().time() - started < 5
+
     async def check() -> None:
         engine = create_engine(url)
         kept = pg_alone(engine)
         try:
             reader = Reader(engine)
-            started = asyncio.get_running_loop().time()
-            with pytest.raises(TimeoutError):
-                async with reader.within(0.3):
-                    await reader.rows_alone(slow)
-            assert asyncio.get_running_loop().time() - started < 5
+            await times_out(reader)
             await reader.close()
             assert kept.free == []  # the timed-out connection was closed, not kept
             assert await still_running(engine) == 0
@@ -207,11 +210,7 @@ def test_postgresql_one_statement_read_past_its_bound_is_cancelled_on_the_server
             # In the request's transaction (an earlier read opened it): bounded too.
             reader = Reader(engine)
             assert await reader.scalar(select(func.abs(-1))) == 1
-            started = asyncio.get_running_loop().time()
-            with pytest.raises(TimeoutError):
-                async with reader.within(0.3):
-                    await reader.rows_alone(slow)
-            assert asyncio.get_running_loop().time() - started < 5
+            await times_out(reader)
             await reader.close()
             assert await still_running(engine) == 0
 
