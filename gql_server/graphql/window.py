@@ -17,7 +17,7 @@ from gql_server.graphql.context import Info
 from gql_server.graphql.errors import bad_input
 from gql_server.graphql.paging import DEFAULT_LIMIT, MAX_LIMIT
 from gql_server.graphql.relay import decode_cursor
-from gql_server.queries import docking_events
+from gql_server.queries import docking_events, event_filter
 from gql_server.queries.docking_events import EventFilter, Ordering, SortKey
 from gql_server.queries.relations import Relation
 
@@ -168,7 +168,7 @@ class Window:
     async def total(self, info: Info) -> int:
         """How many events match the filters and search (cursors aside)."""
         if self.children is None:
-            return int(await info.context.reader.scalar(docking_events.count(self.where)))
+            return int(await info.context.reader.scalar(event_filter.count(self.where)))
         loader = info.context.loaders.child_counts(
             self.children.relation,
             args=("connection", self.where),

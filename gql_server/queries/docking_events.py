@@ -362,10 +362,6 @@ def chained_page(
     return select(*columns).select_from(joined).order_by(*order_by(ordering, found.c))
 
 
-def count(where: EventFilter, *, named: bool = False) -> Select[tuple[int]]:
-    return select(func.count()).select_from(EVENTS).where(*where.conditions(named=named))
-
-
 def keyset_page(
     where: EventFilter,
     keys: Sequence[SortKey],

@@ -8,13 +8,28 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, literal, or_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 
-from gql_server.db.models import DockingEvent
+from gql_server.db.models import DockingEvent, DockingEventCount
 from gql_server.queries.search import search_conditions, search_parameters, search_shape
 from gql_server.queries.sql import utc_day, utc_month, utc_year
 
 EVENTS = DockingEvent.__table__
+_COUNTED = DockingEventCount.__table__
+# The count the triggers keep (``DockingEventCount``), read where nothing is filtered.
+ALL_EVENTS_COUNT: Select[tuple[int]] = select(_COUNTED.c.n).where(
+    _COUNTED.c.id == literal_column("1")
+)
 
 
 class Ordering(Enum):
@@ -122,3 +137,11 @@ _VALUED = (
     "space_station_target_id",
     "docked_at",
 )
+
+
+def count(where: EventFilter, *, named: bool = False) -> Select[tuple[int]]:
+    """How many events ``where`` matches: the kept count when it filters nothing."""
+    conditions = where.conditions(named=named)
+    if not conditions:
+        return ALL_EVENTS_COUNT
+    return select(func.count()).select_from(EVENTS).where(*conditions)

@@ -17,12 +17,12 @@ from gql_server.queries.docking_events import (
     EventFilter,
     Ordering,
     chained_page,
-    count,
     page,
     probe,
     probe_or_page,
     slice_parameters,
 )
+from gql_server.queries.event_filter import count
 from gql_server.queries.pages import with_total
 from gql_server.queries.relations import JoinStep
 from gql_server.queries.search import search_shape

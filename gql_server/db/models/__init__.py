@@ -10,7 +10,7 @@ from gql_server.db.models.images import (
     ImageVariantType,
 )
 from gql_server.db.models.launches import Launch, LaunchStatus
-from gql_server.db.models.meta import DataVersion, DockingEventChange
+from gql_server.db.models.meta import DataVersion, DockingEventChange, DockingEventCount
 from gql_server.db.models.payloads import (
     Payload,
     PayloadFlight,
@@ -54,6 +54,7 @@ __all__ = [
     "DataVersion",
     "DockingEvent",
     "DockingEventChange",
+    "DockingEventCount",
     "DockingLocation",
     "Image",
     "ImageLicense",
