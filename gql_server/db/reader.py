@@ -24,8 +24,7 @@ from gql_server.db.engine import (
 from gql_server.queries.by_id import rows_by_id
 
 T = TypeVar("T")
-# SQLite and asyncpg take at most 32,766 / 32,767 parameters a statement: rows by id are
-# read in slices well below.
+# SQLite takes at most 32,766 parameters a statement: rows by id are read in slices below.
 MAX_IDS_PER_STATEMENT = 10_000
 
 
@@ -222,9 +221,9 @@ class Reader:
         return [reading.row(record) for record in records]
 
     async def rows_by_id(self, table: Table, ids: Sequence[Any]) -> Sequence[Mapping[str, Any]]:
-        """``table``'s rows whose id is in ``ids``: a short read. On SQLite it goes straight
-        to the driver (a few microseconds, not SQLAlchemy's few dozen), its values converted
-        by the columns' own result processors, so rows come out as SQLAlchemy gives them."""
+        """``table``'s rows whose id is in ``ids``: a short read, straight to the driver (a
+        few microseconds, not SQLAlchemy's few dozen), its values converted by the columns'
+        own result processors, so rows come out as SQLAlchemy gives them."""
         if len(ids) > MAX_IDS_PER_STATEMENT:
             found: list[Mapping[str, Any]] = []
             for start in range(0, len(ids), MAX_IDS_PER_STATEMENT):
@@ -235,7 +234,8 @@ class Reader:
         if not ids:
             return []
         if self._local is None:
-            return await self.rows(rows_by_id(table), {"ids": list(ids)}, long=False)
+            rows = await self.rows_driven(rows_by_id(table), {"ids": list(ids)})
+            return [dict(zip(table.c.keys(), row, strict=True)) for row in rows]
         async with self._lock:
             await self._settle()
             driver, dialect = self._sqlite_driver()

@@ -5,14 +5,17 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Column, Dialect, Select, Table, bindparam, select
+from sqlalchemy import Column, Dialect, Select, Table, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 
 @functools.cache
 def rows_by_id(table: Table) -> Select[Any]:
-    """``table``'s rows whose id is in the ``ids`` parameter. Built once: a statement
-    object reused keeps its cache key, so SQLAlchemy neither rebuilds nor re-keys it."""
-    return select(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
+    """PostgreSQL: ``table``'s rows whose id is in the ``ids`` parameter, one array (``=
+    ANY``), so its SQL is the same for any number of ids and the driver prepares it once per
+    connection. An expanding IN is another statement for each count of ids: a page at
+    varied offsets prepared about a third of its statements again. Built once per table."""
+    return select(table).where(table.c.id == any_(bindparam("ids", type_=ARRAY(table.c.id.type))))
 
 
 @functools.cache
@@ -37,9 +40,9 @@ def listed_rows(link: Table, child: Table) -> Select[Any]:
 
 
 def rows_by_id_text(table: Table, dialect: Dialect) -> tuple[tuple[Column[Any], ...], str]:
-    """``rows_by_id`` as the driver's own SQL, for a reader that skips SQLAlchemy: the
-    columns it selects, and its text up to the id list's opening parenthesis (the caller
-    appends one ``?`` per id and the closing one)."""
+    """SQLite: ``table``'s rows by id as the driver's own SQL, for a reader that skips
+    SQLAlchemy: the columns it selects, and its text up to the id list's opening parenthesis
+    (the caller appends one ``?`` per id and the closing one)."""
     quote = dialect.identifier_preparer.quote
     columns = tuple(table.c)
     head = (
