@@ -1,5 +1,6 @@
 """The statements of docking event lists, in order: the REST endpoint's slices and search
-(the filter itself is ``event_filter``), counts, and keyset positions for cursor paging."""
+(the filter itself and its count are ``event_filter``), and keyset positions for cursor
+paging."""
 
 from __future__ import annotations
 

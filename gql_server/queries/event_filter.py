@@ -1,5 +1,6 @@
 """Which docking events a list asks for: the REST endpoint's filters and search, plus
-occupancy (``docked_at``), as SQL conditions, with or without their values inline."""
+occupancy (``docked_at``), as SQL conditions, with or without their values inline; and how
+many they are (``count``)."""
 
 from __future__ import annotations
 
