@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import asyncpg
 from alembic import command
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
@@ -105,3 +106,40 @@ def test_only_an_unfiltered_count_reads_the_kept_count() -> None:
     assert event_filter.count(EventFilter(search="  ")) is ALL_EVENTS_COUNT  # no terms
     for where in (EventFilter(search="dragon"), EventFilter(docked=True)):
         assert "count(*)" in str(event_filter.count(where))
+
+
+def test_an_upsert_that_inserts_nothing_leaves_the_count_unlocked(new_pg_database: object) -> None:
+    """A sync pass mostly upserts events already there: on PostgreSQL such a statement does
+    not take the kept count's row, so another writer is not held up by it; one that
+    inserts does, until it commits."""
+    url = new_pg_database()  # type: ignore[operator]
+    ingest(url, SEED_DIR)
+    dsn = url.replace("postgresql+asyncpg", "postgresql")
+
+    async def locked_after(write: str) -> bool:
+        writer, other = await asyncpg.connect(dsn), await asyncpg.connect(dsn)
+        try:
+            async with writer.transaction():
+                await writer.execute(write)
+                try:
+                    async with other.transaction():
+                        await other.execute("SELECT n FROM docking_event_count FOR UPDATE NOWAIT")
+                except asyncpg.LockNotAvailableError:
+                    return True
+                return False
+        finally:
+            await writer.close()
+            await other.close()
+
+    assert not run(locked_after(UPSERT_570))
+    assert run(locked_after(INSERT_COPY_OF_570))
+
+
+UPSERT_570 = (
+    "INSERT INTO docking_event SELECT * FROM docking_event WHERE id = 570 "
+    "ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url"
+)
+INSERT_COPY_OF_570 = (
+    "CREATE TEMP TABLE copied AS SELECT * FROM docking_event WHERE id = 570; "
+    "UPDATE copied SET id = 999999; INSERT INTO docking_event SELECT * FROM copied"
+)

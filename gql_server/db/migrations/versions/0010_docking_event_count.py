@@ -10,7 +10,8 @@ in the writing statement's transaction, so a reader sees the count of the rows i
 
 - PostgreSQL: statement triggers (transition tables: one statement's rows at once, as ingest
   writes them) add the rows an INSERT inserted (an upsert's updated rows are not in its
-  insert table) and subtract the rows a DELETE deleted; a TRUNCATE sets it to 0.
+  insert table) and subtract the rows a DELETE deleted, leaving the row alone when there
+  are none; a TRUNCATE sets it to 0.
 - SQLite: row triggers, after each insert and each delete (an upsert that updates fires its
   update triggers, not these).
 """
@@ -28,18 +29,30 @@ depends_on: str | Sequence[str] | None = None
 COUNT = "docking_event_count"
 
 
-def _pg_function(name: str, change: str) -> str:
+def _pg_function(name: str, rows: str, sign: str) -> str:
+    """Add (``sign`` +) or subtract the count of ``rows``: a statement that changed none
+    (an upsert of events already there, as a sync pass mostly writes) leaves the row, and
+    its lock, alone."""
     return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        changed bigint;
     BEGIN
-        UPDATE {COUNT} SET n = {change} WHERE id = 1;
+        SELECT count(*) INTO changed FROM {rows};
+        IF changed > 0 THEN
+            UPDATE {COUNT} SET n = n {sign} changed WHERE id = 1;
+        END IF;
         RETURN NULL;
     END $$"""
 
 
 _POSTGRESQL = [
-    _pg_function(f"{COUNT}_insert", "n + (SELECT count(*) FROM new_rows)"),
-    _pg_function(f"{COUNT}_delete", "n - (SELECT count(*) FROM old_rows)"),
-    _pg_function(f"{COUNT}_truncate", "0"),
+    _pg_function(f"{COUNT}_insert", "new_rows", "+"),
+    _pg_function(f"{COUNT}_delete", "old_rows", "-"),
+    f"""CREATE FUNCTION {COUNT}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE {COUNT} SET n = 0 WHERE id = 1;
+        RETURN NULL;
+    END $$""",
     f"""CREATE TRIGGER {COUNT}_insert AFTER INSERT ON docking_event
         REFERENCING NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION {COUNT}_insert()""",
