@@ -14,8 +14,8 @@ from support.reference import Event, ids, kept, ordered
 from support.statements import Generated, events_json
 
 from gql_server.queries import docking_events as q
-from gql_server.queries.docking_events import EventFilter, Ordering
 from gql_server.queries import event_filter
+from gql_server.queries.docking_events import EventFilter, Ordering
 from gql_server.queries.search_walk import walks
 
 EVENTS = [Event.of(e) for e in events_json()]
