@@ -222,8 +222,8 @@ class Reader:
 
     async def rows_by_id(self, table: Table, ids: Sequence[Any]) -> Sequence[Mapping[str, Any]]:
         """``table``'s rows whose id is in ``ids``: a short read, straight to the driver (a
-        few microseconds, not SQLAlchemy's few dozen), its values converted by the columns'
-        own result processors, so rows come out as SQLAlchemy gives them."""
+        few microseconds, not SQLAlchemy's few dozen; on PostgreSQL ``rows_driven``), its
+        values converted by the columns' own result processors, as SQLAlchemy's would be."""
         if len(ids) > MAX_IDS_PER_STATEMENT:
             found: list[Mapping[str, Any]] = []
             for start in range(0, len(ids), MAX_IDS_PER_STATEMENT):
