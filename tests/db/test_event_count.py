@@ -1,7 +1,8 @@
 """The kept count of docking events (``docking_event_count``, migration 0010): after every
 kind of write the triggers see (ingest's inserts and upserts, removals, a migration onto
-data already there, PostgreSQL's TRUNCATE) it equals ``count(*)``, on both backends, and
-an unfiltered list's ``count`` reads it."""
+data already there, PostgreSQL's TRUNCATE) it equals ``count(*)``, on both backends; an
+unfiltered list's ``count`` reads it; on PostgreSQL a statement that adds no event leaves
+its row unlocked."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from alembic import command
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 from support.data import SEED_DIR
-from support.databases import run
+from support.databases import NewDatabase, run
 from support.db_dump import ingest
 
 from gql_server.db.engine import create_engine
@@ -95,8 +96,8 @@ def test_the_migration_counts_the_events_already_there(db_url: str) -> None:
     assert kept_and_counted(db_url, "DELETE FROM docking_event WHERE id = 570") == (6, 6)
 
 
-def test_truncate_sets_the_kept_count_to_zero_on_postgresql(new_pg_database: object) -> None:
-    url = new_pg_database()  # type: ignore[operator]
+def test_truncate_sets_the_kept_count_to_zero_on_postgresql(new_pg_database: NewDatabase) -> None:
+    url = new_pg_database()
     ingest(url, SEED_DIR)
     assert kept_and_counted(url, "TRUNCATE docking_event CASCADE") == (0, 0)
 
@@ -108,11 +109,13 @@ def test_only_an_unfiltered_count_reads_the_kept_count() -> None:
         assert "count(*)" in str(event_filter.count(where))
 
 
-def test_an_upsert_that_inserts_nothing_leaves_the_count_unlocked(new_pg_database: object) -> None:
+def test_an_upsert_that_inserts_nothing_leaves_the_count_unlocked(
+    new_pg_database: NewDatabase,
+) -> None:
     """A sync pass mostly upserts events already there: on PostgreSQL such a statement does
     not take the kept count's row, so another writer is not held up by it; one that
     inserts does, until it commits."""
-    url = new_pg_database()  # type: ignore[operator]
+    url = new_pg_database()
     ingest(url, SEED_DIR)
     dsn = url.replace("postgresql+asyncpg", "postgresql")
 
