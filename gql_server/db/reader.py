@@ -140,11 +140,10 @@ class Reader:
         self, statement: Executable, parameters: dict[str, Any] | None
     ) -> Sequence[Sequence[Any]]:
         # Straight to asyncpg (SQLAlchemy would begin a transaction, or still run its
-        # execution context, greenlets and results), prepared once per connection, the
-        # values converted by the columns' own result processors; on a kept connection
-        # (``pg_alone``), the driver's own. Not shielded (a task cost 12 us): a read
-        # cancelled or timed out mid-statement is cancelled on the server by asyncpg and
-        # its connection closed (``give_up``).
+        # execution context, greenlets and results) on a kept connection (``pg_alone``),
+        # as ``_driven`` sends it. Not shielded (a task cost 12 us): a read cancelled or
+        # timed out mid-statement is cancelled on the server by asyncpg and its connection
+        # closed (``give_up``).
         kept = pg_alone(self._engine)
         deadline = self._deadline
         loop = asyncio.get_running_loop()
@@ -234,8 +233,9 @@ class Reader:
         if not ids:
             return []
         if self._local is None:
+            names = table.c.keys()  # a new list each call: once, not per row
             rows = await self.rows_driven(rows_by_id(table), {"ids": list(ids)})
-            return [dict(zip(table.c.keys(), row, strict=True)) for row in rows]
+            return [dict(zip(names, row, strict=True)) for row in rows]
         async with self._lock:
             await self._settle()
             driver, dialect = self._sqlite_driver()
