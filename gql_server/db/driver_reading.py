@@ -49,6 +49,20 @@ class DriverReading:
         self._dialect = dialect
         self.types = [c.type.dialect_impl(dialect) for c in statement.selected_columns]
         self.converted: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
+        # When every parameter is one the caller must give (no value of its own, no list
+        # to expand, its own name): each in order, converted; ``construct_params`` (which
+        # also fills in values the statement holds) is skipped. A point read's one ``key``.
+        binds = compiled.binds
+        plain = not getattr(compiled, "escaped_bind_names", None) and all(
+            name in binds
+            and binds[name].key == name
+            and binds[name].required
+            and not binds[name].expanding
+            for name in self._order
+        )
+        self._given: tuple[tuple[str, Callable[[Any], Any] | None], ...] | None = (
+            tuple((name, self._binds.get(name)) for name in self._order) if plain else None
+        )
 
     def learn(self, oids: Sequence[int | None]) -> None:
         processors = [
@@ -58,6 +72,11 @@ class DriverReading:
         self.converted = tuple((i, p) for i, p in enumerate(processors) if p is not None)
 
     def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
+        if self._given is not None:
+            return [
+                parameters[name] if bind is None else bind(parameters[name])
+                for name, bind in self._given
+            ]
         values = self._compiled.construct_params(dict(parameters))
         out = []
         for name in self._order:

@@ -30,7 +30,7 @@ ERROR_BYTES = 2_000  # a validation error with its message and locations
 MAX_MEASURES = 16  # measures kept per document (distinct page sizes, searches...)
 MEASURES_BYTES = 400  # one kept measure: its key tuple, the Measures object, a dict slot
 MAX_MEASURES_KEY = 1_000  # priced values longer than this (as JSON) are measured each time
-DIRECT_BYTES = 2_000  # a direct lane's note and the plan it keeps alive, about
+DIRECT_BYTES = 2_000  # a direct lane's note and the plan it keeps alive, about (its code apart)
 
 
 def document_bytes(text: str, document: DocumentNode) -> int:
@@ -97,7 +97,7 @@ class DocumentCache:
             return
         if not any(d is note.operation for d in entry.document.definitions):
             return
-        if self._grow(query, entry, DIRECT_BYTES):
+        if self._grow(query, entry, DIRECT_BYTES + getattr(note, "code_bytes", 0)):
             entry.direct[name] = note
 
     def _grow(self, query: str | None, entry: _Entry, extra: int) -> bool:

@@ -72,7 +72,9 @@ class GatewaySchema(strawberry.Schema):
                 self.documents,
                 query,
             )
-        data = await answer(note, self._schema, variables, context, measures, self._runs_here)
+        data = await answer(
+            note, self._schema, variables, context, measures, self._runs_here, self.direct_check
+        )
         if data is not None:
             self.compiled_stats.direct += 1
             if self.direct_check:

@@ -180,7 +180,9 @@ def test_the_note_is_kept_within_the_document_cache_s_budget(pair: Pair) -> None
     pair.both({"query": POINT, "variables": {"id": 569}})
     entry = pair.schema.documents.entries.get(POINT)
     assert entry is not None and set(entry.direct) == {None}
-    assert entry.size >= document_bytes(POINT, entry.document) + DIRECT_BYTES
+    note = entry.direct[None]
+    assert note.code is not None and note.code_bytes > 1_000  # its made code, accounted too
+    assert entry.size >= document_bytes(POINT, entry.document) + DIRECT_BYTES + note.code_bytes
 
 
 def test_a_heavy_operation_never_takes_the_lane(db_url: str) -> None:

@@ -42,6 +42,7 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
+from gql_server.graphql.compiled.point_code import Build, point_code
 from gql_server.graphql.context import Context
 from gql_server.graphql.cost import Measures
 from gql_server.graphql.planner.plan import ObjectPlan, Unplannable
@@ -66,6 +67,10 @@ class Direct:
     # one argument: the variables (``quick_id`` reads them by sight).
     ints: tuple[str, ...] | None = None
     id_value: str | int | None = None  # the variable ``id`` names, or its literal
+    # The plan's value from the read's row, made once (``point_code``); None: the planner
+    # builds it. What it takes in memory, about, for the document cache's accounting.
+    code: Build | None = None
+    code_bytes: int = 0
 
 
 class Host(Protocol):
@@ -101,11 +106,13 @@ def prepare(
         return None
     field_def = root_type.fields.get(node.name.value)
     point = ex._point(root_type, next(iter(grouped_field_set.values())))
-    if field_def is None or point is None or point_read(point[0]) is None:
+    read = None if point is None else point_read(point[0])
+    if field_def is None or point is None or read is None:
         return None
     key = node.alias.value if node.alias else node.name.value
     quick = _int_variables(operation, node, field_def)
-    return Direct(operation, key, field_def, node, point[0], *quick)
+    code = point_code(point[0], read)
+    return Direct(operation, key, field_def, node, point[0], *quick, *(code or (None, 0)))
 
 
 def _int_variables(
@@ -165,10 +172,14 @@ async def answer(
     context: Context,
     measures: Measures | None,
     within_limits: Callable[[Measures], bool],
+    keep: bool = False,
 ) -> dict[str, Any] | None:
     """The response body's ``data`` for this request, or None: the full way answers it.
     ``measures`` are the operation's (for these variables); ``within_limits(measures)``
-    says whether it may run here (under every limit, not heavy)."""
+    says whether it may run here (under every limit, not heavy). The note's code builds
+    the answer from the row read (the planner, when it has none); the rows go into the
+    request's row store when the planner builds, when the answer falls back, or when
+    ``keep`` asks (a check then runs the full way in the same context)."""
     if measures is None or not within_limits(measures):
         return None
     key = quick_id(direct, variables)
@@ -187,6 +198,19 @@ async def answer(
     state = planning(context)
     plan = direct.plan
     try:
+        if direct.code is not None:
+            found = await state.read_point(plan, key)
+            if found is None:
+                return None
+            read, rows = found
+            if keep:
+                state.keep_point(plan, key, read, rows)
+            try:
+                return {direct.key: direct.code(rows[0]) if rows else None}
+            except Unplannable:
+                if not keep:
+                    state.keep_point(plan, key, read, rows)  # the full way reads none again
+                return None
         if not await state.prefetch_point(plan, key):
             return None
         obj = context.store.rows[plan.table.name].get(key)

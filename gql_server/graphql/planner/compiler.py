@@ -4,6 +4,7 @@ made into an ``ObjectPlan`` (``plan.py``), or ``Unplannable``."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from graphql import (
@@ -43,6 +44,7 @@ from gql_server.graphql.planner.plan import (
     key_only,
 )
 from gql_server.graphql.resolution import Children, Listed, Party, ToOne, declared
+from gql_server.graphql.scalars import DATETIME_NAME, serialize_datetime
 from gql_server.graphql.types._base import RowType
 from gql_server.graphql.types.fields import referenced_row_type
 
@@ -70,6 +72,8 @@ def serializer(named: GraphQLLeafType) -> Callable[[Any], Any]:
         return lambda v: v if type(v) is float and v == v and abs(v) != float("inf") else general(v)
     if named is GraphQLID:
         return lambda v: v if type(v) is str else general(v)
+    if named.name == DATETIME_NAME:
+        return lambda v: serialize_datetime(v) if type(v) is datetime else general(v)
     return general
 
 

@@ -92,11 +92,28 @@ class _Step:
     column: str | None
 
 
+class _Chain:
+    """A chain of steps as a cache key, its hash computed once (hashing the steps, each a
+    dataclass, on every look-up cost a point lookup more than the rest of finding its read)."""
+
+    __slots__ = ("hash", "steps")
+
+    def __init__(self, steps: tuple[_Step, ...]) -> None:
+        self.steps = steps
+        self.hash = hash(steps)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (
+            isinstance(other, _Chain) and self.hash == other.hash and self.steps == other.steps
+        )
+
+
 # Per plan, its chain (None: the plan is not for one statement). Weak: the entry goes with
 # the plan (with its document's plan-cache entry), and its value refers to no plan.
-_CHAINS: weakref.WeakKeyDictionary[ObjectPlan, tuple[_Step, ...] | None] = (
-    weakref.WeakKeyDictionary()
-)
+_CHAINS: weakref.WeakKeyDictionary[ObjectPlan, _Chain | None] = weakref.WeakKeyDictionary()
 # Per chain, its read, shared by every plan with that chain. A read's SQLAlchemy objects
 # (8 aliased tables, 80 labelled columns, the compiled form the reader keeps for it) take
 # hundreds of kilobytes, and a client choosing which to-one relations to select can make
@@ -105,23 +122,27 @@ _CHAINS: weakref.WeakKeyDictionary[ObjectPlan, tuple[_Step, ...] | None] = (
 # columns, took 359 kB).
 READ_BYTES_PER_COLUMN = 4_500
 READ_CACHE_BYTES = 16 * 1024 * 1024
-_READS: ByteLRU[tuple[_Step, ...], PointRead] = ByteLRU(READ_CACHE_BYTES)
+_READS: ByteLRU[_Chain, PointRead] = ByteLRU(READ_CACHE_BYTES)
 
 
 def point_read(plan: ObjectPlan) -> PointRead | None:
     """The one-statement read for ``plan`` by id, or None when the plan loads anything but
     to-one rows (lists, children) or joins more than ``MAX_TABLES`` tables."""
-    if plan in _CHAINS:
-        chain = _CHAINS[plan]
-    else:
-        chain = _CHAINS[plan] = _chain(plan)
+    chain = _CHAINS.get(plan, _UNKNOWN)
+    if chain is _UNKNOWN:
+        steps = _chain(plan)
+        chain = _CHAINS[plan] = None if steps is None else _Chain(steps)
     if chain is None:
         return None
     read = _READS.get(chain)
     if read is None:
-        read = _build(chain)
-        _READS.put(chain, read, READ_BYTES_PER_COLUMN * sum(len(step.names) for step in chain))
+        read = _build(chain.steps)
+        size = READ_BYTES_PER_COLUMN * sum(len(step.names) for step in chain.steps)
+        _READS.put(chain, read, size)
     return read
+
+
+_UNKNOWN: Any = object()
 
 
 def _chain(root: ObjectPlan) -> tuple[_Step, ...] | None:

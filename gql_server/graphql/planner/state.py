@@ -28,7 +28,7 @@ from gql_server.graphql.planner.plan import (
     Unplannable,
     edge_keys,
 )
-from gql_server.graphql.planner.point import point_read
+from gql_server.graphql.planner.point import PointRead, point_read
 from gql_server.graphql.types._base import RowType
 from gql_server.queries.relations import Relation
 from gql_server.tracing import batch_span
@@ -242,24 +242,40 @@ class PlanState:
         one statement (``planner/point.py``) into the request's row store, where the root
         field's resolver and the planner find them. False when the plan is not for that
         (it loads lists or children)."""
-        read = point_read(plan)
-        if read is None:
-            return False
         if (id(plan), key) in self._points:  # read already (the direct lane, then a check)
             return True
-        found = await self._reader.rows_alone(read.statement, {"key": key})
+        found = await self.read_point(plan, key)
+        if found is None:
+            return False
+        self.keep_point(plan, key, *found)
+        return True
+
+    async def read_point(
+        self, plan: ObjectPlan, key: Any
+    ) -> tuple[PointRead, Sequence[Sequence[Any]]] | None:
+        """The one statement of ``prefetch_point`` and its rows (none, or the one), not
+        kept in the row store (``keep_point`` keeps them); None when the plan is not for
+        one statement."""
+        read = point_read(plan)
+        if read is None:
+            return None
+        return read, await self._reader.rows_alone(read.statement, {"key": key})
+
+    def keep_point(
+        self, plan: ObjectPlan, key: Any, read: PointRead, found: Sequence[Sequence[Any]]
+    ) -> None:
+        """``read_point``'s rows into the row store (the root row, and every row below)."""
         self._points.add((id(plan), key))
         roots = self._rows[plan.table.name]
         if not found:
             roots.setdefault(key, None)
-            return True
+            return
         values = found[0]
         split = read.split(values)
         root, _, here = split[0]
         if roots.get(key) is None:
             roots[key] = plan.cls.from_row(root.row(values)) if here else None
         self._keep(values, split)
-        return True
 
     async def read_page(
         self, read: Any, statement: Any, values: dict[str, Any]
