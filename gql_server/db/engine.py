@@ -259,7 +259,8 @@ def raw_statement_watchers(engine: AsyncEngine) -> list[StatementWatcher]:
     found = _READERS.get(engine)
     if found is not None:
         return found.watchers
-    return _RAW_WATCHERS.setdefault(engine, [])
+    watchers = _RAW_WATCHERS.get(engine)  # a look-up: setdefault makes a weak reference
+    return watchers if watchers is not None else _RAW_WATCHERS.setdefault(engine, [])
 
 
 def watch_statements(engine: AsyncEngine, watcher: StatementWatcher) -> Callable[[], None]:

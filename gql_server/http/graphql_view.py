@@ -22,7 +22,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from gql_server.bytecache import ByteLRU
@@ -44,7 +43,7 @@ from gql_server.http.caching import (
 )
 from gql_server.http.deadline import within
 from gql_server.http.heavy import Busy, HeavyLane
-from gql_server.http.observe import operation_name, record_of
+from gql_server.http.observe import RequestRecord, operation_name, record_of
 from gql_server.http.request_parsing import (
     GRAPHQL_RESPONSE,
     GraphQLRequest,
@@ -223,17 +222,6 @@ class GraphQLHTTPView:
         if cached is not None:
             record.cache = "hit"
             return self._send(cached.body, media_type, request_id, cached.request_error, etag=etag)
-        allowed = {OperationType.QUERY}
-        if request.method == "POST":
-            allowed.add(OperationType.MUTATION)
-        execute = functools.partial(
-            self.schema.execute,
-            query,
-            variable_values=params.variables,
-            operation_name=params.operation_name,
-            allowed_operation_types=allowed,
-            operation_extensions=params.extensions,
-        )
         try:
             remaining = request.state.deadline - asyncio.get_running_loop().time()
             # The direct lane first (graphql/compiled/direct.py): it runs no resolver, only
@@ -243,14 +231,25 @@ class GraphQLHTTPView:
                     query, params.operation_name, params.variables, context
                 )
             if data is not None:
-                result = ExecutionResult(data=data, errors=None)
-            else:
-                result = await within(
-                    execute(context_value=context),
-                    request.state.deadline - asyncio.get_running_loop().time(),
-                )
-                if not result.errors:
-                    self.schema.keep_direct(query, params.operation_name, context)
+                # A clean answer: nothing below applies but caching it.
+                encoded = encode({"data": data})
+                return self._clean(record, encoded, versioned, media_type, request_id, etag)
+            allowed = {OperationType.QUERY}
+            if request.method == "POST":
+                allowed.add(OperationType.MUTATION)
+            result = await within(
+                self.schema.execute(
+                    query,
+                    variable_values=params.variables,
+                    operation_name=params.operation_name,
+                    allowed_operation_types=allowed,
+                    operation_extensions=params.extensions,
+                    context_value=context,
+                ),
+                request.state.deadline - asyncio.get_running_loop().time(),
+            )
+            if not result.errors:
+                self.schema.keep_direct(query, params.operation_name, context)
         except InvalidOperationTypeError as exc:
             if request.method == "GET":
                 raise HTTPProblem(
@@ -294,14 +293,26 @@ class GraphQLHTTPView:
             record.outcome = "request_error" if request_error else "field_error"
             record.cache = "bypass" if self.responses.budget_bytes > 0 else "off"
             return self._send(encoded, media_type, request_id, request_error)
+        return self._clean(record, encoded, versioned, media_type, request_id, etag)
+
+    def _clean(
+        self,
+        record: RequestRecord,
+        encoded: bytes,
+        versioned: str | None,
+        media_type: str,
+        request_id: str,
+        etag: str | None,
+    ) -> Response:
+        """A clean answer (data, no errors): kept in the response cache when it keys one."""
         if versioned is not None and self.responses.budget_bytes > 0:
             record.cache = "miss"
         if versioned is not None:
             # Accounted at the body's length plus its key (about 100 bytes).
             self.responses.put(
-                versioned, CachedResponse(encoded, request_error), len(encoded) + len(versioned)
+                versioned, CachedResponse(encoded, False), len(encoded) + len(versioned)
             )
-        return self._send(encoded, media_type, request_id, request_error, etag=etag)
+        return self._send(encoded, media_type, request_id, False, etag=etag)
 
     def _timed_out(self, media_type: str, request_id: str) -> Response:
         log.warning("request %s cancelled after %ss", request_id, self.timeout_seconds)
