@@ -63,21 +63,51 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._field_bytes = 0  # header names and values as parsed
         self._header_count = 0
         self._refusal: tuple[int, str] | None = None
-        self._deadline: asyncio.TimerHandle | None = None
+        # The phase's deadline (loop time; None: none runs), and the one timer: see _arm.
+        self._due: float | None = None
+        self._what = ""
+        self._seconds = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
 
-    # Timers
+    # Timers. A request arms two (its head, its body) and disarms both; a timer each time
+    # cost a loop timer's making, scheduling and cancelling, twice a request. Arming sets
+    # the deadline; the connection's one timer runs no later than it, and when it runs
+    # early (the deadline moved on) it is set again for the deadline. With requests
+    # arriving, it runs about once per head timeout.
 
     def _arm(self, seconds: float, what: str) -> None:
-        self._disarm()
-        self._deadline = self.loop.call_later(seconds, self._expired, what, seconds)
+        due = self.loop.time() + seconds
+        self._due, self._what, self._seconds = due, what, seconds
+        if self._timer is not None:
+            if self._timer_at <= due:
+                return  # it runs in time, and looks again
+            self._timer.cancel()
+        self._timer_at = due
+        self._timer = self.loop.call_at(due, self._on_timer)
 
     def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+        self._due = None
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        due = self._due
+        if due is None:
+            return
+        if self.loop.time() < due:
+            self._timer_at = due
+            self._timer = self.loop.call_at(due, self._on_timer)
+            return
+        self._due = None
+        self._expired(self._what, self._seconds)
+
+    def _stop_timer(self) -> None:
+        self._due = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
     def _expired(self, what: str, seconds: float) -> None:
-        self._deadline = None
         if self.transport is None or self.transport.is_closing():
             return
         log.info(
@@ -107,7 +137,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._start_head()  # its first request's head must come in time too
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
+        self._stop_timer()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -138,7 +168,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def handle_websocket_upgrade(self) -> None:
         self._in_head = False
-        self._disarm()  # a WebSocket connection has its own timers (ping, connection_init)
+        self._stop_timer()  # a WebSocket connection has its own timers (ping, connection_init)
         super().handle_websocket_upgrade()
 
     # Parser callbacks

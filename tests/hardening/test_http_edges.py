@@ -206,3 +206,43 @@ def test_a_prompt_client_is_served(server: tuple[str, int, Path]) -> None:
     )
     answer = exchange(server, request)
     assert answer.startswith(b"HTTP/1.1 200 ") and b'"__typename":"Query"' in answer
+
+
+@pytest.fixture(scope="module")
+def short_body_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, Path]]:
+    """A body timeout far shorter than the head's: a connection's one timer, set for the
+    head's deadline, must be brought forward to the body's."""
+    folder = tmp_path_factory.mktemp("edges-body")
+    log = folder / "server.log"
+    env = {"GQL_HEADER_TIMEOUT_SECONDS": "60", "GQL_BODY_TIMEOUT_SECONDS": str(TIMEOUT)}
+    with serve(sqlite_url(folder / "edges.db"), log, **env) as base:
+        host, port = base.removeprefix("http://").split(":")
+        yield host, int(port), log
+
+
+def test_a_body_timeout_shorter_than_the_head_s_holds(
+    short_body_server: tuple[str, int, Path],
+) -> None:
+    """A connection's second request trickles its body: it is cut off at the body's
+    timeout, though the head's deadline set the timer first."""
+    prompt = b'{"query": "{ __typename }"}'
+    body = b'{"query": "{ __typename }"' + b" " * BUDGET + b"}"
+    with connect(short_body_server) as sock:
+        sock.sendall(post(prompt) + prompt)
+        first = b""
+        while b'"Query"' not in first:
+            first += sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200 ")
+        sock.sendall(post(body))
+        sent = trickle(sock, body)
+        answer = read_all(sock)
+    assert sent < len(body), "the server kept reading a body trickled for 10 s"
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+
+
+def post(body: bytes) -> bytes:
+    """A POST's head for ``body``."""
+    return (
+        b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+    )
