@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if settings.database_read_url:
             app.state.engine = create_engine(settings.database_read_url)
             await ensure_schema(app.state.engine, migrate=False)
-        on_start(settings, [writer, app.state.engine])
+        started = on_start(settings, [writer, app.state.engine])
         # What start-up built (the schema, the models, SQLAlchemy's caches) lives as long as
         # the process: frozen, full garbage collections no longer walk it (big answers
         # allocate enough to trigger them; this keeps their pauses short).
@@ -140,7 +140,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if app.state.engine is not writer:
                 await app.state.engine.dispose()
             await writer.dispose()
-            on_stop(settings)
+            on_stop(settings, started)
 
     routes = [
         Route("/graphql", http.handle, methods=["GET", "POST"]),

@@ -4,6 +4,7 @@ landing page, the SDL, /metrics, the access log and tracing (``create_app`` wire
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.middleware import Middleware
@@ -48,15 +49,23 @@ def operating_middleware(settings: Settings) -> list[Middleware]:
     return stack
 
 
-def on_start(settings: Settings, engines: list[Any]) -> None:
+def on_start(settings: Settings, engines: list[Any]) -> Callable[[], None]:
+    """At the lifespan's start: tracing on the engines, the metrics' periodic writes
+    (``http/metrics.py`` ``start_flushing``). Returns what ``on_stop`` must be given."""
     if settings.tracing:
         from gql_server import tracing
 
         for engine in engines:
             tracing.instrument_engine(engine)
+    if settings.metrics:
+        from gql_server.http.metrics import start_flushing
+
+        return start_flushing()
+    return lambda: None
 
 
-def on_stop(settings: Settings) -> None:
+def on_stop(settings: Settings, started: Callable[[], None]) -> None:
+    started()  # the metrics' last write, before this worker's live gauges go
     if settings.metrics:
         from gql_server.http.metrics import process_ended
 

@@ -21,6 +21,7 @@ from support.databases import sqlite_url
 from support.servers import serve
 
 from gql_server.db.models.sync import SyncRun
+from gql_server.http.metrics import FLUSH_SECONDS
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -92,11 +93,20 @@ def test_last_successful_sync_time(sqlite_client: Client) -> None:
 
     async def record_run() -> None:
         async with engine.begin() as conn:
-            await conn.execute(insert(SyncRun).values(
-                base_url="http://ll2.invalid", mode="normal", started_at=finished,
-                finished_at=finished, outcome="succeeded", pages=1, events=7, inserted=0,
-                updated=0, deleted=0,
-            ))
+            await conn.execute(
+                insert(SyncRun).values(
+                    base_url="http://ll2.invalid",
+                    mode="normal",
+                    started_at=finished,
+                    finished_at=finished,
+                    outcome="succeeded",
+                    pages=1,
+                    events=7,
+                    inserted=0,
+                    updated=0,
+                    deleted=0,
+                )
+            )
 
     sqlite_client.http.portal.call(record_run)  # type: ignore[attr-defined]
     found = scrape(sqlite_client)
@@ -144,14 +154,51 @@ def test_two_workers_add_up(tmp_path: Path) -> None:
             )
             with urllib.request.urlopen(request, timeout=10) as response:
                 assert json.loads(response.read()) == {"data": {"dockingEvents": {"count": 7}}}
-        for _ in range(6):  # whichever worker answers the scrape sees all 20
+        # A worker writes its tally every FLUSH_SECONDS (and before a scrape it answers):
+        # within that, whichever worker answers the scrape sees all 20.
+        time.sleep(FLUSH_SECONDS + 0.5)
+        for _ in range(6):
             with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:
                 found = samples(response.read().decode())
             assert requests_of(found, "TwoWorkers", "ok") == 20
             key = ("gql_request_duration_seconds_count", (("operation", "TwoWorkers"),))
             assert found[key] == 20
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-    access = [e for e in lines if e["logger"] == "gql_server.access" and e.get("operation") == "TwoWorkers"]
+    access = [
+        e
+        for e in lines
+        if e["logger"] == "gql_server.access" and e.get("operation") == "TwoWorkers"
+    ]
     assert len(access) == 20
     # Both workers answered some (else the sums above would prove nothing).
     assert len({e["pid"] for e in access}) == 2
+
+
+def test_the_tally_writes_what_prometheus_client_would() -> None:
+    """The requests' tally (``http/metrics.py`` ``_Tally``) writes histograms through
+    prometheus_client's internals, added up: the scrape must read as if each value had been
+    observed (bucket bounds included, a value on a bound counts in it)."""
+    from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+    from gql_server.http.metrics import _Tally
+
+    values = [0, 0.001, 0.0015, 1, 1, 2.5, 3, 9.9, 10, 11, 144, 1e9]
+    buckets = (0.001, 0.0025, 1, 2.5, 10, 144)
+    outputs = []
+    for tallied in (False, True):
+        registry = CollectorRegistry()
+        histogram = Histogram("h", "h", ["op"], buckets=buckets, registry=registry)
+        counter = Counter("c", "c", ["op"], registry=registry)
+        tally = _Tally()
+        for value in values:
+            if tallied:
+                tally.observe(histogram.labels("x"), value)
+                tally.count(counter.labels("x"))
+            else:
+                histogram.labels("x").observe(value)
+                counter.labels("x").inc()
+        tally.flush()
+        outputs.append(generate_latest(registry).decode())
+    assert outputs[0] == outputs[1]
+    assert 'h_bucket{le="0.001",op="x"} 2.0' in outputs[1]  # 0 and the bound itself
+    assert 'c_total{op="x"} 12.0' in outputs[1]
