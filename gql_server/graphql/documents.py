@@ -111,6 +111,14 @@ class DocumentCache:
             self.entries.put(query, entry, entry.size)  # re-accounted
         return True
 
+    def constant_measures(self, query: str, name: str | None) -> Any:
+        """The kept measures of ``query``'s operation ``name`` when no variable prices it
+        (the same for any variables), else None (``measures`` then tells them)."""
+        entry = self.entries.get(query)
+        if entry is None or entry.priced.get(name) != ():
+            return None
+        return entry.measures.get((name, ""))
+
     def measures(
         self,
         query: str | None,

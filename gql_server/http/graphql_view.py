@@ -331,6 +331,9 @@ class GraphQLHTTPView:
         the document does not parse; execution then says why)."""
         if self.heavy is None:
             return None
+        known = self.schema.documents.constant_measures(query, params.operation_name)
+        if known is not None:
+            return known
         document = self.schema.documents.parsed(query, self.limits.max_tokens)
         if document is None:
             return None

@@ -82,6 +82,20 @@ def test_another_id_is_not_walked_again_another_page_size_is() -> None:
     assert walks == 1 and searched is not None and searched.cost > small.cost
 
 
+def test_constant_measures_only_where_no_variable_prices_the_operation() -> None:
+    """The HTTP view's first look (``DocumentCache.constant_measures``): an operation no
+    variable prices has the same measures for any variables; one a variable prices has
+    none to give, whatever is kept."""
+    schema = build_schema()
+    cache = DocumentCache(1 << 20, 1 << 18)
+    assert cache.constant_measures(POINT, None) is None  # not measured yet
+    first, _ = _measured(schema, cache, POINT, {"id": 1})
+    assert first is not None and cache.constant_measures(POINT, None) is first
+    assert cache.constant_measures(POINT, "Other") is None  # another operation name
+    _measured(schema, cache, PAGE, {"limit": 5})
+    assert cache.constant_measures(PAGE, None) is None
+
+
 def test_kept_measures_are_bounded_and_accounted() -> None:
     schema = build_schema()
     cache = DocumentCache(1 << 20, 1 << 18)
