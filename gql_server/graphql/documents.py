@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import DocumentNode, GraphQLError, parse
 from strawberry.schema.schema import validate_document
 
 from gql_server.bytecache import ENTRY_OVERHEAD, ByteLRU
+
+if TYPE_CHECKING:
+    from gql_server.graphql.cost import Measures
 
 TOKEN_BYTES = 500  # measured with tracemalloc: 470 a token for the full LL2 page query
 ERROR_BYTES = 2_000  # a validation error with its message and locations
@@ -111,13 +114,14 @@ class DocumentCache:
             self.entries.put(query, entry, entry.size)  # re-accounted
         return True
 
-    def constant_measures(self, query: str, name: str | None) -> Any:
+    def constant_measures(self, query: str, name: str | None) -> Measures | None:
         """The kept measures of ``query``'s operation ``name`` when no variable prices it
         (the same for any variables), else None (``measures`` then tells them)."""
         entry = self.entries.get(query)
         if entry is None or entry.priced.get(name) != ():
             return None
-        return entry.measures.get((name, ""))
+        found: Measures | None = entry.measures.get((name, ""))
+        return found
 
     def measures(
         self,
