@@ -29,12 +29,11 @@ from gql_server.graphql.planner.plan import (
     Alternatives,
     Leaf,
     ObjectPlan,
-    RefEdge,
     Reference,
     Typename,
     Unplannable,
 )
-from gql_server.graphql.planner.point import PointRead
+from gql_server.graphql.planner.point import PointRead, chain_walk
 
 Build = Callable[[Sequence[Any]], dict[str, Any]]
 NULL = "null in a non-null field"
@@ -63,21 +62,17 @@ class _Maker:
         self.names: dict[str, Any] = {"U": Unplannable, "NULL": NULL}
         self.lines: list[str] = []
         self.counter = itertools.count()
-        # Each node's plan, in the read's order (its chain is the plans' breadth-first
-        # walk, ``point._chain``), and the node each of a node's edges leads to.
-        self.plans: list[ObjectPlan] = []
-        self.below: dict[tuple[int, str, int], int] = {}
-        pending: list[tuple[ObjectPlan, int | None, str | None]] = [(plan, None, None)]
-        while pending:
-            current, parent, column = pending.pop(0)
-            index = len(self.plans)
-            self.plans.append(current)
-            if parent is not None and column is not None:
-                self.below[(parent, column, id(current))] = index
-            for edge in current.edges:
-                if not isinstance(edge, RefEdge):
-                    raise _Unsupported("an edge that is not a reference")
-                pending.append((edge.target, index, edge.column))
+        # Each node's plan, in the read's order (``chain_walk``, which the read was made
+        # from), and the node each of a node's edges leads to.
+        walked = chain_walk(plan)
+        if walked is None:
+            raise _Unsupported("not a chain of to-one rows")
+        self.plans = [current for current, _, _ in walked]
+        self.below: dict[tuple[int, str, int], int] = {
+            (parent, column, id(current)): index
+            for index, (current, parent, column) in enumerate(walked)
+            if parent is not None and column is not None
+        }
         nodes = read.nodes
         if len(nodes) != len(self.plans) or any(
             node.table is not p.table or node.cls is not p.cls

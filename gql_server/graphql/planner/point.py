@@ -145,20 +145,32 @@ def point_read(plan: ObjectPlan) -> PointRead | None:
 _UNKNOWN: Any = object()
 
 
-def _chain(root: ObjectPlan) -> tuple[_Step, ...] | None:
-    steps: list[_Step] = []
+def chain_walk(root: ObjectPlan) -> list[tuple[ObjectPlan, int | None, str | None]] | None:
+    """The plans one statement reads for ``root``, breadth first (the read's tables in
+    order): each with the index of the plan whose column references it and that column;
+    None when a plan loads anything but to-one rows or there are more than ``MAX_TABLES``."""
+    walked: list[tuple[ObjectPlan, int | None, str | None]] = []
     pending: list[tuple[ObjectPlan, int | None, str | None]] = [(root, None, None)]
     while pending:
-        plan, parent, column = pending.pop(0)
-        if len(steps) == MAX_TABLES:
+        if len(walked) == MAX_TABLES:
             return None
-        steps.append(_Step(plan.cls, plan.table, _columns(plan), parent, column))
-        index = len(steps) - 1
-        for edge in plan.edges:
+        walked.append(pending.pop(0))
+        index = len(walked) - 1
+        for edge in walked[index][0].edges:
             if not isinstance(edge, RefEdge):
                 return None
             pending.append((edge.target, index, edge.column))
-    return tuple(steps)
+    return walked
+
+
+def _chain(root: ObjectPlan) -> tuple[_Step, ...] | None:
+    walked = chain_walk(root)
+    if walked is None:
+        return None
+    return tuple(
+        _Step(plan.cls, plan.table, _columns(plan), parent, column)
+        for plan, parent, column in walked
+    )
 
 
 def _build(chain: tuple[_Step, ...]) -> PointRead:
