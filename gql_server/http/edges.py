@@ -19,6 +19,9 @@ with, per request:
   was answered yet) and the connection closed; the application, if it was reading the
   body, sees the client disconnect.
 
+It also sends each response's head with its body, in one send (``_HeadWithBody``): uvicorn
+writes them apart, and for a small answer the second send cost as much as the first.
+
 The limits are ``TransportLimits`` (``GQL_MAX_HEADER_BYTES``, ``GQL_MAX_HEADERS``,
 ``GQL_HEADER_TIMEOUT_SECONDS``, ``GQL_BODY_TIMEOUT_SECONDS``), read from the environment
 once per process: uvicorn builds the protocol itself, in each worker.
@@ -203,7 +206,15 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head = False
         self._disarm()
         super().on_headers_complete()
-        if self.cycle is not None and self.cycle.more_body and not self.parser.should_upgrade():
+        cycle = self.cycle
+        if cycle is None or self.parser.should_upgrade():
+            return
+        if not cycle.waiting_for_100_continue:
+            # The cycle writes through a transport that sends its head with its body (a
+            # client waiting for "100 Continue" needs that first write sent as it is).
+            held = _HeadWithBody(cycle.transport, cycle.on_response)
+            cycle.transport, cycle.on_response = held, held.complete  # type: ignore[assignment]
+        if cycle.more_body:
             self._arm(self.edges.body_timeout_seconds, "body")
 
     def on_message_complete(self) -> None:
@@ -238,6 +249,56 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             ]
         )
         self.transport.write(b"".join(head))
+
+
+class _HeadWithBody:
+    """The transport a request's cycle (uvicorn's ``RequestResponseCycle``) writes through.
+
+    The cycle writes a response's head when the app starts the response and its body when
+    the app sends it: two sends, two TCP segments, and for a small answer (a point lookup)
+    the second send costs about as much as the first. This holds the cycle's first write
+    and sends it with the next one in one ``writelines`` (one ``writev``). Nothing is
+    reordered or kept: what is held goes out at the next write, at ``close``, or when the
+    cycle completes the response (a HEAD answer writes no body).
+    """
+
+    __slots__ = ("_done", "_first", "_held", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, done: Any) -> None:
+        self._transport = transport
+        self._done = done  # the cycle's own ``on_response``
+        self._held: bytes | None = None
+        self._first = True
+
+    def write(self, data: bytes) -> None:
+        if self._first:
+            self._first = False
+            self._held = data
+            return
+        held = self._held
+        if held is None:
+            self._transport.write(data)
+        else:
+            self._held = None
+            self._transport.writelines((held, data))
+
+    def _flush(self) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            self._transport.write(held)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def complete(self) -> None:
+        self._first = False
+        self._flush()
+        self._done()
 
 
 def _peer(client: tuple[str, int] | None) -> str:
