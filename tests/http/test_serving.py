@@ -1,9 +1,12 @@
-"""``serve --workers N``: each worker listens on a socket of its own (SO_REUSEPORT), so the
-kernel spreads a client's keep-alive connections over the workers."""
+"""``serve --workers N``: the supervisor listens and hands each new connection to the next
+worker (``gql_server.handoff``), so a client's keep-alive connections are spread evenly;
+a worker that dies is replaced and the connections go on being spread. Sockets and their
+owners are read from /proc."""
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -14,7 +17,7 @@ import pytest
 from support.data import ROOT
 from support.servers import free_port, serve
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT spreading is Linux's")
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads sockets from /proc")
 
 LISTEN, ESTABLISHED = "0A", "01"
 
@@ -46,37 +49,93 @@ def owners(inodes: set[int]) -> dict[int, set[int]]:
     return held
 
 
-def test_each_worker_listens_on_its_own_socket_and_connections_spread(tmp_path: Path) -> None:
+def keep_alive(port: int, count: int) -> list[socket.socket]:
+    """``count`` connections, each answered once and left open."""
+    clients: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            clients.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+            clients[-1].sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert clients[-1].recv(65536).startswith(b"HTTP/1.1 200")
+    except BaseException:
+        for client in clients:
+            client.close()
+        raise
+    return clients
+
+
+def spread(port: int, count: int) -> dict[int, int]:
+    """How many of ``count`` new keep-alive connections each process holds."""
+    clients = keep_alive(port, count)
+    try:
+        return {pid: len(held) for pid, held in owners(sockets_on(port, ESTABLISHED)).items()}
+    finally:
+        for client in clients:
+            client.close()
+
+
+def dead(pid: int) -> bool:
+    """Whether ``pid`` has closed its descriptors: a killed process's threads exit one by
+    one, and its descriptors close with the last (its first may be a zombie before)."""
+    try:
+        return not os.listdir(f"/proc/{pid}/fd")
+    except OSError:  # gone, or a zombie's
+        return True
+
+
+def workers_started(log: Path, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while log.read_text().count("Application startup complete.") < count:
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+
+
+def test_the_supervisor_hands_connections_to_the_workers_in_turn(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'served.db'}"
-    with serve(url, tmp_path / "server.log", workers=2) as base:
+    log = tmp_path / "server.log"
+    with serve(url, log, workers=2) as base:
         port = int(base.rsplit(":", 1)[1])
-        # /healthz answered: one worker is up; the other may still be starting.
-        deadline = time.monotonic() + 30
-        while len(listening := sockets_on(port, LISTEN)) != 2:
-            if time.monotonic() > deadline:
-                log = (tmp_path / "server.log").read_text()
-                raise AssertionError(f"listening: {listening}\n{log}")
-            time.sleep(0.1)
-        assert len(owners(listening)) == 2  # two processes, one listening socket each
-        log = (tmp_path / "server.log").read_text()
+        workers_started(log, 2)
+        listening = owners(sockets_on(port, LISTEN))
+        assert len(listening) == 1  # the supervisor's one socket
+        text = log.read_text()
         assert (
-            f"Uvicorn running on http://127.0.0.1:{port} (Press CTRL+C to quit); 2 workers" in log
+            f"Uvicorn running on http://127.0.0.1:{port} (Press CTRL+C to quit); 2 workers" in text
         )
-        clients = []
-        try:
-            for _ in range(16):  # keep-alive connections, all open at once
-                client = socket.create_connection(("127.0.0.1", port), timeout=10)
-                client.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
-                assert client.recv(65536).startswith(b"HTTP/1.1 200")
-                clients.append(client)
-            served = owners(sockets_on(port, ESTABLISHED))
-            by_worker = {pid: len(held) for pid, held in served.items()}
-            # Each holds some (16 connections all on one of 2 sockets: 1 in 32,768).
-            assert sorted(served) == sorted(owners(listening)), by_worker
-            assert sum(by_worker.values()) == 16, by_worker
-        finally:
-            for client in clients:
-                client.close()
+        (supervisor,) = listening
+        by_worker = spread(port, 4)
+        assert supervisor not in by_worker, by_worker  # handed over: it keeps none
+        assert sorted(by_worker.values()) == [2, 2], by_worker
+        assert sorted(spread(port, 16).values()) == [8, 8]
+
+
+def test_a_worker_that_dies_is_passed_over_and_its_replacement_is_handed_connections(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'served.db'}"
+    log = tmp_path / "server.log"
+    with serve(url, log, workers=2) as base:
+        port = int(base.rsplit(":", 1)[1])
+        workers_started(log, 2)
+        first = spread(port, 2)
+        assert sorted(first.values()) == [1, 1], first
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+        # Connections handed to it before it is gone die with it (as those in a listening
+        # socket's backlog do): it is gone once its descriptors are closed.
+        deadline = time.monotonic() + 30
+        while not dead(victim):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        # Until the supervisor notices, the dead worker's turn goes to the live one.
+        survivors = spread(port, 4)
+        assert victim not in survivors and sum(survivors.values()) == 4, survivors
+        workers_started(log, 3)  # the replacement
+        deadline = time.monotonic() + 30
+        while len(after := spread(port, 4)) != 2:  # until it has connected to the supervisor
+            assert time.monotonic() < deadline, after
+            time.sleep(0.2)
+        assert sorted(after.values()) == [2, 2] and victim not in after, after
 
 
 def test_a_port_in_use_is_one_clear_error(tmp_path: Path) -> None:

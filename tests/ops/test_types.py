@@ -17,6 +17,8 @@ STRICT = [
     "gql_server/search_terms.py",
     "gql_server/logs.py",
     "gql_server/tracing.py",
+    "gql_server/serving.py",
+    "gql_server/handoff.py",
     "gql_server/synthetic",
     "gql_server/sync",
     "gql_server/http/__init__.py",
