@@ -259,7 +259,11 @@ class _HeadWithBody:
     the second send costs about as much as the first. This holds the cycle's first write
     and sends it with the next one in one ``writelines`` (one ``writev``). Nothing is
     reordered or kept: what is held goes out at the next write, at ``close``, or when the
-    cycle completes the response (a HEAD answer writes no body).
+    cycle completes the response (a HEAD answer writes no body). A request that expects
+    ``100 Continue`` gets none (``on_headers_complete``): the cycle's first write is then
+    that interim answer, which the client waits for before it sends the body. A streamed
+    response's head waits for its first chunk: the app streams nothing that waits between
+    chunks (files go out chunk after chunk).
     """
 
     __slots__ = ("_done", "_first", "_held", "_transport")
