@@ -80,6 +80,16 @@ def dead(pid: int) -> bool:
     return not os.path.exists(f"/proc/{pid}")
 
 
+def both_handed(port: int) -> dict[int, int]:
+    """Two connections' spread, once both workers take connections (a worker connects to
+    the supervisor just after its application's start-up is logged)."""
+    deadline = time.monotonic() + 30
+    while len(found := spread(port, 2)) != 2:
+        assert time.monotonic() < deadline, found
+        time.sleep(0.1)
+    return found
+
+
 def workers_started(log: Path, count: int) -> None:
     deadline = time.monotonic() + 60
     while log.read_text().count("Application startup complete.") < count:
@@ -100,6 +110,7 @@ def test_the_supervisor_hands_connections_to_the_workers_in_turn(tmp_path: Path)
             f"Uvicorn running on http://127.0.0.1:{port} (Press CTRL+C to quit); 2 workers" in text
         )
         (supervisor,) = listening
+        both_handed(port)
         by_worker = spread(port, 4)
         assert supervisor not in by_worker, by_worker  # handed over: it keeps none
         assert sorted(by_worker.values()) == [2, 2], by_worker
@@ -113,9 +124,7 @@ def test_a_worker_that_dies_is_passed_over_and_its_replacement_is_handed_connect
     log = tmp_path / "server.log"
     with serve(url, log, workers=2) as base:
         port = int(base.rsplit(":", 1)[1])
-        workers_started(log, 2)
-        first = spread(port, 2)
-        assert sorted(first.values()) == [1, 1], first
+        first = both_handed(port)
         victim = min(first)
         os.kill(victim, signal.SIGKILL)
         # Connections handed to it before it is gone die with it (as those in a listening
@@ -124,14 +133,13 @@ def test_a_worker_that_dies_is_passed_over_and_its_replacement_is_handed_connect
         while not dead(victim):
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        # Until the supervisor notices, the dead worker's turn goes to the live one.
+        # Passed over: every connection goes to the live worker (or to the replacement,
+        # if it has started already).
         survivors = spread(port, 4)
         assert victim not in survivors and sum(survivors.values()) == 4, survivors
         workers_started(log, 3)  # the replacement
-        deadline = time.monotonic() + 30
-        while len(after := spread(port, 4)) != 2:  # until it has connected to the supervisor
-            assert time.monotonic() < deadline, after
-            time.sleep(0.2)
+        both_handed(port)  # once the replacement has connected to the supervisor
+        after = spread(port, 4)
         assert sorted(after.values()) == [2, 2] and victim not in after, after
 
 
