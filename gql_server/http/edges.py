@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import httptools
@@ -268,7 +269,7 @@ class _HeadWithBody:
 
     __slots__ = ("_done", "_first", "_held", "_transport")
 
-    def __init__(self, transport: asyncio.Transport, done: Any) -> None:
+    def __init__(self, transport: asyncio.Transport, done: Callable[[], None]) -> None:
         self._transport = transport
         self._done = done  # the cycle's own ``on_response``
         self._held: bytes | None = None
